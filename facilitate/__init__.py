@@ -1,0 +1,87 @@
+"""Facilitate: real-time rooms for in-depth citizen dialogues."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from apiflask import APIFlask
+from flask import Response, request
+from flask_login import current_user
+
+from . import config as config_module
+from . import db as db_module
+from . import i18n
+from .extensions import babel, csrf, limiter, login_manager, socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
+    """Build the application.
+
+    ``config`` None reads the environment (see the README); a mapping is used as
+    given on top of the defaults, which is how tests configure an app.
+    """
+    app = APIFlask(
+        __name__,
+        title="Facilitate API",
+        version="1",
+        spec_path="/api/v1/openapi.json",
+        docs_path=None,  # the docs UI loads from a CDN; the JSON document is enough
+        json_errors=False,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(config_module.DEFAULTS)
+    app.config.update(config_module.from_environment() if config is None else config)
+    for key in ("DATABASE_URL", "SECRET_KEY"):
+        if not app.config.get(key):
+            raise RuntimeError(f"{key} must be configured")
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    db_module.init_app(app)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # Same-origin only (the default); never "*", which would allow cross-site hijacking.
+        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),
+        max_http_buffer_size=64 * 1024,
+    )
+
+    from . import cli, errors_web  # noqa: PLC0415 -- blueprints import the app's extensions
+    from .api import init_app as init_api  # noqa: PLC0415
+    from .auth import views as auth_views  # noqa: PLC0415
+    from .dialogues import views as dialogue_views  # noqa: PLC0415
+    from .meetings import views as meeting_views  # noqa: PLC0415
+
+    i18n.init_app(app)
+    auth_views.init_app(app)
+    app.register_blueprint(dialogue_views.bp)
+    app.register_blueprint(meeting_views.bp)
+    init_api(app)
+    errors_web.init_app(app)
+    cli.init_app(app)
+    _security_headers(app)
+    return app
+
+
+def _security_headers(app: APIFlask) -> None:
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        if current_user.is_authenticated or request.path.startswith("/api/"):
+            response.headers["Cache-Control"] = "private, no-store"
+        return response

@@ -1,0 +1,163 @@
+"""The write path for staff users and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from ..db import session, utcnow
+from ..errors import Conflict, NotFound, ValidationError
+from ..validation import check_title, clean_text
+from . import passwords
+from .models import ApiToken, Role, User
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TOKEN_PREFIX = "fct_"
+
+
+def check_email(email: str | None) -> str:
+    value = clean_text(email).lower()
+    if not EMAIL_RE.match(value) or len(value) > 254:
+        raise ValidationError(_l("Enter a valid e-mail address."), field="email")
+    return value
+
+
+def check_password(password: str | None) -> str:
+    value = password or ""
+    if len(value) < passwords.MIN_LENGTH:
+        raise ValidationError(
+            _l("The password needs at least %(min)d characters.", min=passwords.MIN_LENGTH),
+            field="password",
+        )
+    if len(value) > passwords.MAX_LENGTH:
+        raise ValidationError(
+            _l("At most %(max)d characters.", max=passwords.MAX_LENGTH), field="password"
+        )
+    return value
+
+
+def check_role(role: str | Role) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise ValidationError(_l("Unknown role."), field="role") from None
+
+
+def get_user_by_email(email: str) -> User | None:
+    return session().scalar(sa.select(User).where(User.email == clean_text(email).lower()))
+
+
+def create_user(email: str, *, name: str | None, password: str, role: str | Role) -> User:
+    """Create a staff user; the e-mail must be new."""
+    email = check_email(email)
+    display = check_title(name or email.split("@")[0], field="name", max_length=120)
+    role = check_role(role)
+    password = check_password(password)
+    if get_user_by_email(email) is not None:
+        raise Conflict(_l("A user with this e-mail already exists."), field="email")
+    user = User(
+        email=email, name=display, role=role, password_hash=passwords.hash_password(password)
+    )
+    session().add(user)
+    session().flush()
+    return user
+
+
+def update_user(
+    user: User, *, name: str | None = None, role: str | Role | None = None,
+    active: bool | None = None, actor: User | None = None,
+) -> User:
+    """Change a user's name, role or active flag.
+
+    An admin cannot demote or deactivate themselves: that is how a team ends up
+    with nobody able to manage users.
+    """
+    if name is not None:
+        user.name = check_title(name, field="name", max_length=120)
+    if role is not None:
+        new_role = check_role(role)
+        if actor is not None and actor.id == user.id and new_role is not user.role:
+            raise ValidationError(_l("You cannot change your own role."), field="role")
+        user.role = new_role
+    if active is not None:
+        if actor is not None and actor.id == user.id and not active:
+            raise ValidationError(_l("You cannot deactivate yourself."), field="active")
+        user.active = active
+    session().flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = passwords.hash_password(check_password(password))
+    user.failed_logins = 0
+    user.locked_until = None
+    session().flush()
+
+
+def authenticate(email: str, password: str, *, now: dt.datetime | None = None) -> User | None:
+    """Return the active user with these credentials, or ``None``.
+
+    Failures are counted per account; after ``LOGIN_MAX_FAILURES`` in a row the
+    account is locked for ``LOGIN_LOCK_MINUTES`` and even the right password is
+    refused until then. The caller must commit even on failure, so the count sticks.
+    """
+    now = now or utcnow()
+    user = get_user_by_email(email)
+    if user is None:
+        passwords.verify_password(passwords.DUMMY_HASH, password)
+        return None
+    if user.locked_until is not None and user.locked_until > now:
+        return None
+    if not passwords.verify_password(user.password_hash, password) or not user.active:
+        user.failed_logins += 1
+        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+            minutes = current_app.config["LOGIN_LOCK_MINUTES"]
+            user.locked_until = now + dt.timedelta(minutes=minutes)
+            user.failed_logins = 0
+        session().flush()
+        return None
+    user.failed_logins = 0
+    user.locked_until = None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    session().flush()
+    return user
+
+
+def is_locked(user: User, *, now: dt.datetime | None = None) -> bool:
+    return user.locked_until is not None and user.locked_until > (now or utcnow())
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_api_token(user: User) -> str:
+    """Mint a new API token for ``user`` and return it; only its hash is kept."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session().add(ApiToken(user=user, token_hash=_token_hash(token)))
+    session().flush()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user an API token belongs to, or ``None``."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    user = session().scalar(
+        sa.select(User).join(ApiToken).where(ApiToken.token_hash == _token_hash(token))
+    )
+    return user if user is not None and user.active else None
+
+
+def get_user(user_id: int) -> User:
+    user = session().get(User, user_id)
+    if user is None:
+        raise NotFound(_l("No such user."))
+    return user

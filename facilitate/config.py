@@ -1,0 +1,86 @@
+"""Settings from the environment, with safe defaults.
+
+Every variable is documented in the README. Nothing secret lives in code: the
+secret key is generated once into the instance folder when not given.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ASYNC_MODES = ("gevent", "eventlet", "threading")
+
+
+def _instance_path() -> Path:
+    return Path(os.environ.get("INSTANCE_PATH", Path(__file__).resolve().parent.parent / "instance"))
+
+
+def load_secret_key(instance: Path) -> str:
+    """Return SECRET_KEY from the environment, or one generated once into ``instance``."""
+    given = os.environ.get("SECRET_KEY")
+    if given:
+        return given
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        # O_EXCL: two processes starting together must not write two different keys.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def default_database_url(instance: Path) -> str:
+    instance.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{instance / 'facilitate.db'}"
+
+
+def from_environment() -> dict[str, Any]:
+    """Build the configuration mapping from environment variables."""
+    instance = _instance_path()
+    mode = os.environ.get("ASYNC_MODE", "gevent")
+    if mode not in ASYNC_MODES:
+        raise SystemExit(f"ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, not {mode!r}")
+    return {
+        "INSTANCE_PATH": str(instance),
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(instance),
+        "SECRET_KEY": load_secret_key(instance),
+        "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        "HOST": os.environ.get("HOST", "127.0.0.1"),
+        "PORT": int(os.environ.get("PORT", "5000")),
+        "ASYNC_MODE": mode,
+        # Secure cookies only when served over HTTPS (set by the deployment).
+        "SESSION_COOKIE_SECURE": os.environ.get("HTTPS", "").lower() in ("1", "true", "yes"),
+    }
+
+
+#: Defaults every app gets; the environment or the caller's mapping override them.
+DEFAULTS: dict[str, Any] = {
+    "ASYNC_MODE": "threading",
+    "SOCKETIO_MESSAGE_QUEUE": None,
+    "HOST": "127.0.0.1",
+    "PORT": 5000,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_ENABLED": True,
+    "WTF_CSRF_TIME_LIMIT": None,  # a facilitator's console stays open for a whole meeting
+    "BABEL_DEFAULT_LOCALE": "sv",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+    "LANGUAGES": ["sv", "en"],
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    #: Failed logins before an account is locked, and for how long.
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCK_MINUTES": 15,
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+}

@@ -1,0 +1,117 @@
+"""Declarative base, column types and the engine set-up shared by every domain."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, Response, g
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.orm import DeclarativeBase, Session
+
+from .extensions import db
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UtcDateTime(sa.types.TypeDecorator[dt.datetime]):
+    """A timezone-aware datetime stored as UTC on every backend.
+
+    SQLite has no time zones: values go in as naive UTC and come back aware, so
+    code never compares naive with aware datetimes.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # FULL: an acknowledged write survives a power cut, not only a process crash.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def configure_engine(engine: Engine) -> None:
+    """Attach the per-connection settings a backend needs."""
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def engine_options(url: str) -> dict[str, Any]:
+    options: dict[str, Any] = {"url": url}
+    if url.startswith("sqlite"):
+        options["connect_args"] = {"timeout": 5}
+    else:
+        options["pool_pre_ping"] = True
+    return options
+
+
+def session() -> Session:
+    """The request's (or socket event's) session."""
+    s: Session = db.session
+    return s
+
+
+def init_app(app: Flask) -> None:
+    """Bind the database and commit once per request.
+
+    A request commits when its response is a success or a redirect and nothing
+    asked for a rollback; any error status rolls back, so a failed request never
+    leaves half its writes behind.
+    """
+    app.config["SQLALCHEMY_ENGINES"] = {"default": engine_options(app.config["DATABASE_URL"])}
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+
+    @app.after_request
+    def _commit(response: Response) -> Response:
+        if not g.get("_sqlalchemy_sessions"):
+            # Flask-SQLAlchemy-Lite opens sessions lazily; nothing was touched.
+            return response
+        if response.status_code < 400 and not g.get("_rollback"):
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+
+def rollback() -> None:
+    """Drop this request's pending writes now, and commit nothing at its end."""
+    g._rollback = True
+    db.session.rollback()

@@ -1,0 +1,116 @@
+"""A meeting (one live room) and its agenda of phases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base, UtcDateTime, utcnow
+from ..dialogues.models import Theme
+
+PLACE_MAX = 200
+PROMPT_MAX = 500
+JOIN_CODE_LENGTH = 8
+
+
+class MeetingStatus(enum.StrEnum):
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+
+
+class PhaseKind(enum.StrEnum):
+    welcome = "welcome"
+    share = "share"
+    explore = "explore"
+    propose = "propose"
+    prioritise = "prioritise"
+    close = "close"
+
+
+class VotingMethod(enum.StrEnum):
+    approval = "approval"
+    agree = "agree"
+    dots = "dots"
+    consent = "consent"
+
+
+class ResultsVisibility(enum.StrEnum):
+    live = "live"
+    hidden = "hidden"
+
+
+def default_results(method: VotingMethod) -> ResultsVisibility:
+    """Secret-ish methods hide results until close, so early counts don't sway votes."""
+    if method in (VotingMethod.dots, VotingMethod.consent):
+        return ResultsVisibility.hidden
+    return ResultsVisibility.live
+
+
+def _enum(e: type[enum.StrEnum]) -> sa.Enum:
+    return sa.Enum(e, native_enum=False, length=20, validate_strings=True)
+
+
+class Meeting(Base):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(sa.ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    starts_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    #: An address, or a note on the video link for a digital meeting.
+    place: Mapped[str] = mapped_column(sa.String(PLACE_MAX), default="")
+    is_digital: Mapped[bool] = mapped_column(default=False)
+    #: What residents type or scan to join; unique, from unambiguous characters.
+    join_code: Mapped[str] = mapped_column(sa.String(JOIN_CODE_LENGTH), unique=True)
+    status: Mapped[MeetingStatus] = mapped_column(_enum(MeetingStatus), default=MeetingStatus.draft)
+    voting_method: Mapped[VotingMethod] = mapped_column(
+        _enum(VotingMethod), default=VotingMethod.dots
+    )
+    #: Dots each participant may place (method ``dots``).
+    voting_dots: Mapped[int] = mapped_column(default=3)
+    #: Most dots on one proposal; ``None`` means as many as ``voting_dots``.
+    voting_cap: Mapped[int | None] = mapped_column()
+    voting_results: Mapped[ResultsVisibility] = mapped_column(
+        _enum(ResultsVisibility), default=ResultsVisibility.hidden
+    )
+    is_archived: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    theme: Mapped[Theme] = relationship(back_populates="meetings")
+    phases: Mapped[list[Phase]] = relationship(
+        back_populates="meeting", order_by="Phase.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def effective_cap(self) -> int:
+        return self.voting_cap if self.voting_cap is not None else self.voting_dots
+
+    def __repr__(self) -> str:
+        return f"<Meeting {self.id} {self.title!r} {self.status.value}>"
+
+
+class Phase(Base):
+    """One step of a meeting's agenda."""
+
+    __tablename__ = "phases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    #: 0-based order within the agenda.
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    #: The question residents see on their phones during this phase.
+    prompt: Mapped[str] = mapped_column(sa.String(PROMPT_MAX), default="")
+    minutes: Mapped[int] = mapped_column(default=10)
+    kind: Mapped[PhaseKind] = mapped_column(_enum(PhaseKind), default=PhaseKind.share)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="phases")
+
+    def __repr__(self) -> str:
+        return f"<Phase {self.id} #{self.position} {self.kind.value} {self.title!r}>"

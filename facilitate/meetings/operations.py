@@ -1,0 +1,264 @@
+"""The write path for meetings and their agendas. Functions flush, never commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..db import session
+from ..dialogues.models import Theme
+from ..errors import NotFound, ValidationError
+from ..validation import check_int_range, check_optional_text, check_title
+from .agendas import DEFAULT_TEMPLATE, TEMPLATES
+from .models import (
+    JOIN_CODE_LENGTH,
+    PLACE_MAX,
+    PROMPT_MAX,
+    Meeting,
+    Phase,
+    PhaseKind,
+    ResultsVisibility,
+    VotingMethod,
+    default_results,
+)
+
+#: No 0/O, 1/I/L: codes are read off a projector and typed on small keyboards.
+JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+MAX_PHASES = 30
+MINUTES_MAX = 600
+DOTS_MAX = 20
+
+
+@dataclass(frozen=True)
+class PhaseSpec:
+    title: str
+    prompt: str = ""
+    minutes: int = 10
+    kind: str = PhaseKind.share.value
+
+
+@dataclass(frozen=True)
+class VotingSpec:
+    method: str = VotingMethod.dots.value
+    dots: int | None = None
+    cap: int | None = None
+    results: str | None = None
+
+
+def get_meeting(meeting_id: int) -> Meeting:
+    meeting = session().get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(_l("No such meeting."))
+    return meeting
+
+
+def get_phase(phase_id: int, *, meeting: Meeting) -> Phase:
+    phase = session().get(Phase, phase_id)
+    if phase is None or phase.meeting_id != meeting.id:
+        raise NotFound(_l("No such phase."))
+    return phase
+
+
+def normalise_join_code(raw: str | None) -> str | None:
+    """Upper-case and drop spaces and dashes; ``None`` when it cannot be a join code."""
+    code = "".join(ch for ch in (raw or "").upper() if ch not in " -")
+    if len(code) != JOIN_CODE_LENGTH or any(ch not in JOIN_ALPHABET for ch in code):
+        return None
+    return code
+
+
+def new_join_code() -> str:
+    """A fresh code; ~39 bits, so guessing one behind the join rate limit is impractical."""
+    for _ in range(20):
+        code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        taken = session().scalar(sa.select(Meeting.id).where(Meeting.join_code == code))
+        if taken is None:
+            return code
+    raise RuntimeError("could not find a free join code")  # pragma: no cover
+
+
+def check_template(key: str | None) -> str:
+    key = key or DEFAULT_TEMPLATE
+    if key not in TEMPLATES:
+        raise ValidationError(_l("Unknown agenda template."), field="template")
+    return key
+
+
+def check_phase(spec: PhaseSpec, *, field: str = "agenda") -> Phase:
+    try:
+        kind = PhaseKind(spec.kind)
+    except ValueError:
+        raise ValidationError(_l("Unknown phase kind."), field=f"{field}.kind") from None
+    return Phase(
+        title=check_title(spec.title, field=f"{field}.title"),
+        prompt=check_optional_text(spec.prompt, field=f"{field}.prompt", max_length=PROMPT_MAX),
+        minutes=check_int_range(spec.minutes, field=f"{field}.minutes", low=1, high=MINUTES_MAX),
+        kind=kind,
+    )
+
+
+def template_phases(key: str) -> list[Phase]:
+    """The template's steps as new phases, in the current locale."""
+    return [
+        Phase(title=str(s.title), prompt=str(s.prompt), minutes=s.minutes, kind=s.kind)
+        for s in TEMPLATES[check_template(key)].steps
+    ]
+
+
+def check_agenda(specs: Sequence[PhaseSpec]) -> list[Phase]:
+    if not specs:
+        raise ValidationError(_l("The agenda needs at least one phase."), field="agenda")
+    if len(specs) > MAX_PHASES:
+        raise ValidationError(
+            _l("At most %(max)d phases.", max=MAX_PHASES), field="agenda"
+        )
+    return [check_phase(spec, field=f"agenda.{i}") for i, spec in enumerate(specs)]
+
+
+def check_voting(spec: VotingSpec) -> tuple[VotingMethod, int, int | None, ResultsVisibility]:
+    try:
+        method = VotingMethod(spec.method)
+    except ValueError:
+        raise ValidationError(_l("Unknown voting method."), field="voting.method") from None
+    dots = check_int_range(
+        spec.dots if spec.dots is not None else 3, field="voting.dots", low=1, high=DOTS_MAX
+    )
+    cap = spec.cap
+    if cap is not None:
+        cap = check_int_range(cap, field="voting.cap", low=1, high=dots)
+    if spec.results is None:
+        results = default_results(method)
+    else:
+        try:
+            results = ResultsVisibility(spec.results)
+        except ValueError:
+            raise ValidationError(
+                _l("Results must be live or hidden."), field="voting.results"
+            ) from None
+    return method, dots, cap, results
+
+
+def check_starts_at(starts_at: dt.datetime | None) -> dt.datetime | None:
+    if starts_at is not None and starts_at.tzinfo is None:
+        raise ValidationError(_l("Give the time with a time zone."), field="starts_at")
+    return starts_at
+
+
+def create_meeting(
+    theme: Theme,
+    title: str,
+    *,
+    starts_at: dt.datetime | None = None,
+    place: str | None = None,
+    is_digital: bool = False,
+    template: str | None = None,
+    agenda: Sequence[PhaseSpec] | None = None,
+    voting: VotingSpec | None = None,
+) -> Meeting:
+    """Create a draft meeting with an agenda from ``agenda`` or else from ``template``."""
+    if theme.dialogue.is_archived:
+        raise ValidationError(_l("The dialogue is archived."), field="theme")
+    title = check_title(title)
+    place = check_optional_text(place, field="place", max_length=PLACE_MAX)
+    starts_at = check_starts_at(starts_at)
+    phases = check_agenda(agenda) if agenda is not None else template_phases(check_template(template))
+    method, dots, cap, results = check_voting(voting or VotingSpec())
+    for position, phase in enumerate(phases):
+        phase.position = position
+    meeting = Meeting(
+        theme=theme,
+        title=title,
+        starts_at=starts_at,
+        place=place,
+        is_digital=is_digital,
+        join_code=new_join_code(),
+        voting_method=method,
+        voting_dots=dots,
+        voting_cap=cap,
+        voting_results=results,
+        phases=phases,
+    )
+    session().add(meeting)
+    session().flush()
+    return meeting
+
+
+def update_meeting(
+    meeting: Meeting,
+    *,
+    title: str,
+    starts_at: dt.datetime | None,
+    place: str | None,
+    is_digital: bool,
+) -> Meeting:
+    meeting.title = check_title(title)
+    meeting.place = check_optional_text(place, field="place", max_length=PLACE_MAX)
+    meeting.starts_at = check_starts_at(starts_at)
+    meeting.is_digital = is_digital
+    session().flush()
+    return meeting
+
+
+def set_voting(meeting: Meeting, spec: VotingSpec) -> Meeting:
+    method, dots, cap, results = check_voting(spec)
+    meeting.voting_method = method
+    meeting.voting_dots = dots
+    meeting.voting_cap = cap
+    meeting.voting_results = results
+    session().flush()
+    return meeting
+
+
+def set_meeting_archived(meeting: Meeting, archived: bool) -> None:
+    meeting.is_archived = archived
+    session().flush()
+
+
+def _renumber(phases: Iterable[Phase]) -> None:
+    for position, phase in enumerate(phases):
+        phase.position = position
+
+
+def add_phase(meeting: Meeting, spec: PhaseSpec) -> Phase:
+    if len(meeting.phases) >= MAX_PHASES:
+        raise ValidationError(_l("At most %(max)d phases.", max=MAX_PHASES), field="agenda")
+    phase = check_phase(spec, field="phase")
+    phase.position = len(meeting.phases)
+    meeting.phases.append(phase)
+    session().flush()
+    return phase
+
+
+def update_phase(phase: Phase, spec: PhaseSpec) -> Phase:
+    checked = check_phase(spec, field="phase")
+    phase.title = checked.title
+    phase.prompt = checked.prompt
+    phase.minutes = checked.minutes
+    phase.kind = checked.kind
+    session().flush()
+    return phase
+
+
+def remove_phase(phase: Phase) -> None:
+    meeting = phase.meeting
+    if len(meeting.phases) <= 1:
+        raise ValidationError(_l("The agenda needs at least one phase."), field="agenda")
+    meeting.phases.remove(phase)
+    _renumber(meeting.phases)
+    session().flush()
+
+
+def move_phase(phase: Phase, offset: int) -> None:
+    """Move a phase ``offset`` places earlier (negative) or later in its agenda."""
+    phases = list(phase.meeting.phases)
+    index = phases.index(phase)
+    target = max(0, min(len(phases) - 1, index + offset))
+    phases.insert(target, phases.pop(index))
+    _renumber(phases)
+    phase.meeting.phases[:] = phases
+    session().flush()

@@ -1,0 +1,106 @@
+"""Shared fixtures: ``app``, ``client``, ``runner`` and factory callables.
+
+Each test gets its own SQLite file, so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from facilitate import create_app
+from facilitate.auth import operations as auth_ops
+from facilitate.auth.models import Role, User
+from facilitate.db import session
+from facilitate.extensions import db, limiter
+from facilitate.models import Base
+
+PASSWORD = "correct horse battery"
+
+
+def make_config(tmp_path: Path, **overrides: Any) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}",
+        "INSTANCE_PATH": str(tmp_path),
+        "ASYNC_MODE": "threading",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        # Cheap hashing: the real parameters cost ~80 ms per hash.
+        "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture
+def app_config(tmp_path: Path) -> dict[str, Any]:
+    """Override entries in a test (or a conftest) before ``app`` is built."""
+    return make_config(tmp_path)
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    app = create_app(app_config)
+    with app.app_context():
+        Base.metadata.create_all(db.engine)
+    limiter.reset()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    """Create and commit a staff user; returns it detached, with its id."""
+    counter = iter(range(1, 10_000))
+
+    def _make(role: Role | str = Role.facilitator, email: str | None = None,
+              password: str = PASSWORD, name: str | None = None) -> User:
+        with app.app_context():
+            user = auth_ops.create_user(
+                email or f"user{next(counter)}@example.org", name=name, password=password,
+                role=role,
+            )
+            session().commit()
+            session().refresh(user)
+            session().expunge(user)
+            return user
+
+    return _make
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[[User], None]:
+    def _login(user: User, password: str = PASSWORD) -> None:
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+
+    return _login
+
+
+@pytest.fixture
+def api_token(app: Flask) -> Callable[[User], str]:
+    def _token(user: User) -> str:
+        with app.app_context():
+            token = auth_ops.issue_api_token(session().get(User, user.id))  # type: ignore[arg-type]
+            session().commit()
+            return token
+
+    return _token

@@ -1,0 +1,46 @@
+"""Entry point: the one place that picks the async mode and monkey-patches.
+
+``python wsgi.py`` serves (what ``make run`` and ``make serve`` do). Importing this
+module (``flask --app wsgi ...``, tests) patches nothing and uses threading mode,
+so the CLI works whatever ASYNC_MODE says.
+"""
+
+import os
+import sys
+
+ASYNC_MODE = os.environ.get("ASYNC_MODE", "gevent")
+SERVING = __name__ == "__main__" or os.environ.get("FACILITATE_SERVING") == "1"
+
+if SERVING:
+    # Patch before anything else imports socket, threading or ssl.
+    if ASYNC_MODE == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+    elif ASYNC_MODE == "eventlet":
+        # psycopg 3's C wait blocks eventlet's hub; the select-based wait cooperates.
+        os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+        import warnings
+
+        warnings.filterwarnings("ignore", message=".*[Ee]ventlet.*", category=DeprecationWarning)
+        import eventlet
+
+        eventlet.monkey_patch()
+
+from facilitate import config, create_app
+from facilitate.extensions import socketio
+
+settings = config.from_environment()
+if not SERVING:
+    settings["ASYNC_MODE"] = "threading"
+app = create_app(settings)
+
+
+def main() -> None:
+    host, port = app.config["HOST"], app.config["PORT"]
+    print(f"Facilitate ({ASYNC_MODE}) on http://{host}:{port}", file=sys.stderr, flush=True)
+    socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
+
+
+if __name__ == "__main__":
+    main()
