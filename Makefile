@@ -1,12 +1,15 @@
 # Facilitate: `make run` to try it, `make test` to check it. Everything installs into .venv.
+# Both need only Python 3.11 with pip; the environment variables in the README pass through.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 STAMP  := $(VENV)/.installed
+CATALOGS := facilitate/translations
 
-.PHONY: run serve test lint typecheck pytest catalogs migrate demo bench soak clean
+.PHONY: install run serve test lint typecheck pytest catalogs migrate demo clean
 
+# Re-installs whenever the pins change; a missing venv is created first.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
@@ -14,8 +17,15 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# Compiles only when catalogs exist: with none, the UI shows its source strings.
+# A broken catalog still fails the build.
 catalogs: $(STAMP)
-	$(BIN)/pybabel compile -q -d facilitate/translations
+	@if find $(CATALOGS) -name '*.po' 2>/dev/null | grep -q .; then \
+		echo "$(BIN)/pybabel compile -q -d $(CATALOGS)"; \
+		$(BIN)/pybabel compile -q -d $(CATALOGS); \
+	else \
+		echo "No translation catalogs in $(CATALOGS) yet; nothing to compile."; \
+	fi
 
 migrate: catalogs
 	$(FLASK) db upgrade
@@ -23,11 +33,13 @@ migrate: catalogs
 demo: migrate
 	$(FLASK) demo --if-empty
 
-run: demo
-	$(BIN)/python wsgi.py
+# The demo login is printed last, just before the server says where it listens.
+run: migrate
+	@$(FLASK) demo --if-empty
+	@exec $(BIN)/python wsgi.py
 
 serve: migrate
-	$(BIN)/python wsgi.py
+	exec $(BIN)/python wsgi.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

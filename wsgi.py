@@ -22,7 +22,9 @@ if SERVING:
         os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
         import warnings
 
-        warnings.filterwarnings("ignore", message=".*[Ee]ventlet.*", category=DeprecationWarning)
+        # The operator chose eventlet knowingly (the README says it is deprecated); its
+        # import-time warning, which starts with a newline, would only add noise.
+        warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
         import eventlet
 
         eventlet.monkey_patch()
@@ -38,7 +40,12 @@ app = create_app(settings)
 
 def main() -> None:
     host, port = app.config["HOST"], app.config["PORT"]
-    print(f"Facilitate ({ASYNC_MODE}) on http://{host}:{port}", file=sys.stderr, flush=True)
+    print(
+        f"Facilitate is serving on http://{host}:{port}/ (ASYNC_MODE={ASYNC_MODE}); "
+        "stop it with Ctrl+C.",
+        file=sys.stderr,
+        flush=True,
+    )
     socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
 
 

@@ -50,16 +50,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
-        # Same-origin only (the default); never "*", which would allow cross-site hijacking.
-        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),
+        # None means same-origin only; never "*" nor [] (which turns the origin check off
+        # and would allow cross-site hijacking of a resident's socket).
+        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),  # type: ignore[arg-type]
         max_http_buffer_size=64 * 1024,
     )
 
-    from . import cli, errors_web  # noqa: PLC0415 -- blueprints import the app's extensions
-    from .api import init_app as init_api  # noqa: PLC0415
-    from .auth import views as auth_views  # noqa: PLC0415
-    from .dialogues import views as dialogue_views  # noqa: PLC0415
-    from .meetings import views as meeting_views  # noqa: PLC0415
+    from . import cli, errors_web
+    from .api import init_app as init_api
+    from .auth import views as auth_views
+    from .dialogues import views as dialogue_views
+    from .meetings import views as meeting_views
 
     i18n.init_app(app)
     auth_views.init_app(app)

@@ -1,20 +1,61 @@
 """Command-line tools: ``flask --app wsgi <command>``.
 
-None of them needs the async server: wsgi.py patches only when serving.
+None of them needs the async server: wsgi.py patches only when serving. Commands
+call operations and commit once at the end, so a refused command saves nothing.
+Output is for the operator and stays in English.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
 import click
 from alembic import command
-from flask import Flask
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+from flask_babel import force_locale
 
-from . import migrate
+from . import demo, migrate
+from .auth import operations as auth_ops
+from .auth.models import Role
+from .db import session
+from .errors import DomainError
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
-@click.group("db", help="Database migrations (Alembic).")
-def db_group() -> None:
-    pass
+@contextmanager
+def _domain_errors() -> Iterator[None]:
+    """Turn a refusal into a clear message and exit code 1, with nothing saved.
+
+    English, because the locale selector needs a request and the reader is an operator.
+    """
+    with force_locale("en"):
+        try:
+            yield
+        except DomainError as error:
+            session().rollback()
+            field = f" ({error.field})" if error.field else ""
+            raise click.ClickException(f"{error.message}{field}") from None
+
+
+def _operator(fn: Callable[P, T]) -> Callable[P, T]:
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        with _domain_errors():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+# -- db ---------------------------------------------------------------------------------------
+
+db_group = AppGroup("db", help="Database migrations (Alembic).")
 
 
 @db_group.command("upgrade")
@@ -44,5 +85,92 @@ def db_current() -> None:
     command.current(migrate.alembic_config())
 
 
+# -- users ------------------------------------------------------------------------------------
+
+users_group = AppGroup("users", help="Staff accounts and API tokens.")
+
+
+def read_password() -> str:
+    """Ask twice on a terminal; otherwise take the first line of stdin.
+
+    Never an option: a password on the command line ends up in shell history and ps.
+    """
+    if sys.stdin.isatty():
+        value: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        return value
+    line = sys.stdin.readline()
+    if not line:
+        raise click.ClickException("No password given on standard input.")
+    return line.rstrip("\r\n")
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice([role.value for role in Role]),
+    help="What the user may do; each role includes the ones below it.",
+)
+@click.option("--name", default=None, help="Display name (default: the e-mail's local part).")
+@_operator
+def users_create(email: str, role: str, name: str | None) -> None:
+    """Create a staff user; the password is asked for (or read from stdin)."""
+    password = read_password()
+    user = auth_ops.create_user(email, name=name, password=password, role=role)
+    session().commit()
+    click.echo(f"Created {user.role.value} {user.email}.", err=True)
+
+
+@users_group.command("token")
+@click.argument("email")
+@_operator
+def users_token(email: str) -> None:
+    """Print a new API token for the user; only its hash is stored."""
+    user = auth_ops.get_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No user with the e-mail {email}.")
+    token = auth_ops.issue_api_token(user)
+    session().commit()
+    # Alone on stdout, so that `TOKEN=$(flask --app wsgi users token ...)` works.
+    click.echo(token)
+
+
+# -- demo -------------------------------------------------------------------------------------
+
+
+def _print_logins(heading: str) -> None:
+    config = current_app.config
+    click.echo(heading)
+    for login in demo.logins():
+        click.echo(f"  {login.role.value:<12} {login.email:<24} password: {login.password}")
+    click.echo(f"  Open http://{config['HOST']}:{config['PORT']}/login")
+
+
+@click.command("demo")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Load only into an empty database, and otherwise skip without an error.",
+)
+@with_appcontext
+@_operator
+def demo_command(if_empty: bool) -> None:
+    """Load the demo dialogue "Trygghet i stadsdelarna" into an empty database."""
+    if if_empty and not demo.is_empty():
+        click.echo("Demo data not loaded: the database already has dialogues or users.")
+        if auth_ops.get_user_by_email(demo.FACILITATOR_EMAIL) is not None:
+            _print_logins("Demo logins (unless changed since):")
+        return
+    demo.load_demo()
+    session().commit()
+    click.echo(
+        f'Demo data loaded: "{demo.TITLE}", {len(demo.THEMES)} themes, {len(demo.PLACES)} meetings.'
+    )
+    _print_logins("Demo logins:")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
+    app.cli.add_command(users_group)
+    app.cli.add_command(demo_command)

@@ -15,7 +15,9 @@ ASYNC_MODES = ("gevent", "eventlet", "threading")
 
 
 def _instance_path() -> Path:
-    return Path(os.environ.get("INSTANCE_PATH", Path(__file__).resolve().parent.parent / "instance"))
+    return Path(
+        os.environ.get("INSTANCE_PATH", Path(__file__).resolve().parent.parent / "instance")
+    )
 
 
 def load_secret_key(instance: Path) -> str:

@@ -19,21 +19,27 @@ def init_app(app: Flask) -> None:
     def _http_error(error: HTTPException) -> tuple[Response | str, int]:
         code = error.code or 500
         if _wants_json():
-            body = {"error": {"code": (error.name or "error").lower().replace(" ", "_"),
-                              "message": error.description or error.name}}
+            body = {
+                "error": {
+                    "code": (error.name or "error").lower().replace(" ", "_"),
+                    "message": error.description or error.name,
+                }
+            }
             return jsonify(body), code
-        return render_template("error.html", code=code, title=str(code),
-                               message=_error_message(code)), code
+        return render_template(
+            "error.html", code=code, title=str(code), message=_error_message(code)
+        ), code
 
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError) -> tuple[Response | str, int]:
-        from .db import rollback  # noqa: PLC0415
+        from .db import rollback
 
         rollback()
         if _wants_json():
             return jsonify({"error": error.as_dict()}), error.status
-        return render_template("error.html", code=error.status, title=str(error.message),
-                               message=str(error.message)), error.status
+        return render_template(
+            "error.html", code=error.status, title=str(error.message), message=str(error.message)
+        ), error.status
 
 
 def _error_message(code: int) -> str:
@@ -46,4 +52,4 @@ def _error_message(code: int) -> str:
         413: _("That was too large."),
         429: _("Too many attempts. Wait a minute and try again."),
     }
-    return messages.get(code, _("Something went wrong on our side."))
+    return str(messages.get(code, _("Something went wrong on our side.")))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from babel import Locale
-from flask import Blueprint, Flask, Response, current_app, redirect, request
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request
 from flask_babel import get_locale
+from werkzeug.wrappers import Response
 
 from .auth.permissions import public
 
@@ -18,6 +19,8 @@ bp = Blueprint("i18n", __name__)
 
 def select_locale() -> str:
     languages: list[str] = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and background work speak the default language
+        return languages[0]
     chosen = request.cookies.get(COOKIE)
     if chosen in languages:
         return chosen
@@ -31,7 +34,7 @@ def text_direction() -> str:
 
 def language_name(code: str) -> str:
     """A language's name in itself, as a language switch shows it."""
-    return Locale.parse(code).get_display_name(code).capitalize()
+    return (Locale.parse(code).get_display_name(code) or code).capitalize()
 
 
 def safe_next(target: str | None) -> str:
@@ -50,7 +53,11 @@ def switch(code: str) -> Response:
     response = redirect(safe_next(request.args.get("next")))
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(
-            COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+            COOKIE,
+            code,
+            max_age=COOKIE_MAX_AGE,
+            samesite="Lax",
+            httponly=True,
             secure=current_app.config["SESSION_COOKIE_SECURE"],
         )
     return response
@@ -62,6 +69,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _locale_context() -> dict[str, object]:
         return {
+            "get_locale": get_locale,
             "text_direction": text_direction,
             "language_name": language_name,
             "languages": app.config["LANGUAGES"],

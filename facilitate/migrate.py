@@ -14,9 +14,14 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 def alembic_config(url: str | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s")
+    cfg.set_main_option(
+        "file_template",
+        "%%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s",
+    )
     # ConfigParser interpolation: a '%' in a password must be doubled.
-    cfg.set_main_option("sqlalchemy.url", (url or current_app.config["DATABASE_URL"]).replace("%", "%%"))
+    cfg.set_main_option(
+        "sqlalchemy.url", (url or current_app.config["DATABASE_URL"]).replace("%", "%%")
+    )
     return cfg
 
 

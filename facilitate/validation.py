@@ -20,9 +20,7 @@ def check_title(value: str | None, *, field: str = "title", max_length: int = 20
     if not text:
         raise ValidationError(_l("A title is required."), field=field)
     if len(text) > max_length:
-        raise ValidationError(
-            _l("At most %(max)d characters.", max=max_length), field=field
-        )
+        raise ValidationError(_l("At most %(max)d characters.", max=max_length), field=field)
     if any(unicodedata.category(ch) == "Cc" for ch in text):
         raise ValidationError(_l("Control characters are not allowed."), field=field)
     return text

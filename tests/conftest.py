@@ -50,7 +50,8 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     app = create_app(app_config)
     with app.app_context():
         Base.metadata.create_all(db.engine)
-    limiter.reset()
+    if limiter.enabled:
+        limiter.reset()
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -71,11 +72,17 @@ def make_user(app: Flask) -> Callable[..., User]:
     """Create and commit a staff user; returns it detached, with its id."""
     counter = iter(range(1, 10_000))
 
-    def _make(role: Role | str = Role.facilitator, email: str | None = None,
-              password: str = PASSWORD, name: str | None = None) -> User:
+    def _make(
+        role: Role | str = Role.facilitator,
+        email: str | None = None,
+        password: str = PASSWORD,
+        name: str | None = None,
+    ) -> User:
         with app.app_context():
             user = auth_ops.create_user(
-                email or f"user{next(counter)}@example.org", name=name, password=password,
+                email or f"user{next(counter)}@example.org",
+                name=name,
+                password=password,
                 role=role,
             )
             session().commit()

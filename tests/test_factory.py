@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import make_config
+
 from facilitate import create_app
 
 

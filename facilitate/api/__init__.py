@@ -6,6 +6,6 @@ from apiflask import APIFlask
 
 
 def init_app(app: APIFlask) -> None:
-    from . import views  # noqa: PLC0415
+    from . import views
 
     app.register_blueprint(views.bp)

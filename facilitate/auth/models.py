@@ -8,7 +8,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import Base, UtcDateTime, utcnow
+from facilitate.db import Base, UtcDateTime, utcnow
 
 
 class Role(enum.StrEnum):

@@ -11,14 +11,15 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from ..db import session, utcnow
-from ..errors import Conflict, NotFound, ValidationError
-from ..validation import check_title, clean_text
+from facilitate.db import session, utcnow
+from facilitate.errors import Conflict, NotFound, ValidationError
+from facilitate.validation import check_title, clean_text
+
 from . import passwords
 from .models import ApiToken, Role, User
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-TOKEN_PREFIX = "fct_"
+TOKEN_PREFIX = "fct_"  # noqa: S105 -- a marker that tells tokens apart, not a secret
 
 
 def check_email(email: str | None) -> str:
@@ -70,8 +71,12 @@ def create_user(email: str, *, name: str | None, password: str, role: str | Role
 
 
 def update_user(
-    user: User, *, name: str | None = None, role: str | Role | None = None,
-    active: bool | None = None, actor: User | None = None,
+    user: User,
+    *,
+    name: str | None = None,
+    role: str | Role | None = None,
+    active: bool | None = None,
+    actor: User | None = None,
 ) -> User:
     """Change a user's name, role or active flag.
 

@@ -24,11 +24,12 @@ def _offload(fn: Callable[..., T], *args: Any) -> T:
     """
     mode = current_app.config.get("ASYNC_MODE") if has_app_context() else "threading"
     if mode == "gevent":
-        import gevent  # noqa: PLC0415 -- only present in that mode
+        import gevent
 
-        return gevent.get_hub().threadpool.apply(fn, args)  # type: ignore[no-any-return]
+        result: T = gevent.get_hub().threadpool.apply(fn, args)
+        return result
     if mode == "eventlet":
-        from eventlet import tpool  # noqa: PLC0415
+        from eventlet import tpool
 
         return tpool.execute(fn, *args)  # type: ignore[no-any-return]
     return fn(*args)

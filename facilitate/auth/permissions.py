@@ -33,7 +33,7 @@ def requires(role: Role) -> Callable[[F], F]:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
-                from ..extensions import login_manager  # noqa: PLC0415 -- avoid a cycle
+                from facilitate.extensions import login_manager
 
                 return login_manager.unauthorized()
             if not current_user.has_role(role):

@@ -8,9 +8,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
-from ..db import session
-from ..extensions import limiter, login_manager
-from ..i18n import safe_next
+from facilitate.db import session
+from facilitate.extensions import limiter, login_manager
+from facilitate.i18n import safe_next
+
 from . import operations
 from .forms import LoginForm
 from .models import Role, User
@@ -33,13 +34,17 @@ def _load_user(user_id: str) -> User | None:
 def login() -> str | Response:
     form = LoginForm()
     if form.validate_on_submit():
-        assert form.email.data is not None and form.password.data is not None
-        user = operations.authenticate(form.email.data, form.password.data)
+        user = operations.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
             login_user(user)
-            return redirect(safe_next(request.args.get("next")) if request.args.get("next")
-                            else url_for("dialogues.dashboard"))
-        form.password.errors = [_("Wrong e-mail or password, or the account is locked for a while.")]
+            return redirect(
+                safe_next(request.args.get("next"))
+                if request.args.get("next")
+                else url_for("dialogues.dashboard")
+            )
+        form.password.errors = [
+            _("Wrong e-mail or password, or the account is locked for a while.")
+        ]
     return render_template("auth/login.html", form=form)
 
 

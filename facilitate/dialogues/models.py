@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import Base, UtcDateTime, utcnow
+from facilitate.db import Base, UtcDateTime, utcnow
 
 if TYPE_CHECKING:
-    from ..meetings.models import Meeting
+    from facilitate.meetings.models import Meeting
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000

@@ -8,9 +8,10 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..db import session
-from ..errors import Conflict, NotFound, ValidationError
-from ..validation import check_int_range, check_optional_text, check_period, check_title
+from facilitate.db import session
+from facilitate.errors import Conflict, NotFound, ValidationError
+from facilitate.validation import check_int_range, check_optional_text, check_period, check_title
+
 from .models import (
     AREA_NAME_MAX,
     DESCRIPTION_MAX,
@@ -131,9 +132,7 @@ def restore_dialogue(dialogue: Dialogue) -> None:
 
 
 def _area_name_taken(dialogue: Dialogue, name: str, *, except_id: int | None = None) -> bool:
-    return any(
-        a.name.casefold() == name.casefold() and a.id != except_id for a in dialogue.areas
-    )
+    return any(a.name.casefold() == name.casefold() and a.id != except_id for a in dialogue.areas)
 
 
 def add_area(dialogue: Dialogue, name: str) -> Area:

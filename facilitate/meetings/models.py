@@ -8,8 +8,8 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import Base, UtcDateTime, utcnow
-from ..dialogues.models import Theme
+from facilitate.db import Base, UtcDateTime, utcnow
+from facilitate.dialogues.models import Theme
 
 PLACE_MAX = 200
 PROMPT_MAX = 500
@@ -58,7 +58,9 @@ class Meeting(Base):
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    theme_id: Mapped[int] = mapped_column(sa.ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("themes.id", ondelete="CASCADE"), index=True
+    )
     title: Mapped[str] = mapped_column(sa.String(200))
     starts_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     #: An address, or a note on the video link for a digital meeting.

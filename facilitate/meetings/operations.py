@@ -10,10 +10,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..db import session
-from ..dialogues.models import Theme
-from ..errors import NotFound, ValidationError
-from ..validation import check_int_range, check_optional_text, check_title
+from facilitate.db import session
+from facilitate.dialogues.models import Theme
+from facilitate.errors import NotFound, ValidationError
+from facilitate.validation import check_int_range, check_optional_text, check_title
+
 from .agendas import DEFAULT_TEMPLATE, TEMPLATES
 from .models import (
     JOIN_CODE_LENGTH,
@@ -114,9 +115,7 @@ def check_agenda(specs: Sequence[PhaseSpec]) -> list[Phase]:
     if not specs:
         raise ValidationError(_l("The agenda needs at least one phase."), field="agenda")
     if len(specs) > MAX_PHASES:
-        raise ValidationError(
-            _l("At most %(max)d phases.", max=MAX_PHASES), field="agenda"
-        )
+        raise ValidationError(_l("At most %(max)d phases.", max=MAX_PHASES), field="agenda")
     return [check_phase(spec, field=f"agenda.{i}") for i, spec in enumerate(specs)]
 
 
@@ -166,7 +165,9 @@ def create_meeting(
     title = check_title(title)
     place = check_optional_text(place, field="place", max_length=PLACE_MAX)
     starts_at = check_starts_at(starts_at)
-    phases = check_agenda(agenda) if agenda is not None else template_phases(check_template(template))
+    phases = (
+        check_agenda(agenda) if agenda is not None else template_phases(check_template(template))
+    )
     method, dots, cap, results = check_voting(voting or VotingSpec())
     for position, phase in enumerate(phases):
         phase.position = position

@@ -1,0 +1,1 @@
+"""The real-time engine: Socket.IO handlers, presence, timers and broadcasts."""
