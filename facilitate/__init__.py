@@ -56,13 +56,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
         max_http_buffer_size=64 * 1024,
     )
 
-    from . import cli, errors_web
+    from . import cli, errors_web, web
     from .api import init_app as init_api
     from .auth import views as auth_views
     from .dialogues import views as dialogue_views
     from .meetings import views as meeting_views
 
     i18n.init_app(app)
+    web.init_app(app)
     auth_views.init_app(app)
     app.register_blueprint(dialogue_views.bp)
     app.register_blueprint(meeting_views.bp)

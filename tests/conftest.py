@@ -59,7 +59,10 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    """A browser that prefers English, so tests read the message ids; Swedish is tested apart."""
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return test_client
 
 
 @pytest.fixture

@@ -1,19 +1,22 @@
-"""Staff login and logout."""
+"""Staff login and logout, and the admin's user management."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from facilitate.db import session
+from facilitate.db import session, utcnow
+from facilitate.errors import DomainError
 from facilitate.extensions import limiter, login_manager
 from facilitate.i18n import safe_next
+from facilitate.web import invalid, refuse
 
 from . import operations
-from .forms import LoginForm
+from .forms import EditUserForm, LoginForm, NewUserForm
 from .models import Role, User
 from .permissions import public, requires
 
@@ -54,6 +57,59 @@ def logout() -> Response:
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/admin/users")
+@requires(Role.admin)
+def users() -> str:
+    staff = session().scalars(sa.select(User).order_by(User.active.desc(), User.name))
+    return render_template("auth/users.html", users=list(staff), now=utcnow())
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@requires(Role.admin)
+def new_user() -> str | Response | tuple[str, int]:
+    form = NewUserForm()
+    if not form.validate_on_submit():
+        if form.is_submitted():
+            return invalid("auth/user_form.html", form)
+        return render_template("auth/user_form.html", form=form)
+    try:
+        user = operations.create_user(
+            form.email.data or "",
+            name=form.name.data,
+            password=form.password.data or "",
+            role=form.role.data or "",
+        )
+    except DomainError as error:
+        return refuse("auth/user_form.html", form, error)
+    flash(_("%(name)s can now log in.", name=user.name), "success")
+    return redirect(url_for(".users"))
+
+
+@bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
+@requires(Role.admin)
+def edit_user(user_id: int) -> str | Response | tuple[str, int]:
+    user = operations.get_user(user_id)
+    form = EditUserForm(obj=user, role=user.role.value)
+    if not form.validate_on_submit():
+        if form.is_submitted():
+            return invalid("auth/user_form.html", form, user=user)
+        return render_template("auth/user_form.html", form=form, user=user)
+    try:
+        operations.update_user(
+            user,
+            name=form.name.data,
+            role=form.role.data or "",
+            active=form.active.data,
+            actor=current_user,
+        )
+        if form.password.data:
+            operations.set_password(user, form.password.data)
+    except DomainError as error:
+        return refuse("auth/user_form.html", form, error, user=user)
+    flash(_("The user was saved."), "success")
+    return redirect(url_for(".users"))
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,86 @@
+"""Shared pieces of the server-rendered pages: how a refused write reaches the form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, render_template
+from flask_babel import LazyString, get_timezone
+from flask_babel import lazy_gettext as _l
+
+from facilitate.auth.models import Role
+from facilitate.db import rollback
+from facilitate.dialogues.models import DialogueStatus, ThemeStatus
+from facilitate.errors import DomainError
+from facilitate.meetings.models import MeetingStatus
+
+
+def attach_error(form: Any, error: DomainError) -> None:
+    """Show a domain refusal next to the input at fault, or above the form.
+
+    ``error.field`` may be dotted (``voting.dots``); its first part names the form field.
+    """
+    name = (error.field or "").split(".")[0]
+    field = getattr(form, name, None) if name else None
+    if field is not None and hasattr(field, "errors") and hasattr(field, "data"):
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+def refuse(template: str, form: Any, error: DomainError, **context: Any) -> tuple[str, int]:
+    """Roll the request back and show the form again with the refusal, as 422."""
+    rollback()
+    attach_error(form, error)
+    return render_template(template, form=form, **context), 422
+
+
+def invalid(template: str, form: Any, **context: Any) -> tuple[str, int]:
+    """A form that failed its own validators: show it again, as 422."""
+    rollback()
+    return render_template(template, form=form, **context), 422
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(str(get_timezone()))
+
+
+def to_local(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored UTC time as the wall-clock time the facilitator types and reads."""
+    return None if value is None else value.astimezone(local_zone()).replace(tzinfo=None)
+
+
+def from_local(value: dt.datetime | None) -> dt.datetime | None:
+    """A wall-clock time from a form, in the configured zone (BABEL_DEFAULT_TIMEZONE)."""
+    return None if value is None else value.replace(tzinfo=local_zone())
+
+
+def _labels() -> dict[tuple[type[enum.StrEnum], str], LazyString]:
+    # Keyed by (enum, value): members of different StrEnums with one value compare equal.
+    labels: list[tuple[enum.StrEnum, LazyString]] = [
+        (DialogueStatus.active, _l("Active")),
+        (DialogueStatus.archived, _l("Archived")),
+        (ThemeStatus.planned, _l("Planned")),
+        (ThemeStatus.in_depth, _l("In depth")),
+        (ThemeStatus.done, _l("Done")),
+        (MeetingStatus.draft, _l("Upcoming")),
+        (MeetingStatus.open, _l("Open")),
+        (MeetingStatus.closed, _l("Closed")),
+        (Role.observer, _l("Observer")),
+        (Role.facilitator, _l("Facilitator")),
+        (Role.admin, _l("Admin")),
+    ]
+    return {(type(member), member.value): label for member, label in labels}
+
+
+def status_label(value: enum.StrEnum) -> str:
+    """A status or role as people read it, in the current language."""
+    return str(_labels().get((type(value), value.value), value.value))
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["status_label"] = status_label
+    app.jinja_env.globals["role_label"] = status_label
