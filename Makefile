@@ -7,7 +7,7 @@ FLASK  := $(BIN)/flask --app wsgi
 STAMP  := $(VENV)/.installed
 CATALOGS := facilitate/translations
 
-.PHONY: install run serve test lint typecheck pytest catalogs migrate demo clean
+.PHONY: install run serve test lint typecheck pytest catalogs messages migrate demo clean
 
 # Re-installs whenever the pins change; a missing venv is created first.
 $(STAMP): pyproject.toml constraints.txt
@@ -21,11 +21,21 @@ install: $(STAMP)
 # A broken catalog still fails the build.
 catalogs: $(STAMP)
 	@if find $(CATALOGS) -name '*.po' 2>/dev/null | grep -q .; then \
-		echo "$(BIN)/pybabel compile -q -d $(CATALOGS)"; \
-		$(BIN)/pybabel compile -q -d $(CATALOGS); \
+		echo "$(BIN)/pybabel compile --statistics -d $(CATALOGS)"; \
+		$(BIN)/pybabel compile --statistics -d $(CATALOGS); \
 	else \
 		echo "No translation catalogs in $(CATALOGS) yet; nothing to compile."; \
 	fi
+
+# After changing user-facing strings: refresh the template and both catalogs, then
+# translate what `make messages` reports as untranslated (tests/test_translations.py checks).
+BABEL_KEYWORDS := -k _l -k lazy_ngettext:1,2
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output \
+		-o $(CATALOGS)/messages.pot .
+	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching \
+		--ignore-obsolete
+	$(BIN)/python scripts/english_catalog.py
 
 migrate: catalogs
 	$(FLASK) db upgrade

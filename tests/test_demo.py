@@ -124,7 +124,12 @@ def test_demo_users_can_log_in(app: Flask, runner: FlaskCliRunner, client: Flask
     assert response.status_code == 302
     dashboard = client.get("/dialogues")
     assert dashboard.status_code == 200
-    assert "Trygghet i stadsdelarna" in dashboard.get_data(as_text=True)
+    html = dashboard.get_data(as_text=True)
+    assert "Trygghet i stadsdelarna" in html
+    # The eight themes, in their order, each linked from the dashboard.
+    positions = [html.find(f">{title}</a>") for title in THEME_TITLES]
+    assert -1 not in positions
+    assert positions == sorted(positions)
 
 
 def test_demo_if_empty_twice_loads_once(app: Flask, runner: FlaskCliRunner) -> None:

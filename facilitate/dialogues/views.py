@@ -52,6 +52,7 @@ def meetings_by_status(meetings: Sequence[Meeting]) -> dict[MeetingStatus, list[
 
 
 @bp.route("/")
+@bp.route("/dialogues")
 @requires(Role.observer)
 def dashboard() -> View:
     archived = request.args.get("archived") == "1"
