@@ -51,8 +51,8 @@ def meetings_by_status(meetings: Sequence[Meeting]) -> dict[MeetingStatus, list[
 # -- dashboard and dialogues ---------------------------------------------------------------
 
 
-@bp.route("/")
 @bp.route("/dialogues")
+@bp.route("/")  # the canonical address: registered first, so url_for builds it
 @requires(Role.observer)
 def dashboard() -> View:
     archived = request.args.get("archived") == "1"

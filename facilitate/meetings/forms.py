@@ -1,0 +1,107 @@
+"""Forms for meetings, their agendas and voting settings (shape only; rules live in operations)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Optional
+
+from .agendas import DEFAULT_TEMPLATE, TEMPLATES
+from .models import PLACE_MAX, PROMPT_MAX, PhaseKind, ResultsVisibility, VotingMethod
+
+TITLE_MAX = 200
+
+
+def template_choices() -> list[tuple[str, str]]:
+    return [(key, str(template.name)) for key, template in TEMPLATES.items()]
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    labels = {
+        PhaseKind.welcome: _l("Welcome"),
+        PhaseKind.share: _l("Share"),
+        PhaseKind.explore: _l("Explore"),
+        PhaseKind.propose: _l("Propose"),
+        PhaseKind.prioritise: _l("Prioritise"),
+        PhaseKind.close: _l("Close"),
+    }
+    return [(kind.value, str(labels[kind])) for kind in PhaseKind]
+
+
+def method_choices() -> list[tuple[str, str]]:
+    labels = {
+        VotingMethod.dots: _l("Dots: each person spreads a number of dots"),
+        VotingMethod.approval: _l("Approval: yes to as many as you like"),
+        VotingMethod.agree: _l("Agree or disagree on each proposal"),
+        VotingMethod.consent: _l("Consent: can everyone live with it?"),
+    }
+    return [(method.value, str(labels[method])) for method in VotingMethod]
+
+
+def results_choices() -> list[tuple[str, str]]:
+    labels = {
+        ResultsVisibility.live: _l("Live, while people vote"),
+        ResultsVisibility.hidden: _l("Hidden until the vote closes"),
+    }
+    default = ("", str(_l("As suits the method (hidden for dots and consent)")))
+    return [default, *((value.value, str(labels[value])) for value in ResultsVisibility)]
+
+
+class MeetingForm(FlaskForm):
+    title = StringField(_l("Title"), render_kw={"maxlength": TITLE_MAX, "required": True})
+    starts_at = DateTimeLocalField(
+        _l("Starts"), validators=[Optional()], format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+    )
+    place = StringField(
+        _l("Place"),
+        render_kw={"maxlength": PLACE_MAX},
+        description=_l("An address, or a link for a digital meeting."),
+    )
+    is_digital = BooleanField(_l("Digital meeting"))
+
+
+class VotingForm(FlaskForm):
+    voting_method = SelectField(_l("Voting method"), choices=method_choices)
+    voting_dots = IntegerField(
+        _l("Dots per person"),
+        default=3,
+        validators=[InputRequired(_l("Give a number."))],
+        render_kw={"min": 1, "max": 20},
+    )
+    voting_cap = IntegerField(
+        _l("At most this many dots on one proposal"),
+        validators=[Optional()],
+        description=_l("Leave empty for no limit."),
+        render_kw={"min": 1, "max": 20},
+    )
+    voting_results = SelectField(_l("Results"), choices=results_choices)
+
+
+class NewMeetingForm(MeetingForm, VotingForm):
+    template = SelectField(
+        _l("Agenda template"), choices=template_choices, default=DEFAULT_TEMPLATE
+    )
+
+
+class PhaseForm(FlaskForm):
+    title = StringField(_l("Title"), render_kw={"maxlength": TITLE_MAX, "required": True})
+    prompt = TextAreaField(
+        _l("Question for residents"),
+        render_kw={"maxlength": PROMPT_MAX, "rows": 3},
+        description=_l("Shown on every phone during this step."),
+    )
+    minutes = IntegerField(
+        _l("Minutes"),
+        default=10,
+        validators=[InputRequired(_l("Give a number."))],
+        render_kw={"min": 1, "max": 600},
+    )
+    kind = SelectField(_l("Kind"), choices=kind_choices, default=PhaseKind.share.value)
