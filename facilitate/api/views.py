@@ -1,5 +1,226 @@
+"""JSON API v1: dialogues, themes and meetings for scripts and integrations.
+
+Every view takes a bearer token (see ``auth``); bodies are checked against the
+models in ``schemas`` and then by the same operations the pages use. Errors are
+``{"error": {"code", "message", "field"?}}`` throughout.
+"""
+
 from __future__ import annotations
 
-from apiflask import APIBlueprint
+import datetime as dt
+from typing import Any
 
-bp = APIBlueprint("api", __name__, url_prefix="/api/v1")
+import sqlalchemy as sa
+from apiflask import APIBlueprint
+from apiflask.exceptions import HTTPError
+from flask import jsonify
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.wrappers import Response
+
+from facilitate.auth.models import Role
+from facilitate.db import rollback, session
+from facilitate.dialogues import operations as dialogue_ops
+from facilitate.dialogues.models import Dialogue, Theme
+from facilitate.errors import ValidationError
+from facilitate.meetings import operations as meeting_ops
+from facilitate.meetings.links import join_url
+from facilitate.meetings.models import Meeting
+
+from .auth import token_required
+from .schemas import (
+    AreaOut,
+    DialogueIn,
+    DialogueOut,
+    MeetingIn,
+    MeetingOut,
+    PhaseOut,
+    ThemeIn,
+    ThemeOut,
+    VotingOut,
+)
+
+bp = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="API v1")
+
+#: Error responses of the views that take a body, besides the generated 401, 404 and 422.
+WRITE_ERRORS = {
+    400: "The body is not JSON.",
+    403: "The token's role is too low for this.",
+}
+
+
+@bp.errorhandler(HTTPError)
+def _http_error(error: HTTPError) -> tuple[Response, int]:
+    """Request validation errors (and any other APIFlask error) in the API's error shape."""
+    rollback()
+    status = error.status_code
+    body: dict[str, Any] = {
+        "code": HTTP_STATUS_CODES.get(status, "error").lower().replace(" ", "_"),
+        "message": error.message or HTTP_STATUS_CODES.get(status, "Error"),
+    }
+    if status == 422:
+        # detail is {location: {"field.path": [messages]}}; report the first problem
+        problems = [item for fields in (error.detail or {}).values() for item in fields.items()]
+        body["code"] = ValidationError.code
+        if problems:
+            field, messages = problems[0]
+            body["message"] = "; ".join(m.removeprefix("Value error, ") for m in messages)
+            if field != "_schema":  # the body as a whole, e.g. not an object
+                body["field"] = field
+    return jsonify({"error": body}), status
+
+
+# -- serialisation -------------------------------------------------------------------------
+
+
+def theme_out(theme: Theme) -> ThemeOut:
+    return ThemeOut(
+        id=theme.id,
+        dialogue_id=theme.dialogue_id,
+        title=theme.title,
+        description=theme.description,
+        position=theme.position,
+        status=theme.status.value,
+        is_archived=theme.is_archived,
+    )
+
+
+def dialogue_out(dialogue: Dialogue) -> DialogueOut:
+    areas = sorted((a for a in dialogue.areas if not a.is_archived), key=lambda a: a.name)
+    return DialogueOut(
+        id=dialogue.id,
+        title=dialogue.title,
+        description=dialogue.description,
+        period_start=dialogue.period_start,
+        period_end=dialogue.period_end,
+        action_deadline=dialogue.action_deadline,
+        retention_months=dialogue.retention_months,
+        status=dialogue.status.value,
+        areas=[AreaOut(id=a.id, name=a.name) for a in areas],
+        themes=[theme_out(t) for t in sorted(dialogue.themes, key=lambda t: t.position)],
+    )
+
+
+def meeting_out(meeting: Meeting) -> MeetingOut:
+    return MeetingOut(
+        id=meeting.id,
+        theme_id=meeting.theme_id,
+        title=meeting.title,
+        # as stored (UTC), also right after creation, when it still holds the given offset
+        starts_at=None if meeting.starts_at is None else meeting.starts_at.astimezone(dt.UTC),
+        place=meeting.place,
+        is_digital=meeting.is_digital,
+        status=meeting.status.value,
+        join_code=meeting.join_code,
+        join_url=join_url(meeting),
+        agenda=[
+            PhaseOut(
+                id=p.id,
+                position=p.position,
+                title=p.title,
+                prompt=p.prompt,
+                minutes=p.minutes,
+                kind=p.kind.value,
+            )
+            for p in sorted(meeting.phases, key=lambda p: p.position)
+        ],
+        voting=VotingOut(
+            method=meeting.voting_method.value,
+            dots=meeting.voting_dots,
+            cap=meeting.voting_cap,
+            results=meeting.voting_results.value,
+        ),
+    )
+
+
+# -- dialogues and themes ------------------------------------------------------------------
+
+
+@bp.get("/dialogues")
+@token_required(bp, Role.observer)
+@bp.output(list[DialogueOut])  # type: ignore[arg-type]  # APIFlask takes list[Model]
+def list_dialogues() -> list[DialogueOut]:
+    """All dialogues, with their districts and themes
+
+    Archived dialogues are included; see `status`.
+    """
+    dialogues = session().scalars(sa.select(Dialogue).order_by(Dialogue.id))
+    return [dialogue_out(d) for d in dialogues]
+
+
+@bp.post("/dialogues")
+@token_required(bp, Role.facilitator)
+@bp.input(DialogueIn)
+@bp.output(DialogueOut, status_code=201)
+@bp.doc(responses=WRITE_ERRORS)
+def create_dialogue(json_data: DialogueIn) -> DialogueOut:
+    """Create a dialogue with its districts"""
+    dialogue = dialogue_ops.create_dialogue(
+        json_data.title,
+        description=json_data.description,
+        period_start=json_data.period_start,
+        period_end=json_data.period_end,
+        action_deadline=json_data.action_deadline,
+        retention_months=json_data.retention_months,
+        areas=json_data.areas,
+    )
+    return dialogue_out(dialogue)
+
+
+@bp.post("/dialogues/<int:dialogue_id>/themes")
+@token_required(bp, Role.facilitator)
+@bp.input(ThemeIn)
+@bp.output(ThemeOut, status_code=201)
+@bp.doc(responses=WRITE_ERRORS)
+def create_theme(dialogue_id: int, json_data: ThemeIn) -> ThemeOut:
+    """Add a theme at the end of a dialogue's themes"""
+    dialogue = dialogue_ops.get_dialogue(dialogue_id)
+    theme = dialogue_ops.create_theme(dialogue, json_data.title, description=json_data.description)
+    return theme_out(theme)
+
+
+# -- meetings ------------------------------------------------------------------------------
+
+
+@bp.post("/themes/<int:theme_id>/meetings")
+@token_required(bp, Role.facilitator)
+@bp.input(MeetingIn)
+@bp.output(MeetingOut, status_code=201)
+@bp.doc(responses=WRITE_ERRORS)
+def create_meeting(theme_id: int, json_data: MeetingIn) -> MeetingOut:
+    """Plan a meeting on a theme
+
+    The agenda comes from `agenda` if given, else from `template` (or the default
+    template); giving both is refused. The meeting starts as a draft.
+    """
+    theme = dialogue_ops.get_theme(theme_id)
+    if json_data.template is not None and json_data.agenda is not None:
+        raise ValidationError("Give either a template or an agenda, not both.", field="agenda")
+    voting = json_data.voting
+    meeting = meeting_ops.create_meeting(
+        theme,
+        json_data.title,
+        starts_at=json_data.starts_at,
+        place=json_data.place,
+        is_digital=json_data.is_digital,
+        template=json_data.template,
+        agenda=None
+        if json_data.agenda is None
+        else [
+            meeting_ops.PhaseSpec(title=p.title, prompt=p.prompt, minutes=p.minutes, kind=p.kind)
+            for p in json_data.agenda
+        ],
+        voting=None
+        if voting is None
+        else meeting_ops.VotingSpec(
+            method=voting.method, dots=voting.dots, cap=voting.cap, results=voting.results
+        ),
+    )
+    return meeting_out(meeting)
+
+
+@bp.get("/meetings/<int:meeting_id>")
+@token_required(bp, Role.observer)
+@bp.output(MeetingOut)
+def get_meeting(meeting_id: int) -> MeetingOut:
+    """A meeting with its agenda, voting settings and join link"""
+    return meeting_out(meeting_ops.get_meeting(meeting_id))

@@ -1,0 +1,61 @@
+"""Bearer-token authentication for the JSON API.
+
+Only ``Authorization: Bearer fct_…`` counts: a logged-in browser session is not
+accepted here, which is why the API can go without CSRF tokens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from apiflask import APIBlueprint, HTTPTokenAuth
+from apiflask.exceptions import HTTPError
+from flask import Response, jsonify
+from flask_babel import gettext as _
+
+from facilitate.auth.models import Role, User
+from facilitate.auth.operations import user_for_token
+from facilitate.auth.permissions import ATTRIBUTE
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+auth = HTTPTokenAuth(
+    scheme="Bearer",
+    description="An API token (fct_…) from `flask users token`; its user's role applies.",
+)
+
+
+@auth.verify_token  # type: ignore[untyped-decorator]
+def _verify(token: str) -> User | None:
+    return user_for_token(token) if token else None
+
+
+@auth.get_user_roles  # type: ignore[untyped-decorator]
+def _roles(user: User) -> list[str]:
+    """Every role the user's role includes, so requiring "observer" lets an admin in."""
+    return [role.value for role in Role if user.has_role(role)]
+
+
+@auth.error_processor
+def _refused(error: HTTPError) -> tuple[Response, int]:
+    if error.status_code == 401:
+        body = {"code": "unauthorized", "message": "A valid bearer token is required."}
+    else:
+        body = {"code": "forbidden", "message": _("You do not have permission to do this.")}
+    return jsonify({"error": body}), error.status_code
+
+
+def token_required(bp: APIBlueprint, role: Role) -> Callable[[F], F]:
+    """Let only holders of a valid token with at least ``role`` through (401, 403).
+
+    Put it right under the route decorator: it declares the permission on the
+    view Flask calls, and it refuses before the body is even read.
+    """
+
+    def decorate(view: F) -> F:
+        protected = bp.auth_required(auth, roles=[role.value])(view)
+        setattr(protected, ATTRIBUTE, role)
+        return protected
+
+    return decorate

@@ -1,0 +1,232 @@
+"""Request and response bodies of the JSON API, as Pydantic models.
+
+Inputs reject unknown keys and wrong JSON types (strict mode); the rules on the
+values themselves (lengths, ranges, known templates, time zones) live in the
+operations, so the API, the pages and the CLI refuse the same things the same way.
+The JSON Schema of every model is what the OpenAPI document publishes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from facilitate.dialogues.models import (
+    AREA_NAME_MAX,
+    DESCRIPTION_MAX,
+    TITLE_MAX,
+    DialogueStatus,
+    ThemeStatus,
+)
+from facilitate.dialogues.operations import RETENTION_MAX, RETENTION_MIN
+from facilitate.meetings.agendas import TEMPLATES
+from facilitate.meetings.models import (
+    PLACE_MAX,
+    PROMPT_MAX,
+    MeetingStatus,
+    PhaseKind,
+    ResultsVisibility,
+    VotingMethod,
+)
+from facilitate.meetings.operations import MINUTES_MAX
+
+
+def _iso_date(value: object) -> object:
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    if value is None:
+        return value
+    raise ValueError("Give the date as an ISO 8601 string (YYYY-MM-DD).")
+
+
+def _iso_datetime(value: object) -> object:
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value)
+    if value is None:
+        return value
+    raise ValueError("Give the time as an ISO 8601 string with a time zone.")
+
+
+#: An ISO 8601 date given as a JSON string (strict mode would want a Python date).
+IsoDate = Annotated[dt.date, Field(strict=False), BeforeValidator(_iso_date)]
+#: An ISO 8601 date-time given as a JSON string; the operations refuse naive ones.
+IsoDateTime = Annotated[dt.datetime, Field(strict=False), BeforeValidator(_iso_datetime)]
+
+
+def _max_length(limit: int) -> Any:
+    """Document a length limit; the operation enforces it on the cleaned text."""
+    return Field(json_schema_extra={"maxLength": limit})
+
+
+def _one_of(values: Iterable[str]) -> Any:
+    """Document the accepted values; the operation refuses others with its own message."""
+    return Field(json_schema_extra={"enum": [str(v) for v in values]})
+
+
+def _int(default: int, low: int, high: int, description: str | None = None) -> Any:
+    """Document the range; the operation enforces it, with its own message."""
+    return Field(
+        default=default,
+        description=description,
+        json_schema_extra={"minimum": low, "maximum": high},
+    )
+
+
+Title = Annotated[str, _max_length(TITLE_MAX)]
+Description = Annotated[str, _max_length(DESCRIPTION_MAX)]
+AreaName = Annotated[str, _max_length(AREA_NAME_MAX)]
+Place = Annotated[str, _max_length(PLACE_MAX)]
+Prompt = Annotated[str, _max_length(PROMPT_MAX)]
+PhaseKindName = Annotated[str, _one_of(PhaseKind)]
+VotingMethodName = Annotated[str, _one_of(VotingMethod)]
+ResultsName = Annotated[str, _one_of(ResultsVisibility)]
+TemplateKey = Annotated[str, _one_of(sorted(TEMPLATES))]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- requests ------------------------------------------------------------------------------
+
+
+class DialogueIn(Input):
+    title: Title
+    description: Description | None = None
+    areas: list[AreaName] = Field(
+        default_factory=list, description="District names; each once (case-insensitive)."
+    )
+    period_start: IsoDate | None = None
+    period_end: IsoDate | None = Field(default=None, description="Not before period_start.")
+    action_deadline: IsoDate | None = None
+    retention_months: int = _int(
+        24, RETENTION_MIN, RETENTION_MAX, "How long residents' free text is kept."
+    )
+
+
+class ThemeIn(Input):
+    title: Title
+    description: Description | None = None
+
+
+class PhaseIn(Input):
+    title: Title
+    prompt: Prompt = Field(default="", description="The question residents see in this phase.")
+    minutes: int = _int(10, 1, MINUTES_MAX)
+    kind: PhaseKindName = PhaseKind.share.value
+
+
+class VotingIn(Input):
+    method: VotingMethodName
+    dots: int | None = Field(default=None, description="Dots per participant (default 3).")
+    cap: int | None = Field(default=None, description="Most dots on one proposal, up to dots.")
+    results: ResultsName | None = Field(
+        default=None, description="Default: hidden for dots and consent, else live."
+    )
+
+
+class MeetingIn(Input):
+    title: Title
+    starts_at: IsoDateTime | None = Field(
+        default=None, description="ISO 8601 with a time zone offset, e.g. 2025-05-01T18:00+02:00."
+    )
+    place: Place | None = None
+    is_digital: bool = False
+    template: TemplateKey | None = Field(
+        default=None, description="Agenda template; the default one if neither this nor agenda."
+    )
+    agenda: list[PhaseIn] | None = Field(
+        default=None, description="An explicit agenda; not together with template."
+    )
+    voting: VotingIn | None = None
+
+
+# -- responses -----------------------------------------------------------------------------
+
+
+class AreaOut(Output):
+    id: int
+    name: str
+
+
+class ThemeOut(Output):
+    id: int
+    dialogue_id: int
+    title: str
+    description: str
+    position: int
+    status: Annotated[str, _one_of(ThemeStatus)]
+    is_archived: bool
+
+
+class DialogueOut(Output):
+    id: int
+    title: str
+    description: str
+    period_start: dt.date | None
+    period_end: dt.date | None
+    action_deadline: dt.date | None
+    retention_months: int
+    status: Annotated[str, _one_of(DialogueStatus)]
+    areas: list[AreaOut] = Field(description="The districts in use, by name.")
+    themes: list[ThemeOut] = Field(description="In the dialogue's order.")
+
+
+class PhaseOut(Output):
+    id: int
+    position: int
+    title: str
+    prompt: str
+    minutes: int
+    kind: PhaseKindName
+
+
+class VotingOut(Output):
+    method: VotingMethodName
+    dots: int
+    cap: int | None
+    results: ResultsName
+
+
+class MeetingOut(Output):
+    id: int
+    theme_id: int
+    title: str
+    starts_at: dt.datetime | None
+    place: str
+    is_digital: bool
+    status: Annotated[str, _one_of(MeetingStatus)]
+    join_code: str
+    join_url: str = Field(
+        description="The page residents open to join, absolute.",
+        json_schema_extra={"format": "uri"},
+    )
+    agenda: list[PhaseOut]
+    voting: VotingOut
+
+
+#: The body of every error response, the API's own and the generated ones alike.
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "additionalProperties": False,
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "additionalProperties": False,
+            "properties": {
+                "code": {"type": "string", "description": "Stable and machine-readable."},
+                "message": {"type": "string"},
+                "field": {"type": "string", "description": "The input at fault, when known."},
+            },
+        }
+    },
+}

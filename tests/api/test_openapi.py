@@ -1,0 +1,379 @@
+"""The OpenAPI document: its structure, and that the API answers what it documents.
+
+``Api`` is the client every API test uses: each response it gets is checked
+against the response schema the document gives for that path, method and status.
+Neither ``jsonschema`` nor ``openapi-spec-validator`` is installed, so ``check``
+below validates the JSON Schema subset the document uses and refuses any keyword
+it does not know, rather than passing it silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from facilitate.auth.models import Role, User
+
+SPEC_PATH = "/api/v1/openapi.json"
+ANNOTATIONS = {"title", "description", "default", "examples"}
+JSON_TYPES: dict[str, Callable[[Any], bool]] = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+}
+
+
+def _format_ok(fmt: str, value: str) -> bool:
+    if fmt == "date":
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)) and bool(
+            dt.date.fromisoformat(value)
+        )
+    if fmt == "date-time":  # RFC 3339: an offset is required
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return "T" in value and parsed.tzinfo is not None
+    if fmt == "uri":
+        parts = urlparse(value)
+        return bool(parts.scheme and parts.netloc)
+    raise AssertionError(f"unknown format {fmt!r}")
+
+
+def check(schema: dict[str, Any], value: Any, doc: dict[str, Any], where: str = "$") -> None:
+    """Assert that ``value`` satisfies ``schema`` (with ``$ref`` into ``doc``)."""
+    unknown = (
+        set(schema)
+        - ANNOTATIONS
+        - {
+            "$ref",
+            "type",
+            "properties",
+            "required",
+            "additionalProperties",
+            "items",
+            "anyOf",
+            "enum",
+            "format",
+            "maxLength",
+            "minimum",
+            "maximum",
+        }
+    )
+    assert not unknown, f"{where}: validator does not know {unknown}"
+    if "$ref" in schema:
+        prefix = "#/components/schemas/"
+        assert schema["$ref"].startswith(prefix), schema["$ref"]
+        target = doc["components"]["schemas"][schema["$ref"].removeprefix(prefix)]
+        check(target, value, doc, where)
+    if "anyOf" in schema:
+        failures = []
+        for option in schema["anyOf"]:
+            try:
+                check(option, value, doc, where)
+            except AssertionError as error:
+                failures.append(str(error))
+            else:
+                break
+        else:
+            raise AssertionError(f"{where}: matches no option: {failures}")
+    if "type" in schema:
+        assert JSON_TYPES[schema["type"]](value), f"{where}: {value!r} is not {schema['type']}"
+    if "enum" in schema:
+        assert value in schema["enum"], f"{where}: {value!r} not in {schema['enum']}"
+    if isinstance(value, str):
+        if "format" in schema:
+            assert _format_ok(schema["format"], value), f"{where}: {value!r} not {schema['format']}"
+        if "maxLength" in schema:
+            assert len(value) <= schema["maxLength"], where
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        assert value >= schema.get("minimum", value), where
+        assert value <= schema.get("maximum", value), where
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        missing = set(schema.get("required", [])) - set(value)
+        assert not missing, f"{where}: missing {missing}"
+        if schema.get("additionalProperties") is False:
+            extra = set(value) - set(properties)
+            assert not extra, f"{where}: undocumented {extra}"
+        for key, item in value.items():
+            if key in properties:
+                check(properties[key], item, doc, f"{where}.{key}")
+    if isinstance(value, list) and "items" in schema:
+        for index, item in enumerate(value):
+            check(schema["items"], item, doc, f"{where}[{index}]")
+
+
+def operation_for(doc: dict[str, Any], method: str, path: str) -> dict[str, Any]:
+    for template, operations in doc["paths"].items():
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, path) and method.lower() in operations:
+            return dict(operations[method.lower()])
+    raise AssertionError(f"{method} {path} is not in the OpenAPI document")
+
+
+class Api:
+    """A test client for /api/v1 that checks every answer against the document."""
+
+    def __init__(self, client: FlaskClient, token: str | None = None) -> None:
+        self.client = client
+        self.token = token
+        self._doc: dict[str, Any] | None = None
+        self.checked: list[tuple[str, str, int]] = []
+
+    @property
+    def doc(self) -> dict[str, Any]:
+        if self._doc is None:
+            response = self.client.get(SPEC_PATH)
+            assert response.status_code == 200
+            self._doc = response.get_json()
+        return self._doc
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        data: str | None = None,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> TestResponse:
+        all_headers = dict(headers or {})
+        bearer = token if token is not None else self.token
+        if bearer is not None and "Authorization" not in all_headers:
+            all_headers["Authorization"] = f"Bearer {bearer}"
+        response = self.client.open("/api/v1" + path, method=method, json=json, headers=all_headers)
+        self.validate(method, "/api/v1" + path, response)
+        return response
+
+    def get(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.call("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.call("POST", path, **kwargs)
+
+    def validate(self, method: str, path: str, response: TestResponse) -> None:
+        assert response.mimetype == "application/json", response.get_data(as_text=True)
+        operation = operation_for(self.doc, method, path)
+        status = str(response.status_code)
+        assert status in operation["responses"], (method, path, status, response.get_json())
+        documented = operation["responses"][status]
+        schema = documented["content"]["application/json"]["schema"]
+        check(schema, response.get_json(), self.doc)
+        self.checked.append((method, path, response.status_code))
+
+
+def error_of(response: TestResponse, status: int, code: str, field: str | None = None) -> str:
+    """Assert the error shape, status, code and field; return the message."""
+    assert response.status_code == status, response.get_json()
+    body = response.get_json()
+    assert set(body) == {"error"}
+    error = body["error"]
+    assert error["code"] == code, error
+    assert error.get("field") == field, error
+    assert isinstance(error["message"], str)
+    assert error["message"].strip()
+    return str(error["message"])
+
+
+# -- the document --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def doc(client: FlaskClient) -> dict[str, Any]:
+    return Api(client).doc
+
+
+def test_openapi_document_served_without_token(client: FlaskClient) -> None:
+    response = client.get(SPEC_PATH)
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert response.get_json()["openapi"].startswith("3.")
+
+
+def test_openapi_document_structure_valid(doc: dict[str, Any]) -> None:
+    assert re.fullmatch(r"3\.\d+\.\d+", doc["openapi"])
+    assert doc["info"] == {"title": "Facilitate API", "version": "1"}
+    schemas = doc["components"]["schemas"]
+    for path, operations in doc["paths"].items():
+        parameters = set(re.findall(r"\{([^}]+)\}", path))
+        for method, operation in operations.items():
+            assert method in {"get", "post", "put", "patch", "delete"}
+            declared = {p["name"] for p in operation["parameters"] if p["in"] == "path"}
+            assert declared == parameters, (method, path)
+            assert all(p["required"] for p in operation["parameters"] if p["in"] == "path")
+            assert operation["summary"]
+            for status, response in operation["responses"].items():
+                assert re.fullmatch(r"[1-5]\d\d", status)
+                assert response["description"]
+    # every $ref in the document resolves
+    refs = re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', json.dumps(doc))
+    assert refs
+    assert set(refs) <= set(schemas)
+    for name in schemas:
+        assert re.fullmatch(r"[A-Za-z0-9._-]+", name)
+
+
+def test_openapi_document_lists_every_api_route(app: Flask, doc: dict[str, Any]) -> None:
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api."):
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+            for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
+                routes.add((method.lower(), path))
+    documented = {(m, p) for p, ops in doc["paths"].items() for m in ops}
+    assert routes == documented
+    assert routes == {
+        ("get", "/api/v1/dialogues"),
+        ("post", "/api/v1/dialogues"),
+        ("post", "/api/v1/dialogues/{dialogue_id}/themes"),
+        ("post", "/api/v1/themes/{theme_id}/meetings"),
+        ("get", "/api/v1/meetings/{meeting_id}"),
+    }
+
+
+def test_openapi_bearer_scheme_on_every_operation(doc: dict[str, Any]) -> None:
+    assert doc["components"]["securitySchemes"] == {
+        "BearerAuth": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": doc["components"]["securitySchemes"]["BearerAuth"]["description"],
+        }
+    }
+    roles = {
+        ("get", "/api/v1/dialogues"): "observer",
+        ("post", "/api/v1/dialogues"): "facilitator",
+        ("post", "/api/v1/dialogues/{dialogue_id}/themes"): "facilitator",
+        ("post", "/api/v1/themes/{theme_id}/meetings"): "facilitator",
+        ("get", "/api/v1/meetings/{meeting_id}"): "observer",
+    }
+    for (method, path), role in roles.items():
+        operation = doc["paths"][path][method]
+        assert operation["security"] == [{"BearerAuth": [role]}]
+        assert "401" in operation["responses"]
+        # observer is the lowest role: a valid token is always enough there
+        assert ("403" in operation["responses"]) == (role != "observer")
+
+
+def test_openapi_error_responses_use_error_shape(doc: dict[str, Any]) -> None:
+    for operations in doc["paths"].values():
+        for operation in operations.values():
+            for status, response in operation["responses"].items():
+                if not status.startswith("4"):
+                    continue
+                schema = response["content"]["application/json"]["schema"]
+                sample = {"error": {"code": "x", "message": "y", "field": "title"}}
+                check(schema, sample, doc)
+                with pytest.raises(AssertionError):
+                    check(schema, {"message": "y", "detail": {}}, doc)
+
+
+def test_openapi_request_bodies_reject_unknown_keys(doc: dict[str, Any]) -> None:
+    bodies = [
+        operation["requestBody"]["content"]["application/json"]["schema"]
+        for operations in doc["paths"].values()
+        for operation in operations.values()
+        if "requestBody" in operation
+    ]
+    assert len(bodies) == 3
+    for body in bodies:
+        name = body["$ref"].rsplit("/", 1)[1]
+        schema = doc["components"]["schemas"][name]
+        assert schema["additionalProperties"] is False
+        assert schema["required"] == ["title"]
+
+
+def test_openapi_meeting_input_documents_choices(doc: dict[str, Any]) -> None:
+    schemas = doc["components"]["schemas"]
+    meeting = schemas["MeetingIn"]["properties"]
+    assert "in_depth_90" in meeting["template"]["anyOf"][0]["enum"]
+    phase = schemas["MeetingIn.PhaseIn"]["properties"]
+    assert set(phase["kind"]["enum"]) >= {"welcome", "share", "close"}
+    voting = schemas["MeetingIn.VotingIn"]
+    assert voting["required"] == ["method"]
+    assert set(voting["properties"]["method"]["enum"]) == {"approval", "agree", "dots", "consent"}
+
+
+# -- the validator itself, so a pass means something ---------------------------------------
+
+
+def test_check_refuses_mismatches(doc: dict[str, Any]) -> None:
+    meeting_ref = {"$ref": "#/components/schemas/MeetingOut"}
+    with pytest.raises(AssertionError, match="missing"):
+        check(meeting_ref, {"id": 1}, doc)
+    with pytest.raises(AssertionError, match="not integer"):
+        check({"type": "integer"}, True, doc)
+    with pytest.raises(AssertionError, match="not date-time"):
+        check({"type": "string", "format": "date-time"}, "2025-05-01T18:00:00", doc)
+    with pytest.raises(AssertionError, match="undocumented"):
+        check(
+            {"$ref": "#/components/schemas/DialogueOut.AreaOut"},
+            {"id": 1, "name": "x", "y": 2},
+            doc,
+        )
+    with pytest.raises(AssertionError, match="does not know"):
+        check({"pattern": "x"}, "x", doc)
+
+
+# -- every endpoint answers as documented, for each documented status ----------------------
+
+
+def test_openapi_responses_match_document_for_every_status(
+    client: FlaskClient, make_user: Callable[..., User], api_token: Callable[[User], str]
+) -> None:
+    facilitator = Api(client, api_token(make_user(Role.facilitator)))
+    observer = Api(client, api_token(make_user(Role.observer)))
+    anonymous = Api(client)
+
+    dialogue = facilitator.post("/dialogues", json={"title": "Trygghet", "areas": ["Myrtorp"]})
+    assert dialogue.status_code == 201
+    dialogue_id = dialogue.get_json()["id"]
+    theme = facilitator.post(f"/dialogues/{dialogue_id}/themes", json={"title": "Belysning"})
+    assert theme.status_code == 201
+    theme_id = theme.get_json()["id"]
+    meeting = facilitator.post(
+        f"/themes/{theme_id}/meetings",
+        json={"title": "Kväll", "starts_at": "2025-05-01T18:00:00+02:00"},
+    )
+    assert meeting.status_code == 201
+    meeting_id = meeting.get_json()["id"]
+    assert facilitator.get("/dialogues").status_code == 200
+    assert observer.get(f"/meetings/{meeting_id}").status_code == 200
+
+    for path, body in [
+        ("/dialogues", {"title": "x"}),
+        (f"/dialogues/{dialogue_id}/themes", {"title": "x"}),
+        (f"/themes/{theme_id}/meetings", {"title": "x"}),
+    ]:
+        assert anonymous.post(path, json=body).status_code == 401
+        assert observer.post(path, json=body).status_code == 403
+        assert facilitator.post(path, json={"title": ""}).status_code == 422
+        assert facilitator.post(path, json={"title": 1}).status_code == 422
+        assert facilitator.post(path, data='{"title": ').status_code == 400
+    assert anonymous.get("/dialogues").status_code == 401
+    assert anonymous.get(f"/meetings/{meeting_id}").status_code == 401
+    assert facilitator.get("/meetings/999").status_code == 404
+    assert facilitator.post("/dialogues/999/themes", json={"title": "x"}).status_code == 404
+    assert facilitator.post("/themes/999/meetings", json={"title": "x"}).status_code == 404
+
+    seen = {(m, re.sub(r"/\d+", "/{id}", p), s) for m, p, s in facilitator.checked}
+    seen |= {(m, re.sub(r"/\d+", "/{id}", p), s) for m, p, s in observer.checked}
+    seen |= {(m, re.sub(r"/\d+", "/{id}", p), s) for m, p, s in anonymous.checked}
+    documented = {
+        (method.upper(), re.sub(r"\{\w+\}", "{id}", path), int(status))
+        for path, operations in facilitator.doc["paths"].items()
+        for method, operation in operations.items()
+        for status in operation["responses"]
+    }
+    assert seen == documented
