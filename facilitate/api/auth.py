@@ -40,7 +40,7 @@ def _roles(user: User) -> list[str]:
 @auth.error_processor
 def _refused(error: HTTPError) -> tuple[Response, int]:
     if error.status_code == 401:
-        body = {"code": "unauthorized", "message": "A valid bearer token is required."}
+        body = {"code": "unauthorized", "message": _("A valid bearer token is required.")}
     else:
         body = {"code": "forbidden", "message": _("You do not have permission to do this.")}
     return jsonify({"error": body}), error.status_code

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Annotated, Any
 
+from flask_babel import gettext as _
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from facilitate.dialogues.models import (
@@ -39,7 +40,7 @@ def _iso_date(value: object) -> object:
         return dt.date.fromisoformat(value)
     if value is None:
         return value
-    raise ValueError("Give the date as an ISO 8601 string (YYYY-MM-DD).")
+    raise ValueError(_("Give the date as an ISO 8601 string (YYYY-MM-DD)."))
 
 
 def _iso_datetime(value: object) -> object:
@@ -47,7 +48,7 @@ def _iso_datetime(value: object) -> object:
         return dt.datetime.fromisoformat(value)
     if value is None:
         return value
-    raise ValueError("Give the time as an ISO 8601 string with a time zone.")
+    raise ValueError(_("Give the time as an ISO 8601 string with a time zone."))
 
 
 #: An ISO 8601 date given as a JSON string (strict mode would want a Python date).

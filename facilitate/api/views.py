@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from apiflask import APIBlueprint
 from apiflask.exceptions import HTTPError
 from flask import jsonify
+from flask_babel import lazy_gettext as _l
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
 
@@ -194,7 +195,7 @@ def create_meeting(theme_id: int, json_data: MeetingIn) -> MeetingOut:
     """
     theme = dialogue_ops.get_theme(theme_id)
     if json_data.template is not None and json_data.agenda is not None:
-        raise ValidationError("Give either a template or an agenda, not both.", field="agenda")
+        raise ValidationError(_l("Give either a template or an agenda, not both."), field="agenda")
     voting = json_data.voting
     meeting = meeting_ops.create_meeting(
         theme,
