@@ -38,6 +38,13 @@ def refuse(template: str, form: Any, error: DomainError, **context: Any) -> tupl
     return render_template(template, form=form, **context), 422
 
 
+def show_form(template: str, form: Any, **context: Any) -> str | tuple[str, int]:
+    """The form page: fresh on GET, or again with its own validators' messages (422)."""
+    if form.is_submitted():
+        return invalid(template, form, **context)
+    return render_template(template, form=form, **context)
+
+
 def invalid(template: str, form: Any, **context: Any) -> tuple[str, int]:
     """A form that failed its own validators: show it again, as 422."""
     rollback()

@@ -114,3 +114,11 @@ def api_token(app: Flask) -> Callable[[User], str]:
             return token
 
     return _token
+
+
+@pytest.fixture
+def facilitator(make_user: Callable[..., User], login: Callable[[User], None]) -> User:
+    """A facilitator, logged in on ``client``."""
+    user = make_user(Role.facilitator)
+    login(user)
+    return user

@@ -13,7 +13,7 @@ from facilitate.db import session, utcnow
 from facilitate.errors import DomainError
 from facilitate.extensions import limiter, login_manager
 from facilitate.i18n import safe_next
-from facilitate.web import invalid, refuse
+from facilitate.web import refuse, show_form
 
 from . import operations
 from .forms import EditUserForm, LoginForm, NewUserForm
@@ -71,9 +71,7 @@ def users() -> str:
 def new_user() -> str | Response | tuple[str, int]:
     form = NewUserForm()
     if not form.validate_on_submit():
-        if form.is_submitted():
-            return invalid("auth/user_form.html", form)
-        return render_template("auth/user_form.html", form=form)
+        return show_form("auth/user_form.html", form)
     try:
         user = operations.create_user(
             form.email.data or "",
@@ -93,9 +91,7 @@ def edit_user(user_id: int) -> str | Response | tuple[str, int]:
     user = operations.get_user(user_id)
     form = EditUserForm(obj=user, role=user.role.value)
     if not form.validate_on_submit():
-        if form.is_submitted():
-            return invalid("auth/user_form.html", form, user=user)
-        return render_template("auth/user_form.html", form=form, user=user)
+        return show_form("auth/user_form.html", form, user=user)
     try:
         operations.update_user(
             user,

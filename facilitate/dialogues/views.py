@@ -14,7 +14,7 @@ from facilitate.auth.permissions import requires
 from facilitate.db import session
 from facilitate.errors import DomainError
 from facilitate.meetings.models import Meeting, MeetingStatus
-from facilitate.web import invalid, refuse
+from facilitate.web import invalid, refuse, show_form
 
 from . import operations as ops
 from .forms import (
@@ -73,11 +73,7 @@ def dashboard() -> View:
 def new() -> View:
     form = NewDialogueForm()
     if not form.validate_on_submit():
-        return (
-            invalid("dialogues/form.html", form)
-            if form.is_submitted()
-            else (render_template("dialogues/form.html", form=form))
-        )
+        return show_form("dialogues/form.html", form)
     try:
         dialogue = ops.create_dialogue(
             form.title.data or "",
@@ -113,9 +109,7 @@ def edit(dialogue_id: int) -> View:
     form = DialogueForm(obj=dialogue)
     context = {"dialogue": dialogue}
     if not form.validate_on_submit():
-        if form.is_submitted():
-            return invalid("dialogues/form.html", form, **context)
-        return render_template("dialogues/form.html", form=form, **context)
+        return show_form("dialogues/form.html", form, **context)
     try:
         ops.update_dialogue(
             dialogue,
@@ -175,9 +169,7 @@ def edit_area(dialogue_id: int, area_id: int) -> View:
     form = AreaForm(obj=area)
     context = {"dialogue": dialogue, "area": area}
     if not form.validate_on_submit():
-        if form.is_submitted():
-            return invalid("dialogues/area_form.html", form, **context)
-        return render_template("dialogues/area_form.html", form=form, **context)
+        return show_form("dialogues/area_form.html", form, **context)
     try:
         ops.rename_area(area, form.name.data or "")
     except DomainError as error:
@@ -214,9 +206,7 @@ def new_theme(dialogue_id: int) -> View:
     form = ThemeForm()
     context = {"dialogue": dialogue}
     if not form.validate_on_submit():
-        if form.is_submitted():
-            return invalid("dialogues/theme_form.html", form, **context)
-        return render_template("dialogues/theme_form.html", form=form, **context)
+        return show_form("dialogues/theme_form.html", form, **context)
     try:
         theme = ops.create_theme(
             dialogue,
@@ -251,9 +241,7 @@ def edit_theme(theme_id: int) -> View:
     form = ThemeForm(obj=item)
     context = {"dialogue": item.dialogue, "theme": item}
     if not form.validate_on_submit():
-        if form.is_submitted():
-            return invalid("dialogues/theme_form.html", form, **context)
-        return render_template("dialogues/theme_form.html", form=form, **context)
+        return show_form("dialogues/theme_form.html", form, **context)
     try:
         ops.update_theme(
             item,

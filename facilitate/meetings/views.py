@@ -10,7 +10,7 @@ from facilitate.auth.models import Role
 from facilitate.auth.permissions import requires
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.errors import DomainError
-from facilitate.web import from_local, invalid, refuse, to_local
+from facilitate.web import from_local, invalid, refuse, show_form, to_local
 
 from . import operations as ops
 from .agendas import TEMPLATES
@@ -61,9 +61,7 @@ def new(theme_id: int) -> View:
     form = NewMeetingForm()
     context = {"theme": theme, "templates": TEMPLATES}
     if not form.validate_on_submit():
-        if form.is_submitted():
-            return invalid("meetings/new.html", form, **context)
-        return render_template("meetings/new.html", form=form, **context)
+        return show_form("meetings/new.html", form, **context)
     try:
         meeting = ops.create_meeting(
             theme,
@@ -107,9 +105,7 @@ def edit(meeting_id: int) -> View:
     )
     context = {"meeting": meeting}
     if not form.validate_on_submit():
-        if form.is_submitted():
-            return invalid("meetings/edit.html", form, **context)
-        return render_template("meetings/edit.html", form=form, **context)
+        return show_form("meetings/edit.html", form, **context)
     try:
         ops.update_meeting(
             meeting,
@@ -131,9 +127,7 @@ def voting(meeting_id: int) -> View:
     form = VotingForm(obj=meeting)
     context = {"meeting": meeting}
     if not form.validate_on_submit():
-        if form.is_submitted():
-            return invalid("meetings/voting.html", form, **context)
-        return render_template("meetings/voting.html", form=form, **context)
+        return show_form("meetings/voting.html", form, **context)
     try:
         ops.set_voting(meeting, _voting_spec(form))
     except DomainError as error:
@@ -190,9 +184,7 @@ def edit_phase(meeting_id: int, phase_id: int) -> View:
     form = PhaseForm(obj=phase)
     context = {"meeting": meeting, "phase": phase}
     if not form.validate_on_submit():
-        if form.is_submitted():
-            return invalid("meetings/phase_form.html", form, **context)
-        return render_template("meetings/phase_form.html", form=form, **context)
+        return show_form("meetings/phase_form.html", form, **context)
     try:
         ops.update_phase(phase, _phase_spec(form))
     except DomainError as error:

@@ -25,23 +25,6 @@ from facilitate.models import Base
 
 
 @pytest.fixture
-def as_role(
-    client: FlaskClient, make_user: Callable[..., User], api_token: Callable[[User], str]
-) -> Callable[[Role], Api]:
-    return lambda role: Api(client, api_token(make_user(role)))
-
-
-@pytest.fixture
-def facilitator(as_role: Callable[[Role], Api]) -> Api:
-    return as_role(Role.facilitator)
-
-
-@pytest.fixture
-def observer(as_role: Callable[[Role], Api]) -> Api:
-    return as_role(Role.observer)
-
-
-@pytest.fixture
 def dialogue_id(app: Flask) -> int:
     with app.app_context():
         dialogue = ops.create_dialogue(

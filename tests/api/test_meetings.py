@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,7 +11,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from api.test_openapi import Api, error_of
-from facilitate.auth.models import Role, User
 from facilitate.db import session
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.meetings import operations as ops
@@ -25,23 +23,6 @@ AGENDA = [
     {"title": "Idéer", "prompt": "Vad kan göras?", "minutes": 30, "kind": "propose"},
     {"title": "Rösta", "prompt": "", "minutes": 10, "kind": "prioritise"},
 ]
-
-
-@pytest.fixture
-def as_role(
-    client: FlaskClient, make_user: Callable[..., User], api_token: Callable[[User], str]
-) -> Callable[[Role], Api]:
-    return lambda role: Api(client, api_token(make_user(role)))
-
-
-@pytest.fixture
-def facilitator(as_role: Callable[[Role], Api]) -> Api:
-    return as_role(Role.facilitator)
-
-
-@pytest.fixture
-def observer(as_role: Callable[[Role], Api]) -> Api:
-    return as_role(Role.observer)
 
 
 @pytest.fixture

@@ -25,13 +25,6 @@ from facilitate.models import Base
 
 
 @pytest.fixture
-def facilitator(make_user: Callable[..., User], login: Callable[[User], None]) -> User:
-    user = make_user(Role.facilitator)
-    login(user)
-    return user
-
-
-@pytest.fixture
 def dialogue_id(app: Flask) -> int:
     with app.app_context():
         dialogue = ops.create_dialogue("Trygghet", areas=["Fröslunda", "Myrtorp"])

@@ -45,13 +45,6 @@ VALID = {
 
 
 @pytest.fixture
-def facilitator(make_user: Callable[..., User], login: Callable[[User], None]) -> User:
-    user = make_user(Role.facilitator)
-    login(user)
-    return user
-
-
-@pytest.fixture
 def theme_id(app: Flask) -> int:
     with app.app_context():
         dialogue = dialogue_ops.create_dialogue("Trygghet", areas=["Fröslunda"])
