@@ -85,4 +85,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    #: Participants one meeting admits; joins beyond it are refused, never per address.
+    "MAX_PARTICIPANTS": 5000,
+    #: Failed joins (unknown or closed codes) allowed per address, against code guessing.
+    "JOIN_FAILURE_LIMIT": "30 per minute",
 }

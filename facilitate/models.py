@@ -3,6 +3,21 @@
 from .auth.models import ApiToken, User
 from .db import Base
 from .dialogues.models import Area, Dialogue, Theme
+from .live.models import ClientWrite, Contribution, Hand, Participant, Reaction
 from .meetings.models import Meeting, Phase
 
-__all__ = ["ApiToken", "Area", "Base", "Dialogue", "Meeting", "Phase", "Theme", "User"]
+__all__ = [
+    "ApiToken",
+    "Area",
+    "Base",
+    "ClientWrite",
+    "Contribution",
+    "Dialogue",
+    "Hand",
+    "Meeting",
+    "Participant",
+    "Phase",
+    "Reaction",
+    "Theme",
+    "User",
+]

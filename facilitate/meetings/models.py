@@ -82,6 +82,17 @@ class Meeting(Base):
     is_archived: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
+    # Live room state: in the database, so a restart mid-meeting loses nothing.
+    #: 0-based index of the current phase; ``None`` until the meeting opens.
+    current_phase: Mapped[int | None] = mapped_column()
+    #: While the timer runs: when it reaches zero.
+    timer_ends_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    #: While the timer is paused (or set but not started): the seconds left.
+    timer_remaining: Mapped[int | None] = mapped_column()
+    #: Breakout groups while they run (``None`` otherwise), and how they were split.
+    groups_count: Mapped[int | None] = mapped_column()
+    groups_by: Mapped[str | None] = mapped_column(sa.String(10))
+
     theme: Mapped[Theme] = relationship(back_populates="meetings")
     phases: Mapped[list[Phase]] = relationship(
         back_populates="meeting", order_by="Phase.position", cascade="all, delete-orphan"

@@ -1,0 +1,1 @@
+"""Live meetings: participants, their contributions, reactions and hands, and room state."""

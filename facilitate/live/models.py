@@ -1,0 +1,178 @@
+"""What happens in a live room, kept in the database so a restart loses nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from facilitate.db import Base, UtcDateTime, utcnow
+from facilitate.dialogues.models import Area
+from facilitate.meetings.models import Meeting
+
+DISPLAY_NAME_MAX = 40
+TEXT_MAX = 500
+REASON_MAX = 200
+
+
+class AgeBand(enum.StrEnum):
+    """Asked for representativeness only; never required."""
+
+    up_to_15 = "-15"
+    from_16 = "16-19"
+    from_20 = "20-29"
+    from_30 = "30-44"
+    from_45 = "45-64"
+    from_65 = "65-"
+
+
+class ContributionKind(enum.StrEnum):
+    experience = "experience"
+    cause = "cause"
+    idea = "idea"
+    question = "question"
+
+
+def _enum(e: type[enum.StrEnum]) -> sa.Enum:
+    # Stored by value: the age bands' values ("16-19") are what clients and exports use.
+    return sa.Enum(
+        e,
+        native_enum=False,
+        length=20,
+        validate_strings=True,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Participant(Base):
+    """A resident's phone in one meeting: no account, just a token kept in a cookie."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    #: sha256 of the participant token; the token itself is only ever in the cookie.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(DISPLAY_NAME_MAX), default="")
+    area_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("areas.id", ondelete="SET NULL"), index=True
+    )
+    age_band: Mapped[AgeBand | None] = mapped_column(_enum(AgeBand))
+    #: Breakout group (1-based) while groups run; ``None`` otherwise.
+    group: Mapped[int | None] = mapped_column("group_no")
+    #: A blocked participant's writes are refused and their contributions hidden.
+    blocked: Mapped[bool] = mapped_column(default=False)
+    joined_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship()
+    area: Mapped[Area | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Participant {self.id} of meeting {self.meeting_id}>"
+
+
+class Contribution(Base):
+    """One thing said in the room: written on a phone, or typed in by a note-taker."""
+
+    __tablename__ = "contributions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    #: 0-based index of the phase that was current when it was written.
+    phase: Mapped[int] = mapped_column()
+    participant_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="SET NULL"), index=True
+    )
+    #: The staff member who typed it in (note-taker or facilitator), if not a resident.
+    author_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    on_behalf: Mapped[bool] = mapped_column(default=False)
+    text: Mapped[str] = mapped_column(sa.String(TEXT_MAX))
+    kind: Mapped[ContributionKind] = mapped_column(
+        _enum(ContributionKind), default=ContributionKind.experience
+    )
+    #: The breakout group it was written in, if groups were running.
+    group: Mapped[int | None] = mapped_column("group_no")
+    hidden: Mapped[bool] = mapped_column(default=False)
+    hidden_reason: Mapped[str] = mapped_column(sa.String(REASON_MAX), default="")
+    pinned: Mapped[bool] = mapped_column(default=False)
+    #: Deleted by its author: gone for everyone, kept only as a tombstone.
+    deleted: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    edited_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    reactions: Mapped[list[Reaction]] = relationship(
+        back_populates="contribution", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Contribution {self.id} of meeting {self.meeting_id}>"
+
+
+class Reaction(Base):
+    """One "me too" per participant per contribution."""
+
+    __tablename__ = "reactions"
+    __table_args__ = (sa.UniqueConstraint("contribution_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contributions.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    contribution: Mapped[Contribution] = relationship(back_populates="reactions")
+
+    def __repr__(self) -> str:
+        return f"<Reaction {self.participant_id} on {self.contribution_id}>"
+
+
+class Hand(Base):
+    """A raised hand; the queue is the open ones in the order raised."""
+
+    __tablename__ = "hands"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    raised_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: Set when the hand leaves the queue: lowered, given the word, or cleared.
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    given: Mapped[bool] = mapped_column(default=False)
+
+    participant: Mapped[Participant] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Hand {self.id} of participant {self.participant_id}>"
+
+
+class ClientWrite(Base):
+    """The answer to a write, kept so a retry with the same client_id gets it again."""
+
+    __tablename__ = "client_writes"
+    __table_args__ = (sa.UniqueConstraint("actor", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Who wrote: ``p<participant id>`` or ``u<user id>``.
+    actor: Mapped[str] = mapped_column(sa.String(24))
+    client_id: Mapped[str] = mapped_column(sa.String(64))
+    event: Mapped[str] = mapped_column(sa.String(40))
+    response: Mapped[dict[str, object]] = mapped_column(sa.JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ClientWrite {self.actor} {self.client_id!r} {self.event}>"
