@@ -70,6 +70,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     init_api(app)
     errors_web.init_app(app)
     cli.init_app(app)
+    import rooms
+
+    rooms.init_app(app)
     _security_headers(app)
     return app
 

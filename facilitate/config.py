@@ -89,4 +89,6 @@ DEFAULTS: dict[str, Any] = {
     "MAX_PARTICIPANTS": 5000,
     #: Failed joins (unknown or closed codes) allowed per address, against code guessing.
     "JOIN_FAILURE_LIMIT": "30 per minute",
+    #: Live writes (contributions, reactions, hands...) per participant: (count, seconds).
+    "LIVE_WRITE_LIMIT": (30, 10.0),
 }

@@ -1,1 +1,20 @@
 """The real-time engine: Socket.IO handlers, presence, timers and broadcasts."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from facilitate import events
+from facilitate.extensions import socketio
+
+
+def init_app(app: Flask) -> None:
+    """Wire the /live namespace in and make it the sender of after-commit events."""
+    from . import engine, handlers  # noqa: F401 -- registering the handlers is the import
+
+    socketio.on_event("connect", engine.on_connect, namespace=engine.NAMESPACE)
+    socketio.on_event("disconnect", engine.on_disconnect, namespace=engine.NAMESPACE)
+    for name, handler in engine.EVENTS.items():
+        socketio.on_event(name, handler, namespace=engine.NAMESPACE)
+    events.set_sender(engine.broadcast)
+    app.config.setdefault("LIVE_WRITE_LIMIT", (30, 10.0))

@@ -1,0 +1,34 @@
+"""Who hears an event: named audiences, mapped one to one onto Socket.IO rooms.
+
+Residents and the projector ("screen") see the same things; staff see more
+(hidden contributions with their reasons, the presence list).
+"""
+
+from __future__ import annotations
+
+
+def everyone(meeting_id: int) -> str:
+    return f"m{meeting_id}"
+
+
+def staff(meeting_id: int) -> str:
+    return f"m{meeting_id}:staff"
+
+
+def public(meeting_id: int) -> str:
+    """Residents and the projector: what is said to the whole room."""
+    return f"m{meeting_id}:public"
+
+
+def screen(meeting_id: int) -> str:
+    return f"m{meeting_id}:screen"
+
+
+def group(meeting_id: int, number: int) -> str:
+    """Residents of one breakout group, while groups run."""
+    return f"m{meeting_id}:g{number}"
+
+
+def participant(participant_id: int) -> str:
+    """Every connection of one phone (a participant may have two tabs open)."""
+    return f"p{participant_id}"

@@ -1,0 +1,532 @@
+"""The write path of a live room: check, then act, then queue the events.
+
+Functions flush, never commit; the caller (a socket handler) commits, and the
+queued events go out after that commit (see ``facilitate.events``). Who may call
+what is the caller's business (``rooms`` authorises every event); what the
+room's state allows is checked here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from facilitate import events
+from facilitate.db import session, utcnow
+from facilitate.errors import Conflict, Forbidden, NotFound, ValidationError
+from facilitate.meetings.models import Meeting, MeetingStatus
+from facilitate.validation import check_int_range, check_title, clean_text
+
+from . import audience
+from .models import (
+    REASON_MAX,
+    TEXT_MAX,
+    Contribution,
+    ContributionKind,
+    Hand,
+    Participant,
+    Reaction,
+)
+from .views_json import (
+    Viewer,
+    contribution_json,
+    hand_json,
+    meeting_json,
+    timer_json,
+)
+
+TIMER_MAX = 4 * 3600
+GROUPS_MAX = 50
+NOTICE_MAX = 280
+
+
+class RoomClosed(Conflict):
+    code = "meeting_closed"
+
+
+# -- checks --------------------------------------------------------------------------------
+
+
+def check_open(meeting: Meeting) -> None:
+    if meeting.status is not MeetingStatus.open:
+        raise RoomClosed(_l("The meeting is not open."))
+
+
+def check_not_blocked(participant: Participant | None) -> None:
+    if participant is not None and participant.blocked:
+        raise Forbidden(_l("You can no longer write in this meeting."), code="blocked")
+
+
+def check_text(text: str | None, *, field: str = "text") -> str:
+    value = clean_text(text)
+    if not value:
+        raise ValidationError(_l("Write something first."), field=field)
+    if len(value) > TEXT_MAX:
+        raise ValidationError(_l("At most %(max)d characters.", max=TEXT_MAX), field=field)
+    return value
+
+
+def check_kind(kind: str | None) -> ContributionKind:
+    try:
+        return ContributionKind(kind or ContributionKind.experience.value)
+    except ValueError:
+        raise ValidationError(_l("Unknown kind of contribution."), field="kind") from None
+
+
+def get_contribution(meeting: Meeting, contribution_id: int) -> Contribution:
+    contribution = session().get(Contribution, contribution_id)
+    if contribution is None or contribution.meeting_id != meeting.id or contribution.deleted:
+        raise NotFound(_l("No such contribution."), field="id")
+    return contribution
+
+
+def get_participant(meeting: Meeting, participant_id: int) -> Participant:
+    participant = session().get(Participant, participant_id)
+    if participant is None or participant.meeting_id != meeting.id:
+        raise NotFound(_l("No such participant."), field="participant_id")
+    return participant
+
+
+# -- who sees a contribution ---------------------------------------------------------------
+
+
+def groups_running(meeting: Meeting) -> bool:
+    return meeting.groups_count is not None
+
+
+def visible_to(
+    contribution: Contribution, meeting: Meeting, viewer: Viewer, group: int | None
+) -> bool:
+    """Whether ``viewer`` (in breakout ``group``) may see it: hidden ones are staff-only."""
+    if contribution.deleted:
+        return False
+    if viewer.is_staff:
+        return True
+    if contribution.hidden:
+        return False
+    if viewer.participant_id is None or not groups_running(meeting) or contribution.group is None:
+        return True  # the projector sees every group's wall side by side
+    return contribution.group == group
+
+
+def _resident_audiences(meeting: Meeting, contribution: Contribution) -> list[str]:
+    if groups_running(meeting) and contribution.group is not None:
+        return [audience.group(meeting.id, contribution.group), audience.screen(meeting.id)]
+    return [audience.public(meeting.id)]
+
+
+def _reacted(contribution: Contribution, participant_id: int | None) -> bool:
+    return any(r.participant_id == participant_id for r in contribution.reactions)
+
+
+def _announce(meeting: Meeting, contribution: Contribution) -> None:
+    """Send a contribution as each audience may see it; its author's phones get ``own``."""
+    events.queue(
+        "contribution",
+        contribution_json(contribution, staff=True, own=False),
+        audience.staff(meeting.id),
+    )
+    author = contribution.participant_id
+    if contribution.hidden or contribution.deleted:
+        for to in _resident_audiences(meeting, contribution):
+            events.queue("contribution_removed", {"id": contribution.id}, to)
+        if author is not None:
+            events.queue(
+                "contribution_removed", {"id": contribution.id}, audience.participant(author)
+            )
+        return
+    skip = audience.participant(author) if author is not None else None
+    public_view = contribution_json(contribution, staff=False, own=False)
+    for to in _resident_audiences(meeting, contribution):
+        events.queue("contribution", public_view, to, skip=skip)
+    if author is not None:
+        own_view = contribution_json(
+            contribution, staff=False, own=True, reacted=_reacted(contribution, author)
+        )
+        events.queue("contribution", own_view, audience.participant(author))
+
+
+# -- meeting, phases, timer ----------------------------------------------------------------
+
+
+def _phase_seconds(meeting: Meeting) -> int | None:
+    if meeting.current_phase is None or not meeting.phases:
+        return None
+    return meeting.phases[meeting.current_phase].minutes * 60
+
+
+def _announce_timer(meeting: Meeting) -> None:
+    events.queue("timer", timer_json(meeting), audience.everyone(meeting.id))
+
+
+def open_meeting(meeting: Meeting) -> None:
+    if meeting.status is not MeetingStatus.draft:
+        raise Conflict(_l("Only a planned meeting can be opened."), code="not_draft")
+    if not meeting.phases:
+        raise ValidationError(_l("The agenda needs at least one phase."), field="agenda")
+    meeting.status = MeetingStatus.open
+    meeting.current_phase = 0
+    meeting.timer_ends_at = None
+    meeting.timer_remaining = _phase_seconds(meeting)
+    session().flush()
+    events.queue("meeting", meeting_json(meeting), audience.everyone(meeting.id))
+    events.queue("phase", {"current_phase": 0}, audience.everyone(meeting.id))
+    _announce_timer(meeting)
+
+
+def close_meeting(meeting: Meeting) -> None:
+    check_open(meeting)
+    meeting.status = MeetingStatus.closed
+    if meeting.timer_ends_at is not None:
+        pause_timer(meeting)
+    session().flush()
+    events.queue("meeting", meeting_json(meeting), audience.everyone(meeting.id))
+
+
+def goto_phase(meeting: Meeting, index: int) -> None:
+    check_open(meeting)
+    check_int_range(index, field="index", low=0, high=len(meeting.phases) - 1)
+    meeting.current_phase = index
+    meeting.timer_ends_at = None
+    meeting.timer_remaining = _phase_seconds(meeting)
+    session().flush()
+    events.queue("phase", {"current_phase": index}, audience.everyone(meeting.id))
+    _announce_timer(meeting)
+
+
+def start_timer(
+    meeting: Meeting, seconds: int | None = None, *, now: dt.datetime | None = None
+) -> None:
+    check_open(meeting)
+    now = now or utcnow()
+    if seconds is not None:
+        left = check_int_range(seconds, field="seconds", low=1, high=TIMER_MAX)
+    else:
+        left = meeting.timer_remaining or _phase_seconds(meeting) or 0
+    if meeting.timer_ends_at is not None and seconds is None:
+        return  # already running: a second start changes nothing
+    meeting.timer_ends_at = now + dt.timedelta(seconds=left)
+    meeting.timer_remaining = None
+    session().flush()
+    _announce_timer(meeting)
+
+
+def pause_timer(meeting: Meeting, *, now: dt.datetime | None = None) -> None:
+    if meeting.timer_ends_at is None:
+        return
+    left = (meeting.timer_ends_at - (now or utcnow())).total_seconds()
+    meeting.timer_remaining = max(0, round(left))
+    meeting.timer_ends_at = None
+    session().flush()
+    _announce_timer(meeting)
+
+
+def add_time(meeting: Meeting, seconds: int) -> None:
+    check_open(meeting)
+    check_int_range(seconds, field="seconds", low=-TIMER_MAX, high=TIMER_MAX)
+    if meeting.timer_ends_at is not None:
+        meeting.timer_ends_at = max(utcnow(), meeting.timer_ends_at + dt.timedelta(seconds=seconds))
+    else:
+        meeting.timer_remaining = max(0, (meeting.timer_remaining or 0) + seconds)
+    session().flush()
+    _announce_timer(meeting)
+
+
+def send_notice(meeting: Meeting, text: str) -> None:
+    check_open(meeting)
+    message = check_title(text, field="text", max_length=NOTICE_MAX)
+    events.queue(
+        "notice", {"text": message, "at": timer_json(meeting)["now"]}, audience.everyone(meeting.id)
+    )
+
+
+# -- contributions -------------------------------------------------------------------------
+
+
+def add_contribution(
+    meeting: Meeting,
+    viewer: Viewer,
+    participant: Participant | None,
+    text: str,
+    kind: str | None = None,
+    *,
+    on_behalf: bool = False,
+) -> Contribution:
+    check_open(meeting)
+    check_not_blocked(participant)
+    contribution = Contribution(
+        meeting_id=meeting.id,
+        phase=meeting.current_phase or 0,
+        participant_id=participant.id if participant is not None else None,
+        author_user_id=viewer.user_id,
+        on_behalf=on_behalf,
+        text=check_text(text),
+        kind=check_kind(kind),
+        group=participant.group if participant is not None and groups_running(meeting) else None,
+        reactions=[],
+    )
+    session().add(contribution)
+    session().flush()
+    _announce(meeting, contribution)
+    return contribution
+
+
+def _check_own(contribution: Contribution, participant: Participant | None) -> None:
+    if participant is None or contribution.participant_id != participant.id:
+        raise Forbidden(_l("You can only change what you wrote yourself."))
+
+
+def edit_contribution(
+    meeting: Meeting, participant: Participant | None, contribution_id: int, text: str
+) -> Contribution:
+    check_open(meeting)
+    check_not_blocked(participant)
+    contribution = get_contribution(meeting, contribution_id)
+    _check_own(contribution, participant)
+    if contribution.phase != meeting.current_phase:
+        raise Conflict(_l("This phase is over; what was said stays."), code="phase_over")
+    contribution.text = check_text(text)
+    contribution.edited_at = utcnow()
+    session().flush()
+    _announce(meeting, contribution)
+    return contribution
+
+
+def delete_contribution(
+    meeting: Meeting, participant: Participant | None, contribution_id: int
+) -> None:
+    contribution = get_contribution(meeting, contribution_id)
+    _check_own(contribution, participant)
+    contribution.deleted = True
+    session().flush()
+    events.queue("contribution_removed", {"id": contribution.id}, audience.staff(meeting.id))
+    _announce(meeting, contribution)
+
+
+def hide_contribution(meeting: Meeting, contribution_id: int, reason: str) -> Contribution:
+    contribution = get_contribution(meeting, contribution_id)
+    contribution.hidden = True
+    contribution.hidden_reason = check_title(reason, field="reason", max_length=REASON_MAX)
+    session().flush()
+    _announce(meeting, contribution)
+    return contribution
+
+
+def show_contribution(meeting: Meeting, contribution_id: int) -> Contribution:
+    contribution = get_contribution(meeting, contribution_id)
+    contribution.hidden = False
+    contribution.hidden_reason = ""
+    session().flush()
+    _announce(meeting, contribution)
+    return contribution
+
+
+def pin_contribution(meeting: Meeting, contribution_id: int) -> Contribution:
+    """Pin, or unpin when pinned: the projector keeps pinned ones on top."""
+    contribution = get_contribution(meeting, contribution_id)
+    contribution.pinned = not contribution.pinned
+    session().flush()
+    _announce(meeting, contribution)
+    return contribution
+
+
+# -- reactions -----------------------------------------------------------------------------
+
+
+def _announce_reactions(meeting: Meeting, contribution: Contribution, reactor: int) -> None:
+    count = {"contribution_id": contribution.id, "reactions": len(contribution.reactions)}
+    events.queue("reaction", count, audience.staff(meeting.id))
+    if contribution.hidden:
+        return
+    skip = audience.participant(reactor)
+    for to in _resident_audiences(meeting, contribution):
+        events.queue("reaction", count, to, skip=skip)
+    mine = {**count, "reacted": _reacted(contribution, reactor)}
+    events.queue("reaction", mine, audience.participant(reactor))
+
+
+def set_reaction(
+    meeting: Meeting,
+    viewer: Viewer,
+    participant: Participant | None,
+    contribution_id: int,
+    on: bool,
+) -> Contribution:
+    check_open(meeting)
+    check_not_blocked(participant)
+    if participant is None:
+        raise Forbidden(_l("Only participants react."))
+    contribution = get_contribution(meeting, contribution_id)
+    if not on_wall(contribution, meeting, viewer, participant.group):
+        raise NotFound(_l("No such contribution."), field="contribution_id")
+    existing = next((r for r in contribution.reactions if r.participant_id == participant.id), None)
+    if on and existing is None:
+        contribution.reactions.append(Reaction(participant_id=participant.id))
+    elif not on and existing is not None:
+        contribution.reactions.remove(existing)
+    else:
+        return contribution  # already so: nothing changes, nothing is sent
+    session().flush()
+    _announce_reactions(meeting, contribution, participant.id)
+    return contribution
+
+
+def on_wall(
+    contribution: Contribution, meeting: Meeting, viewer: Viewer, group: int | None
+) -> bool:
+    return visible_to(contribution, meeting, viewer, group)
+
+
+# -- hands ---------------------------------------------------------------------------------
+
+
+def open_hands(meeting: Meeting) -> list[Hand]:
+    return list(
+        session().scalars(
+            sa.select(Hand)
+            .where(Hand.meeting_id == meeting.id, Hand.closed_at.is_(None))
+            .order_by(Hand.raised_at, Hand.id)
+        )
+    )
+
+
+def _announce_hands(meeting: Meeting) -> None:
+    events.queue(
+        "hands",
+        {"hands": [hand_json(h) for h in open_hands(meeting)]},
+        audience.everyone(meeting.id),
+    )
+
+
+def raise_hand(meeting: Meeting, participant: Participant | None) -> None:
+    check_open(meeting)
+    check_not_blocked(participant)
+    if participant is None:
+        raise Forbidden(_l("Only participants raise a hand."))
+    if any(h.participant_id == participant.id for h in open_hands(meeting)):
+        return
+    session().add(Hand(meeting_id=meeting.id, participant_id=participant.id))
+    session().flush()
+    _announce_hands(meeting)
+
+
+def lower_hand(meeting: Meeting, participant: Participant | None) -> None:
+    if participant is None:
+        raise Forbidden(_l("Only participants raise a hand."))
+    _close_hands(meeting, (h for h in open_hands(meeting) if h.participant_id == participant.id))
+
+
+def _close_hands(meeting: Meeting, hands: Iterable[Hand], *, given: bool = False) -> bool:
+    changed = False
+    for hand in hands:
+        hand.closed_at = utcnow()
+        hand.given = given
+        changed = True
+    if changed:
+        session().flush()
+        _announce_hands(meeting)
+    return changed
+
+
+def give_hand(meeting: Meeting, participant_id: int) -> None:
+    check_open(meeting)
+    participant = get_participant(meeting, participant_id)
+    hands = [h for h in open_hands(meeting) if h.participant_id == participant.id]
+    if not hands:
+        raise NotFound(_l("This participant has no hand raised."), field="participant_id")
+    _close_hands(meeting, hands, given=True)
+    events.queue("hand_given", {"participant_id": participant.id}, audience.everyone(meeting.id))
+
+
+def clear_hands(meeting: Meeting) -> None:
+    _close_hands(meeting, open_hands(meeting))
+
+
+# -- participants and groups ---------------------------------------------------------------
+
+
+def block_participant(meeting: Meeting, participant_id: int) -> None:
+    participant = get_participant(meeting, participant_id)
+    participant.blocked = True
+    _close_hands(meeting, (h for h in open_hands(meeting) if h.participant_id == participant.id))
+    written = session().scalars(
+        sa.select(Contribution).where(
+            Contribution.participant_id == participant.id, Contribution.hidden.is_(False)
+        )
+    )
+    for contribution in written:
+        contribution.hidden = True
+        contribution.hidden_reason = str(_l("Participant blocked"))
+        session().flush()
+        _announce(meeting, contribution)
+    session().flush()
+
+
+def split_groups(
+    meeting: Meeting, count: int, by: str | None, online: Iterable[int], *, seed: int | None = None
+) -> dict[int, int]:
+    """Put everyone online into ``count`` groups, shuffled or by district; returns the seating."""
+    check_open(meeting)
+    check_int_range(count, field="count", low=2, high=GROUPS_MAX)
+    how = by or "random"
+    if how not in {"random", "area"}:
+        raise ValidationError(_l("Split at random or by district."), field="by")
+    ids = set(online)
+    people = list(
+        session().scalars(
+            sa.select(Participant)
+            .where(Participant.meeting_id == meeting.id, Participant.id.in_(ids))
+            .order_by(Participant.id)
+        )
+    )
+    if how == "random":
+        random.Random(seed).shuffle(people)  # noqa: S311 -- seating, not security
+    else:
+        people.sort(key=lambda p: (p.area.name if p.area is not None else "\uffff", p.id))
+    assignment: dict[int, int] = {}
+    # Consecutive runs keep a district together; dealing round-robin would scatter it.
+    for index, person in enumerate(people):
+        number = index * count // max(1, len(people)) + 1 if how == "area" else index % count + 1
+        person.group = number
+        assignment[person.id] = number
+    meeting.groups_count = count
+    meeting.groups_by = how
+    session().flush()
+    events.queue("groups", groups_json(meeting), audience.everyone(meeting.id))
+    return assignment
+
+
+def end_groups(meeting: Meeting) -> None:
+    check_open(meeting)
+    meeting.groups_count = None
+    meeting.groups_by = None
+    session().execute(
+        sa.update(Participant).where(Participant.meeting_id == meeting.id).values(group=None)
+    )
+    session().flush()
+    events.queue("groups", groups_json(meeting), audience.everyone(meeting.id))
+
+
+def place_late_joiner(meeting: Meeting, participant: Participant) -> None:
+    """While groups run, a newcomer joins the smallest group."""
+    if not groups_running(meeting) or participant.group is not None:
+        return
+    sizes = dict.fromkeys(range(1, (meeting.groups_count or 0) + 1), 0)
+    for number in session().scalars(
+        sa.select(Participant.group).where(
+            Participant.meeting_id == meeting.id, Participant.group.is_not(None)
+        )
+    ):
+        if number in sizes:
+            sizes[number] += 1
+    participant.group = min(sizes, key=lambda n: (sizes[n], n))
+    session().flush()
+
+
+def groups_json(meeting: Meeting) -> dict[str, Any]:
+    return {"count": meeting.groups_count, "by": meeting.groups_by}

@@ -1,0 +1,106 @@
+"""How room things look on the wire: one serialiser per thing, shared by snapshot and events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from facilitate.db import utcnow
+from facilitate.meetings.models import Meeting
+
+from .models import Contribution, Hand, Participant
+
+
+class ViewerRole(enum.StrEnum):
+    participant = "participant"
+    facilitator = "facilitator"
+    observer = "observer"
+    #: The projector: connects as staff, sees exactly what residents see.
+    screen = "screen"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking, as the server established it at connect; never what the client claims."""
+
+    meeting_id: int
+    role: ViewerRole
+    participant_id: int | None = None
+    user_id: int | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (ViewerRole.facilitator, ViewerRole.observer)
+
+    @property
+    def actor(self) -> str:
+        """The key a write's idempotency and rate limit are counted under."""
+        if self.participant_id is not None:
+            return f"p{self.participant_id}"
+        return f"u{self.user_id}" if self.role is not ViewerRole.screen else f"s{self.user_id}"
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def meeting_json(meeting: Meeting) -> dict[str, Any]:
+    return {"id": meeting.id, "title": meeting.title, "status": meeting.status.value}
+
+
+def phases_json(meeting: Meeting) -> list[dict[str, Any]]:
+    return [
+        {
+            "index": index,
+            "title": phase.title,
+            "prompt": phase.prompt,
+            "minutes": phase.minutes,
+            "kind": phase.kind.value,
+        }
+        for index, phase in enumerate(meeting.phases)
+    ]
+
+
+def timer_json(meeting: Meeting, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The authoritative end time plus the server's clock, so every screen counts alike."""
+    return {
+        "running": meeting.timer_ends_at is not None,
+        "ends_at": iso(meeting.timer_ends_at),
+        "remaining": meeting.timer_remaining,
+        "now": iso(now or utcnow()),
+    }
+
+
+def contribution_json(
+    contribution: Contribution, *, staff: bool, own: bool, reacted: bool = False
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": contribution.id,
+        "text": contribution.text,
+        "kind": contribution.kind.value,
+        "phase": contribution.phase,
+        "group": contribution.group,
+        "reactions": len(contribution.reactions),
+        "reacted": reacted,
+        "own": own,
+        "on_behalf": contribution.on_behalf,
+        "pinned": contribution.pinned,
+    }
+    if staff:
+        data["hidden"] = contribution.hidden
+        data["reason"] = contribution.hidden_reason
+    return data
+
+
+def display_name(participant: Participant) -> str:
+    return participant.display_name
+
+
+def hand_json(hand: Hand) -> dict[str, Any]:
+    return {
+        "participant_id": hand.participant_id,
+        "name": display_name(hand.participant),
+        "raised_at": iso(hand.raised_at),
+    }

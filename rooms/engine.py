@@ -1,0 +1,367 @@
+"""The /live namespace: connect, identity, broadcasts after commit, presence, the write wrapper."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, join_room, leave_room  # type: ignore[attr-defined]
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ValidationError as PydanticError
+from sqlalchemy.exc import IntegrityError
+
+from facilitate import events
+from facilitate.auth.models import Role, User
+from facilitate.auth.operations import user_for_token
+from facilitate.db import session
+from facilitate.errors import DomainError, Forbidden, ValidationError
+from facilitate.extensions import socketio
+from facilitate.live import audience
+from facilitate.live.models import ClientWrite, Participant
+from facilitate.live.participants import cookie_name, participant_for_token
+from facilitate.live.room import place_late_joiner
+from facilitate.live.snapshot import snapshot
+from facilitate.live.views_json import Viewer, ViewerRole
+from facilitate.meetings.models import Meeting, MeetingStatus
+
+from .connections import Connection, registry
+from .limits import limiter
+
+NAMESPACE = "/live"
+PRESENCE_INTERVAL = 1
+
+M = TypeVar("M", bound="Write")
+
+
+class Write(BaseModel):
+    """Every write names itself with a client-made id; a retry with it is applied once."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    client_id: str = Field(min_length=1, max_length=64)
+
+
+# -- identity ------------------------------------------------------------------------------
+
+
+def _refuse(code: str, message: str) -> ConnectionRefusedError:
+    return ConnectionRefusedError({"code": code, "message": message})
+
+
+def _meeting_id(auth: dict[str, Any]) -> int | None:
+    raw = auth.get("meeting_id", request.args.get("meeting_id"))
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.isdigit():
+        return int(raw)
+    return None
+
+
+def _staff_viewer(user: User, meeting_id: int | None, view: object) -> tuple[Viewer, None]:
+    if meeting_id is None or session().get(Meeting, meeting_id) is None:
+        raise _refuse("not_found", str(_l("No such meeting.")))
+    if view == "screen":
+        role = ViewerRole.screen
+    else:
+        role = ViewerRole.facilitator if user.has_role(Role.facilitator) else ViewerRole.observer
+    return Viewer(meeting_id=meeting_id, role=role, user_id=user.id), None
+
+
+def identify(auth: object) -> tuple[Viewer, Participant | None]:
+    """Who this connection is, from a token, the participant cookie or the staff login."""
+    data = auth if isinstance(auth, dict) else {}
+    token = data.get("token")
+    meeting_id = _meeting_id(data)
+    if isinstance(token, str) and token:
+        participant = participant_for_token(token, meeting_id=meeting_id)
+        if participant is not None:
+            return _participant_viewer(participant)
+        user = user_for_token(token)
+        if user is not None and user.active:
+            return _staff_viewer(user, meeting_id, data.get("view"))
+        raise _refuse("unauthorized", str(_l("This token is not valid here.")))
+    if meeting_id is not None:
+        participant = participant_for_token(
+            request.cookies.get(cookie_name(meeting_id)), meeting_id=meeting_id
+        )
+        if participant is not None:
+            return _participant_viewer(participant)
+    if current_user.is_authenticated:
+        return _staff_viewer(current_user, meeting_id, data.get("view"))
+    raise _refuse("unauthorized", str(_l("Join the meeting first.")))
+
+
+def _participant_viewer(participant: Participant) -> tuple[Viewer, Participant]:
+    if participant.meeting.status is MeetingStatus.draft:
+        raise _refuse("not_found", str(_l("No such meeting.")))
+    viewer = Viewer(
+        meeting_id=participant.meeting_id,
+        role=ViewerRole.participant,
+        participant_id=participant.id,
+    )
+    return viewer, participant
+
+
+def connection() -> Connection:
+    found = registry.get(request.sid)  # type: ignore[attr-defined]
+    if found is None:  # pragma: no cover -- Socket.IO calls connect first
+        raise Forbidden(_l("Connect first."))
+    return found
+
+
+def rooms_for(viewer: Viewer, participant: Participant | None, meeting: Meeting) -> set[str]:
+    rooms = {audience.everyone(meeting.id)}
+    if viewer.is_staff:
+        rooms.add(audience.staff(meeting.id))
+    else:
+        rooms.add(audience.public(meeting.id))
+    if viewer.role is ViewerRole.screen:
+        rooms.add(audience.screen(meeting.id))
+    if participant is not None:
+        rooms.add(audience.participant(participant.id))
+        if meeting.groups_count is not None and participant.group is not None:
+            rooms.add(audience.group(meeting.id, participant.group))
+    return rooms
+
+
+def presence(meeting_id: int, *, staff: bool) -> dict[str, Any]:
+    connections = registry.in_meeting(meeting_id)
+    online = {c.viewer.participant_id for c in connections if c.viewer.participant_id is not None}
+    joined = session().scalar(
+        sa.select(sa.func.count(Participant.id)).where(Participant.meeting_id == meeting_id)
+    )
+    data: dict[str, Any] = {"online": len(online), "joined": joined or 0}
+    if staff:
+        names = (
+            dict(
+                session()
+                .execute(
+                    sa.select(Participant.id, Participant.display_name).where(
+                        Participant.id.in_(online)
+                    )
+                )
+                .all()
+            )
+            if online
+            else {}
+        )
+        data["people"] = [
+            {"participant_id": pid, "name": names.get(pid, "")} for pid in sorted(online)
+        ]
+    return data
+
+
+def send_state(conn: Connection) -> None:
+    meeting = session().get(Meeting, conn.viewer.meeting_id)
+    assert meeting is not None
+    participant = (
+        session().get(Participant, conn.viewer.participant_id)
+        if conn.viewer.participant_id is not None
+        else None
+    )
+    wanted = rooms_for(conn.viewer, participant, meeting)
+    for room in conn.rooms - wanted:
+        leave_room(room, sid=conn.sid, namespace=NAMESPACE)
+    for room in wanted - conn.rooms:
+        join_room(room, sid=conn.sid, namespace=NAMESPACE)
+    conn.rooms = wanted
+    state = snapshot(
+        meeting, conn.viewer, participant, presence(meeting.id, staff=conn.viewer.is_staff)
+    )
+    socketio.emit("state", state, to=conn.sid, namespace=NAMESPACE)
+
+
+def resync(meeting_id: int) -> None:
+    """Everyone in the meeting gets a fresh ``state`` (after groups are split or ended)."""
+    for conn in registry.in_meeting(meeting_id):
+        send_state(conn)
+
+
+# -- broadcasts and presence ---------------------------------------------------------------
+
+
+def broadcast(batch: Sequence[events.Event]) -> None:
+    """The after-commit sender: each delivery to its room, minus the skipped room's sockets."""
+    for event in batch:
+        skip = None
+        if event.skip is not None:
+            manager = socketio.server.manager  # type: ignore[attr-defined]
+            skip = [sid for sid, _ in manager.get_participants(NAMESPACE, event.skip)] or None
+        socketio.emit(event.name, event.payload, to=event.to, namespace=NAMESPACE, skip_sid=skip)
+
+
+class PresenceFlusher:
+    """Sends ``presence`` at most about once a second per room, however many join at once."""
+
+    def __init__(self) -> None:
+        self._dirty: set[int] = set()
+        self._scheduled = False
+
+    def mark(self, app: Flask, meeting_id: int) -> None:
+        self._dirty.add(meeting_id)
+        if not self._scheduled:
+            self._scheduled = True
+            socketio.start_background_task(self._flush_later, app)
+
+    def _flush_later(self, app: Flask) -> None:
+        socketio.sleep(PRESENCE_INTERVAL)
+        self._scheduled = False
+        dirty, self._dirty = self._dirty, set()
+        with app.app_context():
+            for meeting_id in dirty:
+                public = presence(meeting_id, staff=False)
+                socketio.emit(
+                    "presence", public, to=audience.public(meeting_id), namespace=NAMESPACE
+                )
+                socketio.emit(
+                    "presence",
+                    presence(meeting_id, staff=True),
+                    to=audience.staff(meeting_id),
+                    namespace=NAMESPACE,
+                )
+            session().close()
+
+
+flusher = PresenceFlusher()
+
+
+def on_connect(auth: object) -> None:
+    viewer, participant = identify(auth)
+    if participant is not None:
+        meeting = participant.meeting
+        if meeting.groups_count is not None and participant.group is None:
+            place_late_joiner(meeting, participant)
+            session().commit()
+    conn = Connection(sid=request.sid, viewer=viewer)  # type: ignore[attr-defined]
+    registry.add(conn)
+    send_state(conn)
+    flusher.mark(current_app._get_current_object(), viewer.meeting_id)  # type: ignore[attr-defined]
+
+
+def on_disconnect(*_args: object) -> None:
+    conn = registry.remove(request.sid)  # type: ignore[attr-defined]
+    if conn is not None:
+        flusher.mark(current_app._get_current_object(), conn.viewer.meeting_id)  # type: ignore[attr-defined]
+
+
+# -- the write wrapper ---------------------------------------------------------------------
+
+
+ANYONE = "anyone"  # a participant, or staff typing in (observer only on someone's behalf)
+PARTICIPANT = "participant"
+FACILITATOR = "facilitator"
+
+
+def _authorise(viewer: Viewer, who: str, payload: BaseModel) -> None:
+    if viewer.role is ViewerRole.screen:
+        raise Forbidden(_l("The projector view only shows."))
+    if who == PARTICIPANT and viewer.participant_id is None:
+        raise Forbidden(_l("Only participants do this."))
+    if who == FACILITATOR and viewer.role is not ViewerRole.facilitator:
+        raise Forbidden(_l("Only the facilitator does this."))
+    if (
+        who == ANYONE
+        and viewer.role is ViewerRole.observer
+        and not getattr(payload, "on_behalf", False)
+    ):
+        raise Forbidden(_l("Observers only type in on someone's behalf."))
+
+
+def _error(error: DomainError) -> dict[str, Any]:
+    return {"ok": False, "error": error.as_dict()}
+
+
+AFTER_COMMIT = "live_after_commit"
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once this event's write has committed (never if it rolls back)."""
+    g.setdefault(AFTER_COMMIT, []).append(callback)
+
+
+def _earlier(actor: str, client_id: object) -> dict[str, Any] | None:
+    if not isinstance(client_id, str):
+        return None
+    response = session().scalar(
+        sa.select(ClientWrite.response).where(
+            ClientWrite.actor == actor, ClientWrite.client_id == client_id
+        )
+    )
+    return dict(response) if response is not None else None
+
+
+def _parse(model: type[M], data: object) -> M:
+    try:
+        return model.model_validate(data if isinstance(data, dict) else {})
+    except PydanticError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or None
+        raise ValidationError(first["msg"], field=field) from None
+
+
+Handler = Callable[[Connection, Meeting, Participant | None, M], dict[str, Any]]
+
+#: The write events by name; ``rooms.init_app`` puts them on each app's Socket.IO server
+#: (a server made by a later ``init_app`` would not have handlers registered earlier).
+EVENTS: dict[str, Callable[[object], dict[str, Any]]] = {}
+
+
+def write(name: str, model: type[M], who: str) -> Callable[[Handler[M]], Handler[M]]:
+    """Register a write event: parse, authorise, rate-limit, apply once, commit, then ack.
+
+    The wrapped function calls one operation and returns the ack's extra fields.
+    """
+
+    def register(fn: Handler[M]) -> Handler[M]:
+        def handler(data: object = None) -> dict[str, Any]:
+            viewer = connection().viewer
+            try:
+                payload = _parse(model, data)
+                earlier = _earlier(viewer.actor, payload.client_id)
+                if earlier is not None:
+                    return earlier
+                _authorise(viewer, who, payload)
+                limit, window = current_app.config["LIVE_WRITE_LIMIT"]
+                if not limiter.allow(viewer.actor, limit, window):
+                    raise Forbidden(_l("Too many writes; wait a moment."), code="rate_limited")
+                meeting = session().get(Meeting, viewer.meeting_id)
+                assert meeting is not None
+                participant = (
+                    session().get(Participant, viewer.participant_id)
+                    if viewer.participant_id is not None
+                    else None
+                )
+                response = {"ok": True, **fn(connection(), meeting, participant, payload)}
+                session().add(
+                    ClientWrite(
+                        actor=viewer.actor,
+                        client_id=payload.client_id,
+                        event=name,
+                        response=response,
+                    )
+                )
+                session().commit()  # the events go out now, before the ack
+                for callback in g.pop(AFTER_COMMIT, []):
+                    callback()
+                return response
+            except DomainError as error:
+                session().rollback()
+                g.pop(AFTER_COMMIT, None)
+                return _error(error)
+            except IntegrityError:
+                # The same client_id raced in twice: the first one's answer stands.
+                session().rollback()
+                again = _earlier(
+                    viewer.actor, data.get("client_id") if isinstance(data, dict) else None
+                )
+                if again is None:
+                    raise
+                return again
+
+        EVENTS[name] = handler
+        return fn
+
+    return register

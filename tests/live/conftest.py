@@ -1,0 +1,93 @@
+"""A meeting with people in it, and Socket.IO test clients on /live for each of them."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask_socketio import SocketIOTestClient
+
+from facilitate.auth.models import Role, User
+from facilitate.db import session
+from facilitate.dialogues import operations as dialogue_ops
+from facilitate.extensions import socketio
+from facilitate.live import participants
+from facilitate.meetings import operations as meeting_ops
+from facilitate.meetings.models import MeetingStatus
+from rooms.connections import registry
+from rooms.limits import limiter
+
+NS = "/live"
+_ids = itertools.count(1)
+
+
+def cid() -> str:
+    return f"c{next(_ids)}"
+
+
+@pytest.fixture
+def meeting_id(app: Flask) -> int:
+    with app.app_context():
+        dialogue = dialogue_ops.create_dialogue("Trygghet", areas=["Fröslunda", "Myrtorp"])
+        theme = dialogue_ops.create_theme(dialogue, "Belysning")
+        meeting = meeting_ops.create_meeting(theme, "Kväll", template="in_depth_90")
+        session().commit()
+        return meeting.id
+
+
+def open_meeting(app: Flask, meeting_id: int) -> None:
+    with app.app_context():
+        meeting = meeting_ops.get_meeting(meeting_id)
+        meeting.status = MeetingStatus.open
+        meeting.current_phase = 0
+        session().commit()
+
+
+@pytest.fixture
+def join(app: Flask) -> Callable[..., str]:
+    """Join a meeting the way a phone does; returns the participant token."""
+
+    def _join(meeting_id: int, name: str = "", area: str | None = None) -> str:
+        with app.app_context():
+            meeting = meeting_ops.get_meeting(meeting_id)
+            _, token = participants.join(meeting, display_name=name, area=area)
+            session().commit()
+            return token
+
+    return _join
+
+
+@pytest.fixture
+def connect(app: Flask) -> Iterator[Callable[..., SocketIOTestClient]]:
+    clients: list[SocketIOTestClient] = []
+
+    def _connect(auth: dict[str, Any] | None = None, **kwargs: Any) -> SocketIOTestClient:
+        client = socketio.test_client(app, namespace=NS, auth=auth, **kwargs)
+        clients.append(client)
+        return client
+
+    yield _connect
+    for client in clients:
+        if client.is_connected(NS):
+            client.disconnect(NS)
+    registry.clear()
+    limiter.clear()
+
+
+@pytest.fixture
+def staff(
+    make_user: Callable[..., User], api_token: Callable[[User], str]
+) -> Callable[[Role], str]:
+    return lambda role: api_token(make_user(role))
+
+
+def events(client: SocketIOTestClient, name: str | None = None) -> list[Any]:
+    received = client.get_received(NS)
+    return [e["args"][0] for e in received if name is None or e["name"] == name]
+
+
+def named(received: list[dict[str, Any]], name: str) -> list[Any]:
+    return [e["args"][0] for e in received if e["name"] == name]
