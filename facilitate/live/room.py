@@ -126,13 +126,21 @@ def _reacted(contribution: Contribution, participant_id: int | None) -> bool:
 
 def _announce(meeting: Meeting, contribution: Contribution) -> None:
     """Send a contribution as each audience may see it; its author's phones get ``own``."""
+    author = contribution.participant_id
+    if contribution.deleted:
+        removed = {"id": contribution.id}
+        events.queue("contribution_removed", removed, audience.staff(meeting.id))
+        for to in _resident_audiences(meeting, contribution):
+            events.queue("contribution_removed", removed, to)
+        if author is not None:
+            events.queue("contribution_removed", removed, audience.participant(author))
+        return
     events.queue(
         "contribution",
         contribution_json(contribution, staff=True, own=False),
         audience.staff(meeting.id),
     )
-    author = contribution.participant_id
-    if contribution.hidden or contribution.deleted:
+    if contribution.hidden:
         for to in _resident_audiences(meeting, contribution):
             events.queue("contribution_removed", {"id": contribution.id}, to)
         if author is not None:
@@ -304,7 +312,6 @@ def delete_contribution(
     _check_own(contribution, participant)
     contribution.deleted = True
     session().flush()
-    events.queue("contribution_removed", {"id": contribution.id}, audience.staff(meeting.id))
     _announce(meeting, contribution)
 
 

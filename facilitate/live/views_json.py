@@ -74,8 +74,9 @@ def timer_json(meeting: Meeting, *, now: dt.datetime | None = None) -> dict[str,
 
 
 def contribution_json(
-    contribution: Contribution, *, staff: bool, own: bool, reacted: bool = False
+    contribution: Contribution, *, staff: bool, own: bool, reacted: bool | None = None
 ) -> dict[str, Any]:
+    """``reacted`` is per viewer: a broadcast leaves it out and a client keeps its own."""
     data: dict[str, Any] = {
         "id": contribution.id,
         "text": contribution.text,
@@ -83,11 +84,12 @@ def contribution_json(
         "phase": contribution.phase,
         "group": contribution.group,
         "reactions": len(contribution.reactions),
-        "reacted": reacted,
         "own": own,
         "on_behalf": contribution.on_behalf,
         "pinned": contribution.pinned,
     }
+    if reacted is not None:
+        data["reacted"] = reacted
     if staff:
         data["hidden"] = contribution.hidden
         data["reason"] = contribution.hidden_reason

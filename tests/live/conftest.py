@@ -66,6 +66,7 @@ def connect(app: Flask) -> Iterator[Callable[..., SocketIOTestClient]]:
 
     def _connect(auth: dict[str, Any] | None = None, **kwargs: Any) -> SocketIOTestClient:
         client = socketio.test_client(app, namespace=NS, auth=auth, **kwargs)
+        client.connect_auth = auth  # type: ignore[attr-defined] -- to reconnect as the same one
         clients.append(client)
         return client
 

@@ -1,0 +1,368 @@
+"""The /live protocol through Flask-SocketIO's test client: rights, refusals, retries, moderation,
+restarts, and a client's picture (first state plus events) against a fresh state."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask_socketio import SocketIOTestClient
+
+from facilitate import create_app
+from facilitate.auth.models import Role
+from facilitate.db import session
+from facilitate.extensions import db
+from facilitate.live.models import ClientWrite, Contribution
+
+from .conftest import NS, cid, named, open_meeting
+
+Connect = Callable[..., SocketIOTestClient]
+
+
+def ack(client: SocketIOTestClient, event: str, **payload: Any) -> dict[str, Any]:
+    payload.setdefault("client_id", cid())
+    answer = client.emit(event, payload, namespace=NS, callback=True)
+    assert isinstance(answer, dict), answer
+    return answer
+
+
+def error_code(answer: dict[str, Any]) -> str:
+    assert answer["ok"] is False, answer
+    return str(answer["error"]["code"])
+
+
+def state_of(client: SocketIOTestClient) -> dict[str, Any]:
+    states = named(client.get_received(NS), "state")
+    assert states
+    return dict(states[-1])
+
+
+@pytest.fixture
+def room(
+    app: Flask, meeting_id: int, join: Callable[..., str], connect: Connect, staff: Callable
+) -> dict[str, SocketIOTestClient]:
+    open_meeting(app, meeting_id)
+    clients = {
+        "anna": connect({"token": join(meeting_id, "Anna", "Fröslunda")}),
+        "bo": connect({"token": join(meeting_id, "Bo", "Myrtorp")}),
+        "console": connect({"token": staff(Role.facilitator), "meeting_id": meeting_id}),
+        "notes": connect({"token": staff(Role.observer), "meeting_id": meeting_id}),
+        "screen": connect(
+            {"token": staff(Role.facilitator), "meeting_id": meeting_id, "view": "screen"}
+        ),
+    }
+    for client in clients.values():
+        assert client.is_connected(NS)
+    return clients
+
+
+def test_connect_refused_without_valid_identity(
+    app: Flask, meeting_id: int, join: Callable[..., str], connect: Connect
+) -> None:
+    open_meeting(app, meeting_id)
+    assert not connect({"token": "fcp_not-a-token"}).is_connected(NS)
+    assert not connect(None).is_connected(NS)
+    token = join(meeting_id)
+    assert not connect({"token": token, "meeting_id": meeting_id + 1}).is_connected(NS)
+
+
+def test_connect_draft_meeting_staff_only(
+    app: Flask, meeting_id: int, connect: Connect, staff: Callable
+) -> None:
+    console = connect({"token": staff(Role.facilitator), "meeting_id": meeting_id})
+    state = state_of(console)
+    assert state["meeting"]["status"] == "draft"
+    assert state["current_phase"] is None
+    assert ack(console, "meeting_open")["ok"] is True
+    assert named(console.get_received(NS), "phase") == [{"current_phase": 0}]
+
+
+def test_resident_cannot_run_facilitator_events(room: dict[str, SocketIOTestClient]) -> None:
+    anna = room["anna"]
+    for event, payload in [
+        ("phase_goto", {"index": 1}),
+        ("timer_start", {}),
+        ("meeting_close", {}),
+        ("contribution_hide", {"id": 1, "reason": "x"}),
+        ("groups_split", {"count": 2}),
+        ("participant_block", {"participant_id": 2}),
+        ("notice", {"text": "hej"}),
+    ]:
+        assert error_code(ack(anna, event, **payload)) == "forbidden", event
+
+
+def test_screen_and_observer_write_limits(room: dict[str, SocketIOTestClient]) -> None:
+    assert error_code(ack(room["screen"], "contribution_add", text="x")) == "forbidden"
+    assert error_code(ack(room["notes"], "contribution_add", text="x")) == "forbidden"
+    typed = ack(room["notes"], "contribution_add", text="Sagt av en äldre man", on_behalf=True)
+    assert typed["ok"] is True
+    assert error_code(ack(room["notes"], "phase_goto", index=1)) == "forbidden"
+    (seen,) = [c for c in named(room["bo"].get_received(NS), "contribution")]
+    assert seen["on_behalf"] is True
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"text": ""}, "text"),
+        ({"text": "x" * 501}, "text"),
+        ({"text": 5}, "text"),
+        ({"text": "ok", "kind": "rant"}, "kind"),
+        ({"text": "ok", "surprise": 1}, "surprise"),
+    ],
+)
+def test_contribution_add_bad_payload_refused(
+    app: Flask, room: dict[str, SocketIOTestClient], payload: dict[str, Any], field: str
+) -> None:
+    answer = ack(room["anna"], "contribution_add", **payload)
+    assert error_code(answer) == "validation_error"
+    assert answer["error"]["field"] == field
+    assert named(room["bo"].get_received(NS), "contribution") == []
+    with app.app_context():
+        assert session().scalar(sa.select(sa.func.count(Contribution.id))) == 0
+
+
+def test_write_without_client_id_refused(room: dict[str, SocketIOTestClient]) -> None:
+    answer = room["anna"].emit("contribution_add", {"text": "hej"}, namespace=NS, callback=True)
+    assert answer["ok"] is False
+    assert answer["error"]["field"] == "client_id"
+
+
+def test_retry_with_same_client_id_applied_once(
+    app: Flask, room: dict[str, SocketIOTestClient]
+) -> None:
+    first = ack(room["anna"], "contribution_add", client_id="same-1", text="Mörkt i parken")
+    room["bo"].get_received(NS)
+    again = ack(room["anna"], "contribution_add", client_id="same-1", text="Mörkt i parken")
+    assert again == first
+    assert named(room["bo"].get_received(NS), "contribution") == []
+    with app.app_context():
+        assert session().scalar(sa.select(sa.func.count(Contribution.id))) == 1
+        assert session().scalar(sa.select(sa.func.count(ClientWrite.id))) == 1
+
+
+def test_hidden_contribution_leaves_residents_and_screen(
+    room: dict[str, SocketIOTestClient], connect: Connect, join: Callable[..., str], meeting_id: int
+) -> None:
+    made = ack(room["anna"], "contribution_add", text="Något olämpligt")
+    for client in room.values():
+        client.get_received(NS)
+    assert ack(room["console"], "contribution_hide", id=made["id"], reason="Personangrepp")["ok"]
+    assert named(room["bo"].get_received(NS), "contribution_removed") == [{"id": made["id"]}]
+    assert named(room["screen"].get_received(NS), "contribution_removed") == [{"id": made["id"]}]
+    (staff_view,) = named(room["console"].get_received(NS), "contribution")
+    assert (staff_view["hidden"], staff_view["reason"]) == (True, "Personangrepp")
+    # Never sent to residents again: not in a fresh state, not in later events.
+    later = connect({"token": join(meeting_id, "Cilla")})
+    assert state_of(later)["contributions"] == []
+    ack(room["anna"], "reaction_add", contribution_id=made["id"])
+    assert named(room["bo"].get_received(NS), "reaction") == []
+    fresh_console = state_of(connect({"token": room_token(room), "meeting_id": meeting_id}))
+    assert [c["reason"] for c in fresh_console["contributions"]] == ["Personangrepp"]
+
+
+def room_token(room: dict[str, SocketIOTestClient]) -> str:
+    token = room["console"].connect_auth["token"]
+    assert isinstance(token, str)
+    return token
+
+
+def test_edit_and_delete_only_own(room: dict[str, SocketIOTestClient]) -> None:
+    made = ack(room["anna"], "contribution_add", text="Först")
+    assert error_code(ack(room["bo"], "contribution_edit", id=made["id"], text="Hack")) == (
+        "forbidden"
+    )
+    assert error_code(ack(room["bo"], "contribution_delete", id=made["id"])) == "forbidden"
+    assert ack(room["anna"], "contribution_edit", id=made["id"], text="Sedan")["ok"]
+    ack(room["console"], "phase_goto", index=1)
+    assert error_code(ack(room["anna"], "contribution_edit", id=made["id"], text="Sent")) == (
+        "phase_over"
+    )
+    assert ack(room["anna"], "contribution_delete", id=made["id"])["ok"]
+    assert error_code(ack(room["anna"], "contribution_delete", id=made["id"])) == "not_found"
+
+
+def test_hands_queue_and_give(room: dict[str, SocketIOTestClient]) -> None:
+    ack(room["anna"], "hand_raise")
+    ack(room["bo"], "hand_raise")
+    ack(room["anna"], "hand_raise")  # already up: still once in the queue
+    queue = named(room["screen"].get_received(NS), "hands")[-1]["hands"]
+    assert [h["name"] for h in queue] == ["Anna", "Bo"]
+    bo_id = queue[1]["participant_id"]
+    assert ack(room["console"], "hand_give", participant_id=bo_id)["ok"]
+    received = room["bo"].get_received(NS)
+    assert named(received, "hand_given") == [{"participant_id": bo_id}]
+    assert [h["name"] for h in named(received, "hands")[-1]["hands"]] == ["Anna"]
+
+
+def test_closed_meeting_refuses_writes_stays_readable(
+    room: dict[str, SocketIOTestClient], connect: Connect, join: Callable[..., str], meeting_id: int
+) -> None:
+    ack(room["anna"], "contribution_add", text="Innan stängning")
+    assert ack(room["console"], "meeting_close")["ok"]
+    assert named(room["bo"].get_received(NS), "meeting")[-1]["status"] == "closed"
+    assert error_code(ack(room["anna"], "contribution_add", text="Efter")) == "meeting_closed"
+    assert error_code(ack(room["anna"], "hand_raise")) == "meeting_closed"
+    reconnect = connect({"token": room["anna"].connect_auth["token"]})
+    assert [c["text"] for c in state_of(reconnect)["contributions"]] == ["Innan stängning"]
+
+
+def test_writes_rate_limited_per_participant(
+    app: Flask, room: dict[str, SocketIOTestClient]
+) -> None:
+    app.config["LIVE_WRITE_LIMIT"] = (5, 60.0)
+    answers = [ack(room["anna"], "hand_raise") for _ in range(6)]
+    assert [a["ok"] for a in answers[:5]] == [True] * 5
+    assert error_code(answers[5]) == "rate_limited"
+    assert ack(room["bo"], "hand_raise")["ok"] is True  # another phone is not affected
+
+
+def test_blocked_participant_hidden_and_refused(room: dict[str, SocketIOTestClient]) -> None:
+    made = ack(room["anna"], "contribution_add", text="Stör")
+    room["bo"].get_received(NS)
+    anna_id = state_of_me(room["anna"])
+    assert ack(room["console"], "participant_block", participant_id=anna_id)["ok"]
+    assert named(room["bo"].get_received(NS), "contribution_removed") == [{"id": made["id"]}]
+    assert error_code(ack(room["anna"], "contribution_add", text="Igen")) == "blocked"
+
+
+def state_of_me(client: SocketIOTestClient) -> int:
+    ack(client, "hand_raise")
+    ack(client, "hand_lower")
+    hands = [h for h in named(client.get_received(NS), "hands")]
+    me = hands[0]["hands"][-1]["participant_id"]
+    assert isinstance(me, int)
+    return me
+
+
+def test_groups_walls_private_and_late_joiner(
+    room: dict[str, SocketIOTestClient], connect: Connect, join: Callable[..., str], meeting_id: int
+) -> None:
+    answer = ack(room["console"], "groups_split", count=2, by="area")
+    assert answer["ok"] is True
+    anna_state = state_of(room["anna"])
+    bo_state = state_of(room["bo"])
+    assert {anna_state["me"]["group"], bo_state["me"]["group"]} == {1, 2}
+    ack(room["anna"], "contribution_add", text="Bara vår grupp")
+    assert named(room["bo"].get_received(NS), "contribution") == []
+    assert [c["text"] for c in named(room["screen"].get_received(NS), "contribution")] == [
+        "Bara vår grupp"
+    ]
+    late = state_of(connect({"token": join(meeting_id, "Dan")}))
+    assert late["me"]["group"] in {1, 2}
+    ack(room["console"], "groups_end")
+    assert [c["text"] for c in state_of(room["bo"])["contributions"]] == ["Bara vår grupp"]
+
+
+# -- a client's picture --------------------------------------------------------------------
+
+
+def apply(state: dict[str, Any], name: str, payload: Any) -> dict[str, Any]:
+    """How a client folds an event into its state (docs/protocol.md, "Keeping state")."""
+    if name == "state":
+        return copy.deepcopy(payload)
+    if name == "meeting":
+        state["meeting"] = payload
+    elif name == "phase":
+        state["current_phase"] = payload["current_phase"]
+    elif name in {"timer", "groups", "presence"}:
+        state[name] = payload
+    elif name == "hands":
+        state["hands"] = payload["hands"]
+    elif name == "contribution":
+        items = state["contributions"]
+        current = next((c for c in items if c["id"] == payload["id"]), None)
+        if current is None:
+            items.append({"reacted": False, **payload})
+            items.sort(key=lambda c: c["id"])
+        else:
+            current.update(payload)
+    elif name == "contribution_removed":
+        state["contributions"] = [c for c in state["contributions"] if c["id"] != payload["id"]]
+    elif name == "reaction":
+        for item in state["contributions"]:
+            if item["id"] == payload["contribution_id"]:
+                item["reactions"] = payload["reactions"]
+                if "reacted" in payload:
+                    item["reacted"] = payload["reacted"]
+    return state
+
+
+def comparable(state: dict[str, Any]) -> dict[str, Any]:
+    result = copy.deepcopy(state)
+    result["timer"].pop("now")
+    result.pop("presence")
+    return result
+
+
+def test_state_plus_events_equals_fresh_state(
+    app: Flask,
+    room: dict[str, SocketIOTestClient],
+    connect: Connect,
+    meeting_id: int,
+) -> None:
+    watchers = {name: room[name] for name in ("anna", "bo", "console", "screen")}
+    pictures = {name: state_of(client) for name, client in watchers.items()}
+    a = ack(room["anna"], "contribution_add", text="Dålig belysning", kind="experience")
+    b = ack(room["bo"], "contribution_add", text="Buskar skymmer", kind="cause")
+    ack(room["notes"], "contribution_add", text="Inskickat", on_behalf=True)
+    ack(room["bo"], "reaction_add", contribution_id=a["id"])
+    ack(room["anna"], "reaction_add", contribution_id=b["id"])
+    ack(room["anna"], "reaction_remove", contribution_id=b["id"])
+    ack(room["anna"], "contribution_edit", id=a["id"], text="Dålig belysning vid skolan")
+    ack(room["console"], "contribution_pin", id=a["id"])
+    ack(room["console"], "contribution_hide", id=b["id"], reason="Dubblett")
+    ack(room["anna"], "hand_raise")
+    ack(room["bo"], "hand_raise")
+    ack(room["console"], "timer_start", seconds=300)
+    ack(room["console"], "timer_pause")
+    ack(room["console"], "phase_goto", index=2)
+    c = ack(room["bo"], "contribution_add", text="I nästa steg")
+    ack(room["bo"], "contribution_delete", id=c["id"])
+    for name, client in watchers.items():
+        for event in client.get_received(NS):
+            pictures[name] = apply(pictures[name], event["name"], event["args"][0])
+    fresh = {
+        "anna": state_of(connect({"token": room["anna"].connect_auth["token"]})),
+        "bo": state_of(connect({"token": room["bo"].connect_auth["token"]})),
+        "console": state_of(connect(dict(room["console"].connect_auth))),
+        "screen": state_of(connect(dict(room["screen"].connect_auth))),
+    }
+    for name in watchers:
+        assert comparable(pictures[name]) == comparable(fresh[name]), name
+    # The pictures differ by who is looking: staff see the hidden one, residents do not.
+    assert len(fresh["console"]["contributions"]) == 3
+    assert len(fresh["anna"]["contributions"]) == 2
+
+
+def test_restart_on_same_database_loses_nothing(
+    app: Flask, room: dict[str, SocketIOTestClient], app_config: dict[str, Any], tmp_path: Path
+) -> None:
+    ack(room["anna"], "contribution_add", text="Sparas")
+    ack(room["console"], "phase_goto", index=3)
+    ack(room["console"], "timer_start", seconds=120)
+    ack(room["bo"], "hand_raise")
+    token = room["anna"].connect_auth["token"]
+    before = comparable(state_of_fresh(app, token))
+    restarted = create_app(app_config)  # a new process's app on the same database
+    after = comparable(state_of_fresh(restarted, token))
+    assert after == before
+    assert after["current_phase"] == 3
+    assert after["timer"]["running"] is True
+    with restarted.app_context():
+        db.engine.dispose()
+
+
+def state_of_fresh(app: Flask, token: str) -> dict[str, Any]:
+    from facilitate.extensions import socketio
+
+    client = socketio.test_client(app, namespace=NS, auth={"token": token})
+    try:
+        return state_of(client)
+    finally:
+        client.disconnect(NS)
