@@ -102,7 +102,7 @@ def test_screen_and_observer_write_limits(room: dict[str, SocketIOTestClient]) -
     typed = ack(room["notes"], "contribution_add", text="Sagt av en äldre man", on_behalf=True)
     assert typed["ok"] is True
     assert error_code(ack(room["notes"], "phase_goto", index=1)) == "forbidden"
-    (seen,) = [c for c in named(room["bo"].get_received(NS), "contribution")]
+    (seen,) = list(named(room["bo"].get_received(NS), "contribution"))
     assert seen["on_behalf"] is True
 
 
@@ -234,7 +234,7 @@ def test_blocked_participant_hidden_and_refused(room: dict[str, SocketIOTestClie
 def state_of_me(client: SocketIOTestClient) -> int:
     ack(client, "hand_raise")
     ack(client, "hand_lower")
-    hands = [h for h in named(client.get_received(NS), "hands")]
+    hands = list(named(client.get_received(NS), "hands"))
     me = hands[0]["hands"][-1]["participant_id"]
     assert isinstance(me, int)
     return me
