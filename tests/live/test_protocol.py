@@ -4,6 +4,7 @@ restarts, and a client's picture (first state plus events) against a fresh state
 from __future__ import annotations
 
 import copy
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -366,3 +367,20 @@ def state_of_fresh(app: Flask, token: str) -> dict[str, Any]:
         return state_of(client)
     finally:
         client.disconnect(NS)
+
+
+def test_presence_coalesced_and_staff_sees_names(
+    app: Flask, meeting_id: int, join: Callable[..., str], connect: Connect, staff: Callable
+) -> None:
+    open_meeting(app, meeting_id)
+    console = connect({"token": staff(Role.facilitator), "meeting_id": meeting_id})
+    phones = [connect({"token": join(meeting_id, f"P{i}")}) for i in range(5)]
+    time.sleep(1.5)
+    staff_presence = named(console.get_received(NS), "presence")
+    phone_presence = named(phones[0].get_received(NS), "presence")
+    # Six connects within a second become at most two broadcasts, not six.
+    assert 1 <= len(staff_presence) <= 2
+    assert staff_presence[-1]["online"] == 5
+    assert staff_presence[-1]["joined"] == 5
+    assert sorted(p["name"] for p in staff_presence[-1]["people"]) == [f"P{i}" for i in range(5)]
+    assert phone_presence[-1] == {"online": 5, "joined": 5}
