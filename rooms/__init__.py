@@ -17,4 +17,5 @@ def init_app(app: Flask) -> None:
     for name, handler in engine.EVENTS.items():
         socketio.on_event(name, handler, namespace=engine.NAMESPACE)
     events.set_sender(engine.broadcast)
+    app.extensions[engine.PRESENCE_KEY] = engine.PresenceFlusher(socketio.server)  # type: ignore[attr-defined]
     app.config.setdefault("LIVE_WRITE_LIMIT", (30, 10.0))

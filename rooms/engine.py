@@ -196,7 +196,9 @@ def broadcast(batch: Sequence[events.Event]) -> None:
 class PresenceFlusher:
     """Sends ``presence`` at most about once a second per room, however many join at once."""
 
-    def __init__(self) -> None:
+    def __init__(self, server: Any) -> None:
+        # The Socket.IO server of this app: a later app (a test's, a restart's) gets its own.
+        self._server = server
         self._dirty: set[int] = set()
         self._scheduled = False
 
@@ -213,10 +215,10 @@ class PresenceFlusher:
         with app.app_context():
             for meeting_id in dirty:
                 public = presence(meeting_id, staff=False)
-                socketio.emit(
+                self._server.emit(
                     "presence", public, to=audience.public(meeting_id), namespace=NAMESPACE
                 )
-                socketio.emit(
+                self._server.emit(
                     "presence",
                     presence(meeting_id, staff=True),
                     to=audience.staff(meeting_id),
@@ -225,7 +227,13 @@ class PresenceFlusher:
             session().close()
 
 
-flusher = PresenceFlusher()
+PRESENCE_KEY = "facilitate.presence"
+
+
+def mark_presence(meeting_id: int) -> None:
+    """One flusher per app: a test's (or a restarted) app never flushes with another's database."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app.extensions[PRESENCE_KEY].mark(app, meeting_id)
 
 
 def on_connect(auth: object) -> None:
@@ -238,13 +246,13 @@ def on_connect(auth: object) -> None:
     conn = Connection(sid=request.sid, viewer=viewer)  # type: ignore[attr-defined]
     registry.add(conn)
     send_state(conn)
-    flusher.mark(current_app._get_current_object(), viewer.meeting_id)  # type: ignore[attr-defined]
+    mark_presence(viewer.meeting_id)
 
 
 def on_disconnect(*_args: object) -> None:
     conn = registry.remove(request.sid)  # type: ignore[attr-defined]
     if conn is not None:
-        flusher.mark(current_app._get_current_object(), conn.viewer.meeting_id)  # type: ignore[attr-defined]
+        mark_presence(conn.viewer.meeting_id)
 
 
 # -- the write wrapper ---------------------------------------------------------------------
