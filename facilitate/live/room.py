@@ -330,6 +330,16 @@ def show_contribution(meeting: Meeting, contribution_id: int) -> Contribution:
     contribution.hidden_reason = ""
     session().flush()
     _announce(meeting, contribution)
+    # The wall event leaves ``reacted`` out, and a client that dropped the hidden
+    # contribution forgot its own "me too": tell each reactor again.
+    count = len(contribution.reactions)
+    for reaction in contribution.reactions:
+        if reaction.participant_id != contribution.participant_id:  # the author's view has it
+            events.queue(
+                "reaction",
+                {"contribution_id": contribution.id, "reactions": count, "reacted": True},
+                audience.participant(reaction.participant_id),
+            )
     return contribution
 
 

@@ -318,6 +318,9 @@ def test_state_plus_events_equals_fresh_state(
     ack(room["anna"], "contribution_edit", id=a["id"], text="Dålig belysning vid skolan")
     ack(room["console"], "contribution_pin", id=a["id"])
     ack(room["console"], "contribution_hide", id=b["id"], reason="Dubblett")
+    # Hidden and shown again: Bo's "me too" on Anna's must come back to his screen.
+    ack(room["console"], "contribution_hide", id=a["id"], reason="Kontroll")
+    ack(room["console"], "contribution_show", id=a["id"])
     ack(room["anna"], "hand_raise")
     ack(room["bo"], "hand_raise")
     ack(room["console"], "timer_start", seconds=300)
@@ -339,6 +342,8 @@ def test_state_plus_events_equals_fresh_state(
     # The pictures differ by who is looking: staff see the hidden one, residents do not.
     assert len(fresh["console"]["contributions"]) == 3
     assert len(fresh["anna"]["contributions"]) == 2
+    shown = next(c for c in pictures["bo"]["contributions"] if c["id"] == a["id"])
+    assert shown["reacted"] is True
 
 
 def test_restart_on_same_database_loses_nothing(
