@@ -60,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     from .api import init_app as init_api
     from .auth import views as auth_views
     from .dialogues import views as dialogue_views
+    from .live import views as live_views
     from .meetings import views as meeting_views
 
     i18n.init_app(app)
@@ -67,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     auth_views.init_app(app)
     app.register_blueprint(dialogue_views.bp)
     app.register_blueprint(meeting_views.bp)
+    app.register_blueprint(live_views.bp)
     init_api(app)
     errors_web.init_app(app)
     cli.init_app(app)

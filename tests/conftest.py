@@ -40,9 +40,10 @@ def make_config(tmp_path: Path, **overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def app_config(tmp_path: Path) -> dict[str, Any]:
-    """Override entries in a test (or a conftest) before ``app`` is built."""
-    return make_config(tmp_path)
+def app_config(tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Override entries before ``app`` is built: in a conftest, or per test with
+    ``@pytest.mark.parametrize("app_config", [{...}], indirect=True)``."""
+    return make_config(tmp_path, **getattr(request, "param", {}))
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from facilitate.dialogues.models import (
     ThemeStatus,
 )
 from facilitate.dialogues.operations import RETENTION_MAX, RETENTION_MIN
+from facilitate.live.models import DISPLAY_NAME_MAX, AgeBand
 from facilitate.meetings.agendas import TEMPLATES
 from facilitate.meetings.models import (
     PLACE_MAX,
@@ -149,7 +150,26 @@ class MeetingIn(Input):
     voting: VotingIn | None = None
 
 
+class JoinIn(Input):
+    join_code: str = Field(
+        json_schema_extra={"maxLength": 32},
+        description="The meeting's code as shown on the projector; spaces and dashes are ignored.",
+    )
+    display_name: Annotated[str, _max_length(DISPLAY_NAME_MAX)] | None = Field(
+        default=None, description="Shown to the room; anonymous when left out."
+    )
+    area: AreaName | None = Field(default=None, description="A district of the dialogue, by name.")
+    age_band: Annotated[str, _one_of(AgeBand)] | None = None
+
+
 # -- responses -----------------------------------------------------------------------------
+
+
+class JoinOut(Output):
+    participant_token: str = Field(
+        description="Connect to the /live namespace with auth {token}; keep it, it is shown once."
+    )
+    meeting_id: int
 
 
 class AreaOut(Output):

@@ -19,10 +19,13 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
 
 from facilitate.auth.models import Role
+from facilitate.auth.permissions import public
 from facilitate.db import rollback, session
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.dialogues.models import Dialogue, Theme
-from facilitate.errors import ValidationError
+from facilitate.errors import NotFound, ValidationError
+from facilitate.live import participants
+from facilitate.live.join_limits import count_failure
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.links import join_url
 from facilitate.meetings.models import Meeting
@@ -32,6 +35,8 @@ from .schemas import (
     AreaOut,
     DialogueIn,
     DialogueOut,
+    JoinIn,
+    JoinOut,
     MeetingIn,
     MeetingOut,
     PhaseOut,
@@ -225,3 +230,34 @@ def create_meeting(theme_id: int, json_data: MeetingIn) -> MeetingOut:
 def get_meeting(meeting_id: int) -> MeetingOut:
     """A meeting with its agenda, voting settings and join link"""
     return meeting_out(meeting_ops.get_meeting(meeting_id))
+
+
+# -- joining -------------------------------------------------------------------------------
+
+
+@bp.post("/join")
+@public
+@bp.input(JoinIn)
+@bp.output(JoinOut, status_code=201)
+@bp.doc(
+    responses={
+        400: WRITE_ERRORS[400],
+        404: "No open meeting has this code (unknown, malformed, draft or closed).",
+        409: "The meeting is full (`meeting_full`).",
+        429: "Too many failed joins from this address; successful joins are never limited so.",
+    },
+)
+def join(json_data: JoinIn) -> JoinOut:
+    """Join an open meeting as a resident: no account, a participant token instead"""
+    try:
+        meeting = participants.meeting_for_code(json_data.join_code)
+    except NotFound:
+        count_failure()
+        raise
+    participant, token = participants.join(
+        meeting,
+        display_name=json_data.display_name,
+        area=json_data.area,
+        age_band=json_data.age_band,
+    )
+    return JoinOut(participant_token=token, meeting_id=participant.meeting_id)

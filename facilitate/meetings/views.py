@@ -23,6 +23,7 @@ from .forms import (
     method_choices,
     results_choices,
 )
+from .links import join_url
 from .models import Meeting
 
 bp = Blueprint("meetings", __name__)
@@ -87,6 +88,7 @@ def detail(meeting_id: int) -> View:
         meeting=meeting,
         phase_form=PhaseForm(formdata=None),
         total_minutes=sum(phase.minutes for phase in meeting.phases),
+        join_url=join_url(meeting),
     )
 
 

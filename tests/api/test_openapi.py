@@ -240,6 +240,7 @@ def test_openapi_document_lists_every_api_route(app: Flask, doc: dict[str, Any])
         ("post", "/api/v1/dialogues/{dialogue_id}/themes"),
         ("post", "/api/v1/themes/{theme_id}/meetings"),
         ("get", "/api/v1/meetings/{meeting_id}"),
+        ("post", "/api/v1/join"),
     }
 
 
@@ -264,6 +265,9 @@ def test_openapi_bearer_scheme_on_every_operation(doc: dict[str, Any]) -> None:
         assert "401" in operation["responses"]
         # observer is the lowest role: a valid token is always enough there
         assert ("403" in operation["responses"]) == (role != "observer")
+    # Joining is the one public operation: residents have no account.
+    secured = {(m, p) for p, ops in doc["paths"].items() for m, op in ops.items() if "security" in op}
+    assert secured == set(roles)
 
 
 def test_openapi_error_responses_use_error_shape(doc: dict[str, Any]) -> None:
@@ -286,12 +290,12 @@ def test_openapi_request_bodies_reject_unknown_keys(doc: dict[str, Any]) -> None
         for operation in operations.values()
         if "requestBody" in operation
     ]
-    assert len(bodies) == 3
+    assert len(bodies) == 4
     for body in bodies:
         name = body["$ref"].rsplit("/", 1)[1]
         schema = doc["components"]["schemas"][name]
         assert schema["additionalProperties"] is False
-        assert schema["required"] == ["title"]
+        assert schema["required"] == (["join_code"] if name == "JoinIn" else ["title"])
 
 
 def test_openapi_meeting_input_documents_choices(doc: dict[str, Any]) -> None:
@@ -329,8 +333,16 @@ def test_check_refuses_mismatches(doc: dict[str, Any]) -> None:
 # -- every endpoint answers as documented, for each documented status ----------------------
 
 
+@pytest.mark.parametrize(
+    "app_config",
+    [{"MAX_PARTICIPANTS": 1, "RATELIMIT_ENABLED": True, "JOIN_FAILURE_LIMIT": "2 per minute"}],
+    indirect=True,
+)
 def test_openapi_responses_match_document_for_every_status(
-    client: FlaskClient, make_user: Callable[..., User], api_token: Callable[[User], str]
+    app: Flask,
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    api_token: Callable[[User], str],
 ) -> None:
     facilitator = Api(client, api_token(make_user(Role.facilitator)))
     observer = Api(client, api_token(make_user(Role.observer)))
@@ -366,6 +378,23 @@ def test_openapi_responses_match_document_for_every_status(
     assert facilitator.get("/meetings/999").status_code == 404
     assert facilitator.post("/dialogues/999/themes", json={"title": "x"}).status_code == 404
     assert facilitator.post("/themes/999/meetings", json={"title": "x"}).status_code == 404
+
+    # Joining, the public operation: in, full, bad, unknown, unknown too often, not JSON.
+    with app.app_context():
+        from facilitate.db import session
+        from facilitate.meetings.models import Meeting, MeetingStatus
+
+        stored = session().get(Meeting, meeting_id)
+        assert stored is not None
+        stored.status = MeetingStatus.open
+        code = stored.join_code
+        session().commit()
+    assert anonymous.post("/join", json={"join_code": code}).status_code == 201
+    assert anonymous.post("/join", json={"join_code": code}).status_code == 409
+    assert anonymous.post("/join", json={"join_code": code, "age_band": "x"}).status_code == 422
+    assert anonymous.post("/join", data='{"join_code": ').status_code == 400
+    statuses = [anonymous.post("/join", json={"join_code": "ZZZZ2222"}).status_code for _ in "abc"]
+    assert statuses == [404, 404, 429]
 
     seen = {(m, re.sub(r"/\d+", "/{id}", p), s) for m, p, s in facilitator.checked}
     seen |= {(m, re.sub(r"/\d+", "/{id}", p), s) for m, p, s in observer.checked}

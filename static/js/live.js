@@ -1,0 +1,236 @@
+/* Facilitate live rooms: one Socket.IO connection, the picture it keeps, and writes that
+ * survive a dropped network. Every view (phone, console, projector, notes) builds on this.
+ *
+ * The picture is the last `state` plus the events after it, folded by `apply` exactly as
+ * docs/protocol.md ("Keeping state") says; the server re-sends `state` on every connect.
+ * Writes wait in localStorage until acknowledged and are re-sent with the same client_id
+ * after a reconnect or a reload: the server applies a client_id once.
+ */
+(function () {
+  "use strict";
+
+  function readJSON(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : {};
+  }
+
+  var config = readJSON("room-config");
+  var strings = readJSON("room-strings");
+
+  /* A translated string with %(name)s placeholders filled in. */
+  function t(key, params) {
+    var text = strings[key] || key;
+    if (params) {
+      Object.keys(params).forEach(function (name) {
+        text = text.split("%(" + name + ")s").join(String(params[name]));
+        text = text.split("%(" + name + ")d").join(String(params[name]));
+      });
+    }
+    return text;
+  }
+
+  /* Elements from data only: text goes in as text, never as HTML. */
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) return;
+      if (key === "text") node.textContent = value;
+      else if (key === "class") node.className = value;
+      else if (key.slice(0, 2) === "on") node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : value);
+    });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined || child === false) return;
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function replace(node, children) {
+    if (!node) return;
+    while (node.firstChild) node.removeChild(node.firstChild);
+    children.forEach(function (child) { if (child) node.appendChild(child); });
+  }
+
+  function clientId() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  /* How a client folds an event into its state (the reference is in the protocol tests). */
+  function apply(state, name, payload) {
+    if (name === "state") return JSON.parse(JSON.stringify(payload));
+    if (!state) return state;
+    if (name === "meeting") state.meeting = payload;
+    else if (name === "phase") state.current_phase = payload.current_phase;
+    else if (name === "timer" || name === "groups" || name === "presence") state[name] = payload;
+    else if (name === "hands") state.hands = payload.hands;
+    else if (name === "contribution") {
+      var current = state.contributions.find(function (c) { return c.id === payload.id; });
+      if (current) Object.assign(current, payload);
+      else {
+        state.contributions.push(Object.assign({ reacted: false }, payload));
+        state.contributions.sort(function (a, b) { return a.id - b.id; });
+      }
+    } else if (name === "contribution_removed") {
+      state.contributions = state.contributions.filter(function (c) { return c.id !== payload.id; });
+    } else if (name === "reaction") {
+      state.contributions.forEach(function (item) {
+        if (item.id !== payload.contribution_id) return;
+        item.reactions = payload.reactions;
+        if ("reacted" in payload) item.reacted = payload.reacted;
+      });
+    }
+    return state;
+  }
+
+  var FOLDED = ["meeting", "phase", "timer", "groups", "presence", "hands", "contribution",
+    "contribution_removed", "reaction"];
+
+  /* Seconds left on the timer, by the server's clock as it was when the timer was sent. */
+  function timerSeconds(timer, skew) {
+    if (!timer) return null;
+    if (timer.running && timer.ends_at) {
+      var left = (Date.parse(timer.ends_at) - (Date.now() + skew)) / 1000;
+      return Math.max(0, Math.ceil(left));
+    }
+    return timer.remaining === null || timer.remaining === undefined ? null : timer.remaining;
+  }
+
+  function clock(seconds) {
+    var m = Math.floor(seconds / 60), s = seconds % 60;
+    return m + ":" + (s < 10 ? "0" : "") + s;
+  }
+
+  /* The live connection of this page. `render(state, room)` redraws; `on` gets every event. */
+  function Room(options) {
+    var room = this;
+    room.state = null;
+    room.skew = 0; // server clock minus ours, in ms
+    room.render = options.render || function () {};
+    room.onEvent = options.onEvent || function () {};
+    room.queueKey = "facilitate:queue:" + config.meeting_id + ":" + config.view;
+    room.queue = room.loadQueue();
+    room.status = document.getElementById("conn");
+    var auth = { meeting_id: config.meeting_id };
+    if (config.view === "screen") auth.view = "screen";
+    // Both transports: long-polling first gets through proxies that block WebSocket.
+    room.socket = window.io("/live", { auth: auth, reconnectionDelayMax: 10000 });
+    room.socket.on("connect", function () { room.showStatus("online"); });
+    room.socket.on("disconnect", function () { room.showStatus("offline"); });
+    room.socket.on("connect_error", function (error) {
+      room.showStatus("offline");
+      var data = error && error.data;
+      if (data && data.code && data.code !== "unauthorized") room.alert(data.message || "");
+      if (data && data.code === "unauthorized") room.socket.disconnect();
+    });
+    room.socket.on("state", function (payload) {
+      room.state = apply(null, "state", payload);
+      room.skew = Date.parse(payload.timer.now) - Date.now();
+      room.render(room.state, room);
+      room.flush(); // what waited while offline goes out once the room is known again
+    });
+    FOLDED.forEach(function (name) {
+      room.socket.on(name, function (payload) {
+        if (name === "timer") room.skew = Date.parse(payload.now) - Date.now();
+        room.state = apply(room.state, name, payload);
+        room.onEvent(name, payload, room);
+        if (room.state) room.render(room.state, room);
+      });
+    });
+    ["hand_given", "notice"].forEach(function (name) {
+      room.socket.on(name, function (payload) { room.onEvent(name, payload, room); });
+    });
+    window.setInterval(function () { room.tick(); }, 500);
+  }
+
+  Room.prototype.loadQueue = function () {
+    try { return JSON.parse(window.localStorage.getItem(this.queueKey) || "[]"); }
+    catch (e) { return []; }
+  };
+
+  Room.prototype.saveQueue = function () {
+    try { window.localStorage.setItem(this.queueKey, JSON.stringify(this.queue)); }
+    catch (e) { /* private mode: the queue still lives as long as the page */ }
+    this.showStatus(this.socket && this.socket.connected ? "online" : "offline");
+  };
+
+  Room.prototype.showStatus = function (which) {
+    if (!this.status) return;
+    var waiting = this.queue ? this.queue.length : 0;
+    this.status.dataset.state = which;
+    var text = which === "online" ? t("Connected") : t("Offline: reconnecting…");
+    if (waiting) text += " · " + t("%(num)s waiting to be sent", { num: waiting });
+    this.status.textContent = text;
+  };
+
+  Room.prototype.alert = function (message) {
+    var box = document.getElementById("alert");
+    if (!box) return;
+    box.textContent = message;
+    box.hidden = !message;
+    window.clearTimeout(this.alertTimer);
+    this.alertTimer = window.setTimeout(function () { box.hidden = true; }, 8000);
+  };
+
+  /* A write: kept until the server answers, so a dropped network loses nothing. */
+  Room.prototype.send = function (event, payload, done) {
+    var item = { event: event, payload: Object.assign({ client_id: clientId() }, payload) };
+    this.queue.push(item);
+    this.saveQueue();
+    if (done) this.waiting = Object.assign(this.waiting || {}, { [item.payload.client_id]: done });
+    if (this.socket.connected && this.state) this.emit(item);
+  };
+
+  Room.prototype.emit = function (item) {
+    var room = this;
+    if (item.inFlight) return;
+    item.inFlight = true;
+    room.socket.timeout(15000).emit(item.event, item.payload, function (error, ack) {
+      item.inFlight = false;
+      if (error) return; // no answer: still queued, re-sent on the next connect
+      room.queue = room.queue.filter(function (q) { return q.payload.client_id !== item.payload.client_id; });
+      room.saveQueue();
+      var done = room.waiting && room.waiting[item.payload.client_id];
+      if (done) delete room.waiting[item.payload.client_id];
+      if (ack && ack.ok === false) room.alert(ack.error && ack.error.message);
+      if (done) done(ack || { ok: false });
+    });
+  };
+
+  Room.prototype.flush = function () {
+    var room = this;
+    room.queue.forEach(function (item) { item.inFlight = false; room.emit(item); });
+  };
+
+  Room.prototype.tick = function () {
+    var nodes = document.querySelectorAll("[data-timer]");
+    if (!nodes.length || !this.state) return;
+    var seconds = timerSeconds(this.state.timer, this.skew);
+    var running = this.state.timer.running;
+    nodes.forEach(function (node) {
+      node.hidden = seconds === null;
+      if (seconds === null) return;
+      node.dataset.running = running ? "yes" : "no";
+      node.dataset.up = seconds === 0 ? "yes" : "no";
+      node.textContent = seconds === 0 ? t("Time is up") : clock(seconds) + (running ? "" : " " + t("(paused)"));
+    });
+  };
+
+  /* The current phase, or null before the meeting opens. */
+  function currentPhase(state) {
+    return state.current_phase === null ? null : state.phases[state.current_phase] || null;
+  }
+
+  var KIND_KEYS = { experience: "Experience", cause: "Cause", idea: "Idea", question: "Question" };
+
+  window.Facilitate = {
+    config: config, t: t, el: el, replace: replace, apply: apply, Room: Room,
+    currentPhase: currentPhase, clock: clock, kindLabel: function (kind) { return t(KIND_KEYS[kind] || kind); },
+  };
+})();

@@ -1,0 +1,158 @@
+/* The resident's phone: the current phase on top, the write form, the hand, the wall. */
+(function () {
+  "use strict";
+  var F = window.Facilitate, t = F.t, el = F.el;
+  var editing = null; // {id, node}: an open edit survives redraws, focus and all
+  var byId = function (id) { return document.getElementById(id); };
+
+  function meta(c) {
+    var parts = [el("span", { class: "kind kind-" + c.kind, text: F.kindLabel(c.kind) })];
+    if (c.own) parts.push(" · " + t("mine"));
+    if (c.on_behalf) parts.push(" · " + t("typed in by a note-taker"));
+    return el("p", { class: "meta" }, parts);
+  }
+
+  function editForm(room, c) {
+    var area = el("textarea", { rows: "3", maxlength: "500", dir: "auto", "aria-label": t("Edit") });
+    area.value = c.text;
+    var form = el("form", { class: "edit-form" }, [
+      area,
+      el("div", { class: "write-row" }, [
+        el("button", { type: "submit", text: t("Save") }),
+        el("button", { type: "button", class: "secondary", text: t("Cancel"), onclick: function () {
+          editing = null; room.render(room.state, room);
+        } }),
+      ]),
+    ]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      room.send("contribution_edit", { id: c.id, text: area.value }, function (ack) {
+        if (ack.ok) { editing = null; room.render(room.state, room); }
+      });
+    });
+    return form;
+  }
+
+  function item(room, c, current) {
+    if (editing && editing.id === c.id && current) return editing.node;
+    var buttons = [];
+    if (!c.own) {
+      buttons.push(el("button", {
+        type: "button", class: "metoo", "aria-pressed": c.reacted ? "true" : "false",
+        text: t("Me too") + " · " + c.reactions,
+        onclick: function () {
+          room.send(c.reacted ? "reaction_remove" : "reaction_add", { contribution_id: c.id });
+        },
+      }));
+    } else {
+      buttons.push(el("span", { class: "metoo-count muted", text: t("Me too") + " · " + c.reactions }));
+      if (current) {
+        buttons.push(el("button", { type: "button", class: "secondary", text: t("Edit"), onclick: function () {
+          var node = el("li", { class: "contribution own editing", "data-id": c.id }, [editForm(room, c)]);
+          editing = { id: c.id, node: node };
+          room.render(room.state, room);
+          node.querySelector("textarea").focus();
+        } }));
+      }
+      var confirmDelete = false;
+      buttons.push(el("button", { type: "button", class: "secondary danger", text: t("Delete"), onclick: function (event) {
+        if (!confirmDelete) { // two taps, so a thumb's slip deletes nothing
+          confirmDelete = true;
+          event.target.textContent = t("Really delete?");
+          return;
+        }
+        room.send("contribution_delete", { id: c.id });
+      } }));
+    }
+    return el("li", { class: "contribution" + (c.own ? " own" : ""), "data-id": c.id }, [
+      el("p", { class: "text", dir: "auto", text: c.text }),
+      meta(c),
+      el("div", { class: "item-actions" }, buttons),
+    ]);
+  }
+
+  function renderPhase(state) {
+    var box = byId("phase");
+    var timer = box.querySelector("[data-timer]");
+    var phase = F.currentPhase(state);
+    var children = [];
+    if (state.meeting.status === "closed") {
+      children.push(el("p", { text: t("The meeting is closed. Thank you for taking part!") }));
+    } else if (!phase) {
+      children.push(el("p", { text: t("The meeting has not started yet.") }));
+    } else {
+      children.push(el("p", { class: "phase-step", text: t("Step %(num)s of %(total)s", { num: state.current_phase + 1, total: state.phases.length }) }));
+      children.push(el("h2", { dir: "auto", text: phase.title }));
+      if (phase.prompt) children.push(el("p", { class: "prompt", dir: "auto", text: phase.prompt }));
+    }
+    children.push(timer);
+    F.replace(box, children);
+  }
+
+  function render(state, room) {
+    var open = state.meeting.status === "open";
+    renderPhase(state);
+    byId("write").hidden = !open;
+    var hand = byId("hand");
+    var raised = state.hands.some(function (h) { return h.participant_id === state.me.participant_id; });
+    hand.hidden = !open;
+    hand.textContent = raised ? t("Lower my hand") : t("Raise my hand");
+    hand.setAttribute("aria-pressed", raised ? "true" : "false");
+    byId("presence").textContent = t("%(num)s online", { num: state.presence.online });
+    var group = byId("group");
+    group.hidden = !state.me.group;
+    group.textContent = state.me.group ? t("You are in group %(num)s", { num: state.me.group }) : "";
+
+    var now = state.contributions.filter(function (c) { return c.phase === state.current_phase; });
+    var wall = now.map(function (c) { return item(room, c, true); });
+    if (!wall.length) wall = [el("li", { class: "empty muted", text: t("Nothing here yet.") })];
+    F.replace(byId("wall"), wall);
+
+    var earlier = [];
+    state.phases.forEach(function (phase, index) {
+      if (state.current_phase === null || index >= state.current_phase) return;
+      var items = state.contributions.filter(function (c) { return c.phase === index; });
+      earlier.push(el("h3", { dir: "auto", text: phase.title }));
+      earlier.push(el("ul", { class: "wall" }, items.length ? items.map(function (c) { return item(room, c, false); })
+        : [el("li", { class: "empty muted", text: t("Nothing here yet.") })]));
+    });
+    byId("earlier").hidden = !earlier.length;
+    F.replace(byId("earlier-list"), earlier);
+    room.tick();
+  }
+
+  function flash(id, text, seconds) {
+    var node = byId(id);
+    if (text) node.textContent = text;
+    node.hidden = false;
+    window.clearTimeout(node.timer);
+    node.timer = window.setTimeout(function () { node.hidden = true; }, seconds * 1000);
+  }
+
+  var room = new F.Room({
+    render: render,
+    onEvent: function (name, payload, room) {
+      if (name === "hand_given" && room.state && payload.participant_id === room.state.me.participant_id) {
+        flash("given", t("You have the word"), 60);
+        if (navigator.vibrate) navigator.vibrate(300);
+      } else if (name === "notice") {
+        flash("notice", payload.text, 60);
+      }
+    },
+  });
+
+  byId("write").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = byId("write-text");
+    var value = text.value.trim();
+    if (!value) { text.focus(); return; }
+    text.value = ""; // queued on the phone now; it is sent when the network lets it
+    room.send("contribution_add", { text: value, kind: byId("write-kind").value }, function (ack) {
+      if (!ack.ok && !text.value) text.value = value; // refused: give the words back
+    });
+  });
+  byId("hand").addEventListener("click", function () {
+    var raised = byId("hand").getAttribute("aria-pressed") === "true";
+    room.send(raised ? "hand_lower" : "hand_raise", {});
+  });
+})();

@@ -1,0 +1,74 @@
+/* The projector: phase, timer, the wall (or the groups side by side), hands, the join code. */
+(function () {
+  "use strict";
+  var F = window.Facilitate, t = F.t, el = F.el;
+  var byId = function (id) { return document.getElementById(id); };
+
+  function card(c) {
+    return el("li", { class: "contribution" + (c.pinned ? " pinned" : ""), "data-id": c.id }, [
+      el("p", { class: "text", dir: "auto", text: c.text }),
+      el("p", { class: "meta" }, [
+        el("span", { class: "kind kind-" + c.kind, text: F.kindLabel(c.kind) }),
+        c.reactions ? " · " + t("Me too") + " " + c.reactions : null,
+      ]),
+    ]);
+  }
+
+  /* Pinned first, then the newest on top: the room reads what was just said. */
+  function ordered(items) {
+    return items.slice().sort(function (a, b) {
+      return (b.pinned - a.pinned) || (b.id - a.id);
+    });
+  }
+
+  function render(state, room) {
+    var phase = F.currentPhase(state);
+    byId("phase-step").textContent = phase
+      ? t("Step %(num)s of %(total)s", { num: state.current_phase + 1, total: state.phases.length })
+      : state.meeting.status === "closed" ? t("The meeting is closed. Thank you for taking part!")
+        : t("The meeting has not started yet.");
+    byId("phase-title").textContent = phase ? phase.title : state.meeting.title;
+    byId("phase-prompt").textContent = phase ? phase.prompt : "";
+    byId("presence").textContent = t("%(num)s online", { num: state.presence.online });
+    F.replace(byId("hands"), state.hands.length ? state.hands.map(function (hand) {
+      return el("li", { dir: "auto", text: hand.name || t("anonymous") });
+    }) : [el("li", { class: "muted", text: t("No hands raised.") })]);
+
+    var now = state.contributions.filter(function (c) { return c.phase === state.current_phase; });
+    var count = state.groups.count;
+    byId("wall").hidden = !!count;
+    byId("groups").hidden = !count;
+    if (count) {
+      var columns = [];
+      for (var n = 1; n <= count; n++) {
+        var mine = now.filter(function (c) { return c.group === n; });
+        columns.push(el("section", { class: "group-column" }, [
+          el("h2", { text: t("Group %(num)s", { num: n }) }),
+          el("ul", { class: "wall" }, ordered(mine).map(card)),
+        ]));
+      }
+      var outside = now.filter(function (c) { return !c.group; });
+      if (outside.length) {
+        columns.push(el("section", { class: "group-column" }, [
+          el("h2", { text: t("Outside the groups") }), el("ul", { class: "wall" }, ordered(outside).map(card)),
+        ]));
+      }
+      F.replace(byId("groups"), columns);
+    } else {
+      F.replace(byId("wall"), ordered(now).map(card));
+    }
+    room.tick();
+  }
+
+  new F.Room({
+    render: render,
+    onEvent: function (name, payload) {
+      if (name !== "notice") return;
+      var node = byId("notice");
+      node.textContent = payload.text;
+      node.hidden = false;
+      window.clearTimeout(node.timer);
+      node.timer = window.setTimeout(function () { node.hidden = true; }, 60000);
+    },
+  });
+})();
