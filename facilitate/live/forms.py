@@ -33,5 +33,5 @@ class JoinForm(FlaskForm):
         validators=[Length(max=DISPLAY_NAME_MAX)],
         render_kw={"autocomplete": "nickname", "maxlength": DISPLAY_NAME_MAX},
     )
-    area = SelectField(_l("District (optional)"), choices=[], validate_choice=True)
-    age_band = SelectField(_l("Age (optional)"), choices=[], validate_choice=True)
+    area = SelectField(_l("District (optional)"), choices=[], default="")
+    age_band = SelectField(_l("Age (optional)"), choices=[], default="")

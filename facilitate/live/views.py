@@ -105,7 +105,8 @@ def join(code: str) -> View:
             age_band=form.age_band.data or None,
         )
     except DomainError as error:
-        return refuse("live/join.html", form, error, **context)
+        page, _status = refuse("live/join.html", form, error, **context)
+        return page, error.status  # a full meeting is 409, not a form mistake
     response = redirect(url_for(".phone", meeting_id=participant.meeting_id))
     response.set_cookie(
         participants.cookie_name(meeting.id),
