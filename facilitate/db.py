@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from typing import Any
 
 import sqlalchemy as sa
@@ -96,6 +97,13 @@ def init_app(app: Flask) -> None:
     """
     app.config["SQLALCHEMY_ENGINES"] = {"default": engine_options(app.config["DATABASE_URL"])}
     db.init_app(app)
+    # Only sync sessions are used. The extension also registers an async teardown, which
+    # Flask runs through asgiref on every request; under gevent, concurrent requests share
+    # one OS thread, asgiref finds another request's event loop running and the request
+    # fails with a 500. Dropping the no-op keeps parallel requests (a page's assets) whole.
+    app.teardown_appcontext_funcs[:] = [
+        func for func in app.teardown_appcontext_funcs if not inspect.iscoroutinefunction(func)
+    ]
     with app.app_context():
         configure_engine(db.engine)
 

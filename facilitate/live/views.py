@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,6 +21,7 @@ from facilitate.auth.models import Role
 from facilitate.auth.permissions import public, requires
 from facilitate.db import session
 from facilitate.errors import DomainError, NotFound
+from facilitate.extensions import csrf
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.links import join_url, start_url
 from facilitate.meetings.models import Meeting
@@ -51,8 +52,7 @@ def _private(response: Response) -> Response:
 
 
 def _page(template: str, status: int = 200, **context: Any) -> Response:
-    response = Response(render_template(template, **context), status=status)
-    return _private(response)
+    return _private(make_response(render_template(template, **context), status))
 
 
 # -- joining -------------------------------------------------------------------------------
@@ -81,6 +81,7 @@ def _area_choices(meeting: Meeting) -> list[tuple[str, str]]:
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
 @public
+@csrf.exempt  # see JoinForm: a forged join only joins, an expired token turns people away
 def join(code: str) -> View:
     try:
         meeting = participants.meeting_for_code(code)

@@ -266,7 +266,8 @@ def test_openapi_bearer_scheme_on_every_operation(doc: dict[str, Any]) -> None:
         # observer is the lowest role: a valid token is always enough there
         assert ("403" in operation["responses"]) == (role != "observer")
     # Joining is the one public operation: residents have no account.
-    secured = {(m, p) for p, ops in doc["paths"].items() for m, op in ops.items() if "security" in op}
+    paths = doc["paths"].items()
+    secured = {(m, p) for p, ops in paths for m, op in ops.items() if "security" in op}
     assert secured == set(roles)
 
 

@@ -32,9 +32,10 @@ def code_of(app: Flask, meeting_id: int) -> str:
 
 def participant_rows(app: Flask) -> list[tuple[str, str | None, str | None]]:
     with app.app_context():
+        rows = session().query(Participant).order_by(Participant.id)
         return [
-            (p.display_name, p.area.name if p.area else None, p.age_band.value if p.age_band else None)
-            for p in session().query(Participant).order_by(Participant.id)
+            (p.display_name, p.area.name if p.area else None, p.age_band and p.age_band.value)
+            for p in rows
         ]
 
 
@@ -112,6 +113,14 @@ def test_join_sets_httponly_cookie_and_opens_phone(
     assert participant_rows(app) == [("Anna", "Myrtorp", "30-44")]
 
 
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}], indirect=True)
+def test_join_needs_no_csrf_token(app: Flask, client: FlaskClient, meeting_id: int) -> None:
+    # A phone may sit on the join page for an hour before the meeting; no token to expire.
+    open_meeting(app, meeting_id)
+    joined_phone(app, client, meeting_id, display_name="Anna")
+    assert participant_rows(app) == [("Anna", None, None)]
+
+
 def test_join_anonymous_with_empty_form(app: Flask, client: FlaskClient, meeting_id: int) -> None:
     open_meeting(app, meeting_id)
     joined_phone(app, client, meeting_id)
@@ -185,6 +194,7 @@ def test_phone_first_screen_rendered_before_script(
     response = client.get(url)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.mimetype == "text/html"
     page = response.get_data(as_text=True)
     assert title in page
     assert prompt in page
@@ -223,7 +233,8 @@ def test_phone_cookie_connects_socket_as_same_participant(
         (state,) = [e["args"][0] for e in socket.get_received(NS) if e["name"] == "state"]
         with app.app_context():
             (participant_id,) = [p.id for p in session().query(Participant)]
-        assert state["me"] == {"participant_id": participant_id, "role": "participant", "group": None}
+        me = {"participant_id": participant_id, "role": "participant", "group": None}
+        assert state["me"] == me
     finally:
         socket.disconnect(NS)
 

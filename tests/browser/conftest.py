@@ -1,0 +1,129 @@
+"""Real browsers against a real server: ``python wsgi.py`` (gevent, as in production) on a
+fresh SQLite database with the demo data, driven by Playwright in Debian's Chromium.
+
+Chromium comes from ``apt-get install chromium`` (``.ci/run``); Playwright never
+downloads a browser of its own here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from processes import app_env, free_port, run_flask, serving
+
+from facilitate import demo
+
+CHROMIUM = "/usr/bin/chromium"
+#: As root in a container, with the machine's closed network: no sandbox, no phoning home.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: A cheap phone's screen: the narrowest the UI promises to work on.
+PHONE = {"width": 320, "height": 640}
+TIMEOUT_MS = 15_000
+
+
+@dataclass
+class Server:
+    """``python wsgi.py`` on one port and database; stop and start it like an operator."""
+
+    url: str
+    env: dict[str, str]
+    log: Path
+    _running: ExitStack | None = None
+
+    def start(self) -> None:
+        assert self._running is None
+        stack = ExitStack()
+        # Each run appends to its own log, so a restart keeps the first run's lines.
+        stack.enter_context(serving(self.env, self.log.with_suffix(f".{id(stack)}.log")))
+        self._running = stack
+
+    def stop(self) -> None:
+        if self._running is not None:
+            self._running.close()
+            self._running = None
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text() for p in sorted(self.log.parent.glob("server*.log")))
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (see .ci/run)")
+    chromium = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    """A migrated database with the demo loaded, served until the test ends.
+
+    ``server.stop()`` and ``server.start()`` restart it on the same port and database.
+    """
+    port = free_port()
+    env = app_env(tmp_path, PORT=str(port), HOST="127.0.0.1", SECRET_KEY="browser-tests")
+    for args in (("db", "upgrade"), ("demo",)):
+        done = run_flask(*args, env=env)
+        assert done.returncode == 0, done.stderr
+    box = Server(f"http://127.0.0.1:{port}", env, tmp_path / "server.log")
+    box.start()
+    try:
+        yield box
+    finally:
+        box.stop()
+
+
+@pytest.fixture
+def staff(browser: Browser, server: Server) -> Iterator[BrowserContext]:
+    """A laptop logged in as the demo facilitator, in English."""
+    context = browser.new_context(locale="en-GB", base_url=server.url)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("input[name=email]", demo.FACILITATOR_EMAIL)
+    page.fill("input[name=password]", demo.DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server.url}/")
+    page.close()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def phone(browser: Browser, server: Server) -> Iterator[Callable[..., Page]]:
+    """A resident's phone: 320 px wide, touch, its own cookies; Swedish unless told."""
+    contexts: list[BrowserContext] = []
+
+    def _phone(locale: str = "sv-SE") -> Page:
+        context = browser.new_context(
+            locale=locale, base_url=server.url, viewport=PHONE, has_touch=True, is_mobile=True
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _phone
+    for context in contexts:
+        context.close()

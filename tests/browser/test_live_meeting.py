@@ -1,0 +1,122 @@
+"""A whole meeting in real browsers: console, projector and phones, live on every screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from playwright.sync_api import BrowserContext, Page, expect
+
+from .conftest import Server
+
+MEETING = 1  # the demo's first meeting, a draft with the 90-minute in-depth agenda
+
+
+def open_console(staff: BrowserContext) -> Page:
+    console = staff.new_page()
+    console.goto(f"/meetings/{MEETING}/console")
+    expect(console.locator("#conn")).to_have_attribute("data-state", "online")
+    console.click("#meeting-open")
+    expect(console.locator("#status")).to_have_text("Open")
+    return console
+
+
+def join_code(console: Page) -> str:
+    return console.locator(".join-code-big").inner_text().replace(" ", "")
+
+
+def join(phone: Page, code: str, name: str) -> None:
+    """The resident's way in: the start page, the code as read off the wall, the form."""
+    phone.goto("/join")
+    phone.fill("#code", f"{code[:4].lower()} {code[4:]}")
+    phone.click("button[type=submit]")
+    phone.fill("#display_name", name)
+    phone.select_option("#area", "Fröslunda")
+    phone.click("button[type=submit]")
+    phone.wait_for_url(f"**/m/{MEETING}")
+    expect(phone.locator("#conn")).to_have_attribute("data-state", "online")
+
+
+def test_meeting_live_on_console_projector_and_phones(
+    server: Server, staff: BrowserContext, phone: Callable[..., Page]
+) -> None:
+    console = open_console(staff)
+    screen = staff.new_page()
+    screen.goto(f"/meetings/{MEETING}/screen")
+    code = join_code(console)
+    anna, bo = phone(), phone("en-GB")
+    join(anna, code, "Anna")
+    join(bo, code, "Bo")
+
+    # The first phase's prompt on every phone, in each phone's language.
+    expect(anna.locator("#phase h2")).to_have_text("Välkomna och incheckning")
+    expect(bo.locator(".phase-step")).to_have_text("Step 1 of 6")
+    expect(console.locator("#presence")).to_contain_text("2 online of 2 joined")
+
+    # A contribution reaches the other phone, the projector and the console.
+    anna.fill("#write-text", "Mörkt vid busshållplatsen")
+    anna.click("#write button[type=submit]")
+    for page in (bo, screen, console):
+        expect(page.locator("#wall .contribution .text")).to_have_text(
+            ["Mörkt vid busshållplatsen"]
+        )
+    bo.click("#wall .metoo")
+    expect(bo.locator("#wall .metoo")).to_have_attribute("aria-pressed", "true")
+    expect(anna.locator("#wall .metoo-count")).to_contain_text("1")
+
+    # Moderation: hidden leaves the phones and the projector, stays on the console.
+    console.click("#wall .contribution button:text('Hide')")
+    console.fill("#wall .hide-form input", "Test av moderering")
+    console.click("#wall .hide-form button[type=submit]")
+    expect(bo.locator("#wall .contribution")).to_have_count(0)
+    expect(screen.locator("#wall .contribution")).to_have_count(0)
+    expect(console.locator("#wall .hidden-reason")).to_have_text("Hidden: Test av moderering")
+
+    # Phases and the timer: every phone follows; the projector counts down large.
+    console.click("#agenda li:nth-child(2) button")
+    expect(anna.locator(".phase-step")).to_have_text("Steg 2 av 6")
+    console.fill("#timer-minutes", "2")
+    console.click("#timer-form button[type=submit]")
+    expect(screen.locator(".timer-big")).to_contain_text(":")
+    expect(anna.locator("#phase .timer")).to_contain_text("1:5")
+
+    # Hands: queued on the console and the projector; giving the word tells that phone.
+    bo.click("#hand")
+    expect(bo.locator("#hand")).to_have_attribute("aria-pressed", "true")
+    expect(screen.locator("#hands li")).to_have_text(["Bo"])
+    console.click("#hands button")
+    expect(bo.locator("#given")).to_be_visible()
+    expect(anna.locator("#given")).to_be_hidden()
+
+    # The phone is usable at 320 px: nothing wider than the screen.
+    width = anna.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320
+
+
+def test_phone_offline_writes_survive_server_restart(
+    server: Server, staff: BrowserContext, phone: Callable[..., Page]
+) -> None:
+    console = open_console(staff)
+    anna = phone()
+    join(anna, join_code(console), "Anna")
+    anna.fill("#write-text", "Skrivet före omstarten")
+    anna.click("#write button[type=submit]")
+    expect(console.locator("#wall .contribution .text")).to_have_text(["Skrivet före omstarten"])
+
+    # The server goes away mid-meeting; the phone keeps what is written meanwhile.
+    server.stop()
+    expect(anna.locator("#conn")).to_have_attribute("data-state", "offline")
+    anna.fill("#write-text", "Skrivet utan nät")
+    anna.click("#write button[type=submit]")
+    expect(anna.locator("#conn")).to_contain_text("1 väntar på att skickas")
+
+    # Back on the same database: both reconnect by themselves; nothing was lost.
+    server.start()
+    expect(anna.locator("#conn")).to_have_attribute("data-state", "online", timeout=30_000)
+    expect(console.locator("#wall .contribution .text")).to_have_text(
+        ["Skrivet före omstarten", "Skrivet utan nät"], timeout=30_000
+    )
+    expect(anna.locator("#conn")).not_to_contain_text("väntar")
+    anna.reload()
+    expect(anna.locator("#wall .contribution .text")).to_have_text(
+        ["Skrivet före omstarten", "Skrivet utan nät"]
+    )
