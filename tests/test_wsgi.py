@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,18 @@ def test_wsgi_answers_socketio_polling_handshake(tmp_path: Path, mode: str) -> N
     assert status == 200
     assert body.startswith("0{")
     assert '"upgrades":["websocket"]' in body
+
+
+@pytest.mark.parametrize("mode", ASYNC_MODES)
+def test_wsgi_parallel_requests_all_succeed(tmp_path: Path, mode: str) -> None:
+    # A page's scripts and styles arrive at once; under gevent they once failed with 500s.
+    env = _migrated_env(tmp_path, mode)
+    paths = ["/login", "/join", "/static/css/app.css", "/static/js/live.js"] * 6
+    with serving(env, tmp_path / "server.log"), ThreadPoolExecutor(len(paths)) as pool:
+        answers = list(pool.map(lambda p: _get(f"http://127.0.0.1:{env['PORT']}{p}"), paths))
+    assert [status for status, _ in answers] == [200] * len(paths), (
+        tmp_path / "server.log"
+    ).read_text()[-3000:]
 
 
 def test_wsgi_prints_its_url(tmp_path: Path) -> None:
