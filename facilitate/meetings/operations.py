@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from facilitate.db import session
 from facilitate.dialogues.models import Theme
-from facilitate.errors import NotFound, ValidationError
+from facilitate.errors import Conflict, NotFound, ValidationError
 from facilitate.validation import check_int_range, check_optional_text, check_title
 
 from .agendas import DEFAULT_TEMPLATE, TEMPLATES
@@ -21,6 +21,7 @@ from .models import (
     PLACE_MAX,
     PROMPT_MAX,
     Meeting,
+    MeetingStatus,
     Phase,
     PhaseKind,
     ResultsVisibility,
@@ -245,8 +246,19 @@ def update_phase(phase: Phase, spec: PhaseSpec) -> Phase:
     return phase
 
 
+def check_agenda_order_open(meeting: Meeting) -> None:
+    """Once a meeting has opened, contributions belong to phases by position: keep it."""
+    if meeting.status is not MeetingStatus.draft:
+        raise Conflict(
+            _l("The order of the steps is fixed once the meeting has opened."),
+            code="agenda_locked",
+            field="agenda",
+        )
+
+
 def remove_phase(phase: Phase) -> None:
     meeting = phase.meeting
+    check_agenda_order_open(meeting)
     if len(meeting.phases) <= 1:
         raise ValidationError(_l("The agenda needs at least one phase."), field="agenda")
     meeting.phases.remove(phase)
@@ -256,6 +268,7 @@ def remove_phase(phase: Phase) -> None:
 
 def move_phase(phase: Phase, offset: int) -> None:
     """Move a phase ``offset`` places earlier (negative) or later in its agenda."""
+    check_agenda_order_open(phase.meeting)
     phases = list(phase.meeting.phases)
     index = phases.index(phase)
     target = max(0, min(len(phases) - 1, index + offset))

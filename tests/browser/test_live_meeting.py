@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from .conftest import Server
 
@@ -120,3 +120,78 @@ def test_phone_offline_writes_survive_server_restart(
     expect(anna.locator("#wall .contribution .text")).to_have_text(
         ["Skrivet före omstarten", "Skrivet utan nät"]
     )
+
+
+def test_groups_notes_and_own_edits(
+    server: Server, staff: BrowserContext, phone: Callable[..., Page]
+) -> None:
+    console = open_console(staff)
+    screen = staff.new_page()
+    screen.goto(f"/meetings/{MEETING}/screen")
+    notes = staff.new_page()
+    notes.goto(f"/meetings/{MEETING}/notes")
+    code = join_code(console)
+    anna, bo = phone(), phone()
+    join(anna, code, "Anna")
+    join(bo, code, "Bo")
+
+    # Own contributions: edited while the phase is current, deleted with a second tap.
+    anna.fill("#write-text", "Första tanken")
+    anna.click("#write button[type=submit]")
+    anna.click("#wall .contribution button:text('Redigera')")
+    anna.fill("#wall .edit-form textarea", "Bättre formulerat")
+    anna.click("#wall .edit-form button[type=submit]")
+    expect(bo.locator("#wall .text")).to_have_text(["Bättre formulerat"])
+    delete = anna.locator("#wall .contribution button.danger")
+    delete.click()
+    expect(delete).to_have_text("Ta bort på riktigt?")
+    delete.click()
+    expect(bo.locator("#wall .contribution")).to_have_count(0)
+
+    # The note-taker types in for someone without a phone.
+    notes.fill("#write-text", "Sagt av en äldre man vid bordet")
+    notes.check("input[name=kind][value=cause]")
+    notes.press("#write-text", "Control+Enter")
+    expect(notes.locator("#sent li")).to_contain_text("Sent")
+    expect(anna.locator("#wall .meta")).to_contain_text("inskrivet av antecknare")
+
+    # Breakout groups: each phone sees its own group's wall, the projector all side by side.
+    console.fill("#groups-count", "2")
+    console.click("#groups-form button[type=submit]")
+    expect(anna.locator("#group")).to_contain_text("Du är i grupp")
+    expect(screen.locator("#groups .group-column")).to_have_count(3)  # two groups + outside
+    anna.fill("#write-text", "Från Annas grupp")
+    anna.click("#write button[type=submit]")
+    bo.fill("#write-text", "Från Bos grupp")
+    bo.click("#write button[type=submit]")
+    expect(screen.locator("#groups .group-column .text")).to_have_count(3)
+    anna_group = anna.locator("#group").inner_text()
+    bo_group = bo.locator("#group").inner_text()
+    mine = ["Sagt av en äldre man vid bordet", "Från Annas grupp"]
+    if anna_group == bo_group:
+        mine.append("Från Bos grupp")
+    expect(anna.locator("#wall .text")).to_have_text(mine)
+    console.click("#groups-end")
+    expect(anna.locator("#group")).to_be_hidden()
+    expect(bo.locator("#wall .text")).to_have_count(3)
+
+
+def test_phone_first_screen_without_script(
+    server: Server, staff: BrowserContext, browser: Browser
+) -> None:
+    console = open_console(staff)
+    code = join_code(console)
+    context = browser.new_context(
+        base_url=server.url, java_script_enabled=False, viewport={"width": 320, "height": 640}
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"/j/{code}")
+        page.click("button[type=submit]")
+        page.wait_for_url(f"**/m/{MEETING}")
+        # Rendered by the server: the prompt of the current phase is there before any script.
+        expect(page.locator("#phase h2")).to_have_text("Välkomna och incheckning")
+        expect(page.locator("#write-text")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        context.close()

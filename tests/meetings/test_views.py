@@ -287,6 +287,27 @@ def test_phase_last_one_cannot_be_removed(
     assert len(phase_rows(app, meeting_id)) == 1
 
 
+def test_phase_order_fixed_once_meeting_opened(
+    app: Flask, client: FlaskClient, facilitator: User, meeting_id: int
+) -> None:
+    with app.app_context():
+        meeting = ops.get_meeting(meeting_id)
+        meeting.status = MeetingStatus.open
+        session().commit()
+        first, second = meeting.phases[0].id, meeting.phases[1].id
+    before = phase_rows(app, meeting_id)
+    moved = client.post(f"/meetings/{meeting_id}/phases/{second}/move", data={"offset": "-1"})
+    removed = client.post(f"/meetings/{meeting_id}/phases/{first}/remove")
+    for response in (moved, removed):
+        assert response.status_code == 409
+        assert "fixed once the meeting has opened" in response.get_data(as_text=True)
+    assert phase_rows(app, meeting_id) == before
+    # Wording may still be fixed, and a step added at the end.
+    page = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    assert f"/phases/{first}/remove" not in page
+    assert f"/phases/{first}/edit" in page
+
+
 def test_phase_of_another_meeting_not_found(
     app: Flask, client: FlaskClient, facilitator: User, meeting_id: int, theme_id: int
 ) -> None:
