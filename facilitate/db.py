@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import inspect
 from typing import Any
 
@@ -24,6 +25,17 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def value_enum(e: type[enum.StrEnum]) -> sa.Enum:
+    """An enum column stored by value ("16-19", "not_agreed"): what clients and exports use."""
+    return sa.Enum(
+        e,
+        native_enum=False,
+        length=20,
+        validate_strings=True,
+        values_callable=lambda members: [m.value for m in members],
+    )
 
 
 def utcnow() -> dt.datetime:

@@ -1,12 +1,16 @@
 """Import every model so the metadata is complete (Alembic, create_all in tests)."""
 
+from .actions.models import ActionItem, ActionStatusChange
 from .auth.models import ApiToken, User
 from .db import Base
 from .dialogues.models import Area, Dialogue, Theme
 from .live.models import ClientWrite, Contribution, Hand, Participant, Reaction
 from .meetings.models import Meeting, Phase
+from .proposals.models import PaperVotes, Proposal, Vote
 
 __all__ = [
+    "ActionItem",
+    "ActionStatusChange",
     "ApiToken",
     "Area",
     "Base",
@@ -15,9 +19,12 @@ __all__ = [
     "Dialogue",
     "Hand",
     "Meeting",
+    "PaperVotes",
     "Participant",
     "Phase",
+    "Proposal",
     "Reaction",
     "Theme",
     "User",
+    "Vote",
 ]

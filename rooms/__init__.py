@@ -18,4 +18,5 @@ def init_app(app: Flask) -> None:
         socketio.on_event(name, handler, namespace=engine.NAMESPACE)
     events.set_sender(engine.broadcast)
     app.extensions[engine.PRESENCE_KEY] = engine.PresenceFlusher(socketio.server)  # type: ignore[attr-defined]
+    app.extensions[engine.TALLY_KEY] = engine.TallyFlusher(socketio.server)  # type: ignore[attr-defined]
     app.config.setdefault("LIVE_WRITE_LIMIT", (30, 10.0))

@@ -27,6 +27,7 @@ from facilitate.live.room import place_late_joiner
 from facilitate.live.snapshot import snapshot
 from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings.models import Meeting, MeetingStatus
+from facilitate.proposals import operations as proposal_ops
 
 from .connections import Connection, registry
 from .limits import limiter
@@ -193,11 +194,16 @@ def broadcast(batch: Sequence[events.Event]) -> None:
         socketio.emit(event.name, event.payload, to=event.to, namespace=NAMESPACE, skip_sid=skip)
 
 
-class PresenceFlusher:
-    """Sends ``presence`` at most about once a second per room, however many join at once."""
+class Coalescer:
+    """Sends a room's changing summary at most once per ``INTERVAL``, however often it changes.
+
+    A join storm or a vote storm marks a room many times; it is flushed once. Each app
+    (a test's, a restart's) has its own, on its own Socket.IO server and database.
+    """
+
+    INTERVAL = 1.0
 
     def __init__(self, server: Any) -> None:
-        # The Socket.IO server of this app: a later app (a test's, a restart's) gets its own.
         self._server = server
         self._dirty: set[int] = set()
         self._scheduled = False
@@ -209,25 +215,57 @@ class PresenceFlusher:
             socketio.start_background_task(self._flush_later, app)
 
     def _flush_later(self, app: Flask) -> None:
-        socketio.sleep(PRESENCE_INTERVAL)
+        socketio.sleep(self.INTERVAL)  # type: ignore[arg-type]  # any number of seconds
         self._scheduled = False
         dirty, self._dirty = self._dirty, set()
         with app.app_context():
             for meeting_id in dirty:
-                public = presence(meeting_id, staff=False)
-                self._server.emit(
-                    "presence", public, to=audience.public(meeting_id), namespace=NAMESPACE
-                )
-                self._server.emit(
-                    "presence",
-                    presence(meeting_id, staff=True),
-                    to=audience.staff(meeting_id),
-                    namespace=NAMESPACE,
-                )
+                self.flush(meeting_id)
             session().close()
+
+    def emit(self, event: str, payload: object, to: str) -> None:
+        self._server.emit(event, payload, to=to, namespace=NAMESPACE)
+
+    def flush(self, meeting_id: int) -> None:
+        raise NotImplementedError
+
+
+class PresenceFlusher(Coalescer):
+    """``presence`` at most about once a second per room: names for staff only."""
+
+    INTERVAL = PRESENCE_INTERVAL
+
+    def flush(self, meeting_id: int) -> None:
+        self.emit("presence", presence(meeting_id, staff=False), audience.public(meeting_id))
+        self.emit("presence", presence(meeting_id, staff=True), audience.staff(meeting_id))
+
+
+class TallyFlusher(Coalescer):
+    """``tally`` at most about four times a second per room, however fast votes come.
+
+    Staff always get the counts; residents and the projector only while results are
+    public (live results, or after close): with hidden results they get nothing at all.
+    """
+
+    INTERVAL = 0.25
+
+    def flush(self, meeting_id: int) -> None:
+        meeting = session().get(Meeting, meeting_id)
+        if meeting is None:
+            return
+        self.emit("tally", proposal_ops.staff_tally(meeting), audience.staff(meeting_id))
+        public_view = proposal_ops.public_tally(meeting)
+        if public_view is not None:
+            self.emit("tally", public_view, audience.public(meeting_id))
 
 
 PRESENCE_KEY = "facilitate.presence"
+TALLY_KEY = "facilitate.tally"
+
+
+def mark_tally(meeting_id: int) -> None:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app.extensions[TALLY_KEY].mark(app, meeting_id)
 
 
 def mark_presence(meeting_id: int) -> None:
@@ -261,6 +299,7 @@ def on_disconnect(*_args: object) -> None:
 ANYONE = "anyone"  # a participant, or staff typing in (observer only on someone's behalf)
 PARTICIPANT = "participant"
 FACILITATOR = "facilitator"
+STAFF = "staff"  # facilitator or observer (note-takers), never the projector
 
 
 def _authorise(viewer: Viewer, who: str, payload: BaseModel) -> None:
@@ -270,6 +309,8 @@ def _authorise(viewer: Viewer, who: str, payload: BaseModel) -> None:
         raise Forbidden(_l("Only participants do this."))
     if who == FACILITATOR and viewer.role is not ViewerRole.facilitator:
         raise Forbidden(_l("Only the facilitator does this."))
+    if who == STAFF and not viewer.is_staff:
+        raise Forbidden(_l("Only staff do this."))
     if (
         who == ANYONE
         and viewer.role is ViewerRole.observer

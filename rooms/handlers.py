@@ -6,12 +6,24 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from facilitate.actions import operations as action_ops
 from facilitate.live import room
 from facilitate.live.models import Participant
 from facilitate.meetings.models import Meeting
+from facilitate.proposals import operations as proposals
 
 from .connections import Connection, registry
-from .engine import ANYONE, FACILITATOR, PARTICIPANT, Write, after_commit, resync, write
+from .engine import (
+    ANYONE,
+    FACILITATOR,
+    PARTICIPANT,
+    STAFF,
+    Write,
+    after_commit,
+    mark_tally,
+    resync,
+    write,
+)
 
 Ack = dict[str, Any]
 
@@ -226,3 +238,122 @@ def participant_block(
 def _after_commit_resync(meeting_id: int) -> None:
     """Walls change wholesale when groups start or end: everyone gets a fresh ``state``."""
     after_commit(lambda: resync(meeting_id))
+
+
+# -- proposals and votes -------------------------------------------------------------------
+
+
+class ProposalAdd(Write):
+    title: str = Field(max_length=1000)
+    body: str | None = Field(default=None, max_length=5000)
+
+
+class ProposalPromote(Write):
+    contribution_id: int
+    title: str | None = Field(default=None, max_length=1000)
+
+
+class ProposalEdit(Write):
+    id: int
+    title: str | None = Field(default=None, max_length=1000)
+    body: str | None = Field(default=None, max_length=5000)
+
+
+class ProposalMerge(Write):
+    ids: list[int] = Field(max_length=100)
+    into: int
+
+
+class VotingOpen(Write):
+    proposal_ids: list[int] | None = Field(default=None, max_length=200)
+
+
+class VoteCast(Write):
+    proposal_id: int
+    value: int
+
+
+class PaperVotesAdd(Write):
+    proposal_id: int
+    counts: dict[str, int] = Field(max_length=10)
+
+
+class ProposalDecide(Write):
+    proposal_id: int
+    outcome: str = Field(max_length=20)
+    note: str | None = Field(default=None, max_length=5000)
+
+
+@write("proposal_add", ProposalAdd, ANYONE)
+def proposal_add(
+    conn: Connection, meeting: Meeting, participant: Participant | None, p: ProposalAdd
+) -> Ack:
+    made = proposals.add_proposal(meeting, conn.viewer, participant, p.title, p.body)
+    return {"id": made.id}
+
+
+@write("proposal_promote", ProposalPromote, FACILITATOR)
+def proposal_promote(
+    conn: Connection, meeting: Meeting, _: Participant | None, p: ProposalPromote
+) -> Ack:
+    made = proposals.promote_contribution(meeting, conn.viewer, p.contribution_id, p.title)
+    return {"id": made.id}
+
+
+@write("proposal_edit", ProposalEdit, FACILITATOR)
+def proposal_edit(
+    conn: Connection, meeting: Meeting, _: Participant | None, p: ProposalEdit
+) -> Ack:
+    proposals.edit_proposal(meeting, p.id, p.title, p.body)
+    return {"id": p.id}
+
+
+@write("proposal_merge", ProposalMerge, FACILITATOR)
+def proposal_merge(
+    conn: Connection, meeting: Meeting, _: Participant | None, p: ProposalMerge
+) -> Ack:
+    into = proposals.merge_proposals(meeting, p.ids, p.into)
+    # Ballots moved between proposals: tallies and each voter's own picture change.
+    after_commit(lambda: mark_tally(meeting.id))
+    _after_commit_resync(meeting.id)
+    return {"id": into.id}
+
+
+@write("voting_open", VotingOpen, FACILITATOR)
+def voting_open(conn: Connection, meeting: Meeting, _: Participant | None, p: VotingOpen) -> Ack:
+    ids = proposals.open_voting(meeting, p.proposal_ids)
+    _after_commit_resync(meeting.id)  # each phone's ballot and dots left, afresh
+    return {"proposal_ids": ids}
+
+
+@write("voting_close", Write, FACILITATOR)
+def voting_close(conn: Connection, meeting: Meeting, _: Participant | None, p: Write) -> Ack:
+    proposals.close_voting(meeting)
+    _after_commit_resync(meeting.id)
+    return {}
+
+
+@write("vote_cast", VoteCast, PARTICIPANT)
+def vote_cast(
+    conn: Connection, meeting: Meeting, participant: Participant | None, p: VoteCast
+) -> Ack:
+    remaining = proposals.cast_vote(meeting, participant, p.proposal_id, p.value)
+    after_commit(lambda: mark_tally(meeting.id))
+    return {} if remaining is None else {"remaining": remaining}
+
+
+@write("paper_votes_add", PaperVotesAdd, STAFF)
+def paper_votes_add(
+    conn: Connection, meeting: Meeting, _: Participant | None, p: PaperVotesAdd
+) -> Ack:
+    proposals.add_paper_votes(meeting, conn.viewer, p.proposal_id, p.counts)
+    after_commit(lambda: mark_tally(meeting.id))
+    return {}
+
+
+@write("proposal_decide", ProposalDecide, FACILITATOR)
+def proposal_decide(
+    conn: Connection, meeting: Meeting, _: Participant | None, p: ProposalDecide
+) -> Ack:
+    item = action_ops.decide(meeting, conn.viewer, p.proposal_id, p.outcome, p.note)
+    return {"action_id": item.id if item is not None else None}

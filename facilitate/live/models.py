@@ -8,7 +8,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from facilitate.db import Base, UtcDateTime, utcnow
+from facilitate.db import Base, UtcDateTime, utcnow, value_enum
 from facilitate.dialogues.models import Area
 from facilitate.meetings.models import Meeting
 
@@ -35,17 +35,6 @@ class ContributionKind(enum.StrEnum):
     question = "question"
 
 
-def _enum(e: type[enum.StrEnum]) -> sa.Enum:
-    # Stored by value: the age bands' values ("16-19") are what clients and exports use.
-    return sa.Enum(
-        e,
-        native_enum=False,
-        length=20,
-        validate_strings=True,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
 class Participant(Base):
     """A resident's phone in one meeting: no account, just a token kept in a cookie."""
 
@@ -61,11 +50,14 @@ class Participant(Base):
     area_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("areas.id", ondelete="SET NULL"), index=True
     )
-    age_band: Mapped[AgeBand | None] = mapped_column(_enum(AgeBand))
+    age_band: Mapped[AgeBand | None] = mapped_column(value_enum(AgeBand))
     #: Breakout group (1-based) while groups run; ``None`` otherwise.
     group: Mapped[int | None] = mapped_column("group_no")
     #: A blocked participant's writes are refused and their contributions hidden.
     blocked: Mapped[bool] = mapped_column(default=False)
+    #: Bumped by every vote: the update locks this row, so one phone's concurrent votes
+    #: are counted one after another and the dots budget holds (SQLite and PostgreSQL).
+    vote_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     joined_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     meeting: Mapped[Meeting] = relationship()
@@ -96,7 +88,7 @@ class Contribution(Base):
     on_behalf: Mapped[bool] = mapped_column(default=False)
     text: Mapped[str] = mapped_column(sa.String(TEXT_MAX))
     kind: Mapped[ContributionKind] = mapped_column(
-        _enum(ContributionKind), default=ContributionKind.experience
+        value_enum(ContributionKind), default=ContributionKind.experience
     )
     #: The breakout group it was written in, if groups were running.
     group: Mapped[int | None] = mapped_column("group_no")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from facilitate.db import session
 from facilitate.meetings.models import Meeting
+from facilitate.proposals import operations as proposal_ops
 
 from .models import Contribution, Participant
 from .room import groups_json, open_hands, visible_to
@@ -55,5 +56,19 @@ def snapshot(
         "hands": [hand_json(h) for h in open_hands(meeting)],
         "groups": groups_json(meeting),
         "presence": presence,
-        "me": {"participant_id": mine, "role": viewer.role.value, "group": group},
+        "proposals": [
+            proposal_ops.proposal_json(p) for p in proposal_ops.visible_proposals(meeting)
+        ],
+        "voting": proposal_ops.voting_json(meeting),
+        "tally": (
+            proposal_ops.staff_tally(meeting)
+            if viewer.is_staff
+            else proposal_ops.public_tally(meeting)
+        ),
+        "me": {
+            "participant_id": mine,
+            "role": viewer.role.value,
+            "group": group,
+            **proposal_ops.my_votes(meeting, participant),
+        },
     }

@@ -92,6 +92,8 @@ class Meeting(Base):
     #: Breakout groups while they run (``None`` otherwise), and how they were split.
     groups_count: Mapped[int | None] = mapped_column()
     groups_by: Mapped[str | None] = mapped_column(sa.String(10))
+    #: ``None`` before the first vote, then "open" or "closed" (see facilitate.proposals).
+    voting_status: Mapped[str | None] = mapped_column(sa.String(10))
 
     theme: Mapped[Theme] = relationship(back_populates="meetings")
     phases: Mapped[list[Phase]] = relationship(

@@ -208,6 +208,13 @@ def update_meeting(
 
 def set_voting(meeting: Meeting, spec: VotingSpec) -> Meeting:
     method, dots, cap, results = check_voting(spec)
+    if meeting.voting_status is not None:
+        # Ballots already cast were cast under these rules; changing them would recount them.
+        raise Conflict(
+            _l("The voting settings are fixed once a vote has opened."),
+            code="voting_started",
+            field="voting.method",
+        )
     meeting.voting_method = method
     meeting.voting_dots = dots
     meeting.voting_cap = cap

@@ -85,12 +85,25 @@
         item.reactions = payload.reactions;
         if ("reacted" in payload) item.reacted = payload.reacted;
       });
+    } else if (name === "proposal") {
+      state.proposals = state.proposals.filter(function (p) { return p.id !== payload.id; });
+      state.proposals.push(payload);
+      state.proposals.sort(function (a, b) { return a.id - b.id; });
+    } else if (name === "proposal_removed") {
+      state.proposals = state.proposals.filter(function (p) { return p.id !== payload.id; });
+    } else if (name === "voting" || name === "tally") {
+      state[name] = payload;
+    } else if (name === "vote") {
+      var key = String(payload.proposal_id);
+      if (payload.value === 0 && state.voting.method === "dots") delete state.me.votes[key];
+      else state.me.votes[key] = payload.value;
+      state.me.remaining = payload.remaining;
     }
     return state;
   }
 
   var FOLDED = ["meeting", "phase", "timer", "groups", "presence", "hands", "contribution",
-    "contribution_removed", "reaction"];
+    "contribution_removed", "reaction", "proposal", "proposal_removed", "voting", "tally", "vote"];
 
   /* Seconds left on the timer, by the server's clock as it was when the timer was sent. */
   function timerSeconds(timer, skew) {
@@ -143,7 +156,7 @@
         if (room.state) room.render(room.state, room);
       });
     });
-    ["hand_given", "notice"].forEach(function (name) {
+    ["hand_given", "notice", "proposal_duplicates"].forEach(function (name) {
       room.socket.on(name, function (payload) { room.onEvent(name, payload, room); });
     });
     window.setInterval(function () { room.tick(); }, 500);

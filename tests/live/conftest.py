@@ -92,3 +92,27 @@ def events(client: SocketIOTestClient, name: str | None = None) -> list[Any]:
 
 def named(received: list[dict[str, Any]], name: str) -> list[Any]:
     return [e["args"][0] for e in received if e["name"] == name]
+
+
+@pytest.fixture
+def room(
+    app: Flask,
+    meeting_id: int,
+    join: Callable[..., str],
+    connect: Callable[..., SocketIOTestClient],
+    staff: Callable[[Role], str],
+) -> dict[str, SocketIOTestClient]:
+    """An open meeting with two phones, the console, a note-taker and the projector."""
+    open_meeting(app, meeting_id)
+    clients = {
+        "anna": connect({"token": join(meeting_id, "Anna", "Fröslunda")}),
+        "bo": connect({"token": join(meeting_id, "Bo", "Myrtorp")}),
+        "console": connect({"token": staff(Role.facilitator), "meeting_id": meeting_id}),
+        "notes": connect({"token": staff(Role.observer), "meeting_id": meeting_id}),
+        "screen": connect(
+            {"token": staff(Role.facilitator), "meeting_id": meeting_id, "view": "screen"}
+        ),
+    }
+    for client in clients.values():
+        assert client.is_connected(NS)
+    return clients

@@ -43,25 +43,6 @@ def state_of(client: SocketIOTestClient) -> dict[str, Any]:
     return dict(states[-1])
 
 
-@pytest.fixture
-def room(
-    app: Flask, meeting_id: int, join: Callable[..., str], connect: Connect, staff: Callable
-) -> dict[str, SocketIOTestClient]:
-    open_meeting(app, meeting_id)
-    clients = {
-        "anna": connect({"token": join(meeting_id, "Anna", "Fröslunda")}),
-        "bo": connect({"token": join(meeting_id, "Bo", "Myrtorp")}),
-        "console": connect({"token": staff(Role.facilitator), "meeting_id": meeting_id}),
-        "notes": connect({"token": staff(Role.observer), "meeting_id": meeting_id}),
-        "screen": connect(
-            {"token": staff(Role.facilitator), "meeting_id": meeting_id, "view": "screen"}
-        ),
-    }
-    for client in clients.values():
-        assert client.is_connected(NS)
-    return clients
-
-
 def test_connect_refused_without_valid_identity(
     app: Flask, meeting_id: int, join: Callable[..., str], connect: Connect
 ) -> None:
@@ -291,6 +272,21 @@ def apply(state: dict[str, Any], name: str, payload: Any) -> dict[str, Any]:
                 item["reactions"] = payload["reactions"]
                 if "reacted" in payload:
                     item["reacted"] = payload["reacted"]
+    elif name == "proposal":
+        proposals = [p for p in state["proposals"] if p["id"] != payload["id"]]
+        state["proposals"] = sorted([*proposals, payload], key=lambda p: p["id"])
+    elif name == "proposal_removed":
+        state["proposals"] = [p for p in state["proposals"] if p["id"] != payload["id"]]
+    elif name in {"voting", "tally"}:
+        state[name] = payload
+    elif name == "vote":
+        votes = state["me"]["votes"]
+        key = str(payload["proposal_id"])
+        if payload["value"] == 0 and state["voting"]["method"] == "dots":
+            votes.pop(key, None)
+        else:
+            votes[key] = payload["value"]
+        state["me"]["remaining"] = payload["remaining"]
     return state
 
 
@@ -328,6 +324,24 @@ def test_state_plus_events_equals_fresh_state(
     ack(room["console"], "phase_goto", index=2)
     c = ack(room["bo"], "contribution_add", text="I nästa steg")
     ack(room["bo"], "contribution_delete", id=c["id"])
+    # Proposals and a dots vote (hidden results: residents get no tally, staff do).
+    p1 = ack(room["anna"], "proposal_add", title="Belysning i parken")
+    p2 = ack(room["console"], "proposal_promote", contribution_id=a["id"])
+    p3 = ack(room["bo"], "proposal_add", title="Belysning i parken, tack")
+    ack(room["console"], "proposal_merge", ids=[p3["id"]], into=p1["id"])
+    ack(room["console"], "proposal_edit", id=p2["id"], title="Belys skolvägen")
+    ack(room["console"], "voting_open")
+    ack(room["anna"], "vote_cast", proposal_id=p1["id"], value=2)
+    ack(room["bo"], "vote_cast", proposal_id=p2["id"], value=1)
+    ack(room["anna"], "vote_cast", proposal_id=p1["id"], value=0)
+    ack(room["anna"], "vote_cast", proposal_id=p2["id"], value=3)
+    ack(room["notes"], "paper_votes_add", proposal_id=p2["id"], counts={"dots": 4, "voters": 2})
+    # After the ballot froze: new proposals and edits fold in without a fresh state.
+    p4 = ack(room["bo"], "proposal_add", title="Sen idé om bänkar")
+    p5 = ack(room["anna"], "proposal_add", title="Bänkar, en sen idé")
+    ack(room["console"], "proposal_edit", id=p4["id"], body="Vid torget")
+    ack(room["console"], "proposal_merge", ids=[p5["id"]], into=p4["id"])
+    time.sleep(0.5)  # the tally's coalescing interval
     for name, client in watchers.items():
         for event in client.get_received(NS):
             pictures[name] = apply(pictures[name], event["name"], event["args"][0])

@@ -24,6 +24,12 @@ SERVER_EVENTS = {
     "presence",
     "groups",
     "notice",
+    "proposal",
+    "proposal_removed",
+    "proposal_duplicates",
+    "voting",
+    "tally",
+    "vote",
 }
 
 

@@ -27,6 +27,9 @@ def test_connect_participant_gets_state(
         "hands",
         "groups",
         "presence",
+        "proposals",
+        "voting",
+        "tally",
         "me",
     }
     assert state["meeting"] == {"id": meeting_id, "title": "Kväll", "status": "open"}

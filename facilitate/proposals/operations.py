@@ -1,0 +1,479 @@
+"""The write path of proposals and votes: check, act, queue the events (flush, never commit).
+
+Who may call what is decided by the caller (``rooms`` authorises every event); what
+the meeting's state allows is checked here, on the server's data only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from rapidfuzz import fuzz, process, utils
+
+from facilitate import events
+from facilitate.db import session
+from facilitate.errors import Conflict, NotFound, ValidationError
+from facilitate.live import audience
+from facilitate.live.models import Contribution, Participant
+from facilitate.live.room import check_not_blocked, check_open
+from facilitate.live.views_json import Viewer
+from facilitate.meetings.models import Meeting, ResultsVisibility, VotingMethod
+from facilitate.validation import check_optional_text, clean_text
+
+from .models import (
+    BODY_MAX,
+    TITLE_MAX,
+    TITLE_MIN,
+    PaperVotes,
+    Proposal,
+    ProposalStatus,
+    Vote,
+    VotingStatus,
+)
+from .tally import PAPER_KEYS, ballot, suggest, tally
+
+MERGE_MAX = 50
+PAPER_MAX = 100_000
+#: rapidfuzz scores (0–100) from which two proposals look like the same idea.
+DUPLICATE_SCORE = 70
+DUPLICATES_SHOWN = 5
+DECIDED = (ProposalStatus.agreed, ProposalStatus.not_agreed, ProposalStatus.parked)
+
+
+class VotingClosed(Conflict):
+    code = "voting_closed"
+
+
+class VotingOpen(Conflict):
+    code = "voting_open"
+
+
+# -- how they look on the wire -------------------------------------------------------------
+
+
+def proposal_json(proposal: Proposal) -> dict[str, Any]:
+    return {
+        "id": proposal.id,
+        "title": proposal.title,
+        "body": proposal.body,
+        "status": proposal.status.value,
+        "source": proposal.source_contribution_id,
+        "on_ballot": proposal.on_ballot,
+        "merged_into": proposal.merged_into_id,
+        "note": proposal.decision_note,
+    }
+
+
+def voting_json(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "status": meeting.voting_status,
+        "method": meeting.voting_method.value,
+        "dots": meeting.voting_dots,
+        "cap": meeting.effective_cap,
+        "results": meeting.voting_results.value,
+        "proposal_ids": [p.id for p in ballot(meeting)] if meeting.voting_status else [],
+    }
+
+
+def results_public(meeting: Meeting) -> bool:
+    """Live results, or hidden ones once the vote has closed."""
+    return meeting.voting_status is not None and (
+        meeting.voting_results is ResultsVisibility.live
+        or meeting.voting_status == VotingStatus.closed
+    )
+
+
+def joined(meeting: Meeting) -> int:
+    return (
+        session().scalar(
+            sa.select(sa.func.count(Participant.id)).where(Participant.meeting_id == meeting.id)
+        )
+        or 0
+    )
+
+
+def staff_tally(meeting: Meeting) -> dict[str, Any] | None:
+    """What staff see: counts always, with the rule's suggestion and joined versus ballots."""
+    if meeting.voting_status is None:
+        return None
+    data: dict[str, Any] = tally(meeting)
+    data["joined"] = joined(meeting)
+    data["suggestions"] = {
+        pid: suggest(meeting.voting_method, counts) for pid, counts in data["proposals"].items()
+    }
+    return data
+
+
+def public_tally(meeting: Meeting) -> dict[str, Any] | None:
+    """What residents and the projector see: nothing at all while results are hidden."""
+    return tally(meeting) if results_public(meeting) else None
+
+
+def my_votes(meeting: Meeting, participant: Participant | None) -> dict[str, Any]:
+    """The ``me`` additions: this phone's own votes and, for dots, what is left to give."""
+    if participant is None:
+        return {"votes": {}, "remaining": None}
+    rows = session().execute(
+        sa.select(Vote.proposal_id, Vote.value, Proposal.on_ballot)
+        .join(Proposal, Proposal.id == Vote.proposal_id)
+        .where(Vote.participant_id == participant.id)
+    )
+    votes: dict[str, int] = {}
+    used = 0
+    for proposal_id, value, on_ballot in rows:
+        votes[str(proposal_id)] = value
+        used += value if on_ballot else 0
+    remaining = None
+    if meeting.voting_method is VotingMethod.dots and meeting.voting_status is not None:
+        remaining = meeting.voting_dots - used
+    return {"votes": votes, "remaining": remaining}
+
+
+def visible_proposals(meeting: Meeting) -> list[Proposal]:
+    return list(
+        session().scalars(
+            sa.select(Proposal)
+            .where(Proposal.meeting_id == meeting.id, Proposal.status != ProposalStatus.merged)
+            .order_by(Proposal.id)
+        )
+    )
+
+
+def _announce(proposal: Proposal) -> None:
+    events.queue("proposal", proposal_json(proposal), audience.everyone(proposal.meeting_id))
+
+
+# -- checks --------------------------------------------------------------------------------
+
+
+def check_proposal_title(value: str | None) -> str:
+    title = clean_text(value)
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        raise ValidationError(
+            _l("A title of %(min)d to %(max)d characters.", min=TITLE_MIN, max=TITLE_MAX),
+            field="title",
+        )
+    return title
+
+
+def get_proposal(meeting: Meeting, proposal_id: int, *, field: str = "id") -> Proposal:
+    proposal = session().get(Proposal, proposal_id)
+    if proposal is None or proposal.meeting_id != meeting.id:
+        raise NotFound(_l("No such proposal."), field=field)
+    if proposal.status is ProposalStatus.merged:
+        raise NotFound(_l("This proposal was merged into another."), field=field)
+    return proposal
+
+
+def check_not_in_open_vote(meeting: Meeting, proposal: Proposal) -> None:
+    if meeting.voting_status == VotingStatus.open and proposal.on_ballot:
+        raise VotingOpen(_l("Not while the vote on it is open."))
+
+
+# -- proposals -----------------------------------------------------------------------------
+
+
+def duplicates(proposal: Proposal) -> list[dict[str, Any]]:
+    """Likely duplicates in the same theme, across its meetings, best first.
+
+    Token-set similarity on case-folded text: word order and extra words matter
+    little, and it needs no language model, so Swedish, Arabic or Somali alike.
+    """
+    others = session().execute(
+        sa.select(Proposal.id, Proposal.title, Proposal.body, Proposal.meeting_id).where(
+            Proposal.theme_id == proposal.theme_id,
+            Proposal.id != proposal.id,
+            Proposal.status != ProposalStatus.merged,
+        )
+    )
+    choices = {row.id: (f"{row.title} {row.body}", row) for row in others}
+    found = process.extract(
+        f"{proposal.title} {proposal.body}",
+        {pid: text for pid, (text, _) in choices.items()},
+        scorer=fuzz.token_set_ratio,
+        processor=utils.default_process,
+        score_cutoff=DUPLICATE_SCORE,
+        limit=DUPLICATES_SHOWN,
+    )
+    return [
+        {
+            "id": pid,
+            "title": choices[pid][1].title,
+            "meeting_id": choices[pid][1].meeting_id,
+            "score": round(score),
+        }
+        for _, score, pid in found
+    ]
+
+
+def _suggest_duplicates(proposal: Proposal) -> None:
+    candidates = duplicates(proposal)
+    if candidates:
+        events.queue(
+            "proposal_duplicates",
+            {"id": proposal.id, "candidates": candidates},
+            audience.staff(proposal.meeting_id),
+        )
+
+
+def add_proposal(
+    meeting: Meeting,
+    viewer: Viewer,
+    participant: Participant | None,
+    title: str,
+    body: str | None = None,
+    *,
+    source: Contribution | None = None,
+) -> Proposal:
+    check_open(meeting)
+    check_not_blocked(participant)
+    proposal = Proposal(
+        meeting_id=meeting.id,
+        theme_id=meeting.theme_id,
+        title=check_proposal_title(title),
+        body=check_optional_text(body, field="body", max_length=BODY_MAX),
+        source_contribution_id=source.id if source is not None else None,
+        participant_id=participant.id if participant is not None else None,
+        author_user_id=viewer.user_id,
+    )
+    session().add(proposal)
+    session().flush()
+    _announce(proposal)
+    _suggest_duplicates(proposal)
+    return proposal
+
+
+def promote_contribution(
+    meeting: Meeting, viewer: Viewer, contribution_id: int, title: str | None = None
+) -> Proposal:
+    """A facilitator turns something said into a proposal; it keeps the link to its source."""
+    contribution = session().get(Contribution, contribution_id)
+    if contribution is None or contribution.meeting_id != meeting.id or contribution.deleted:
+        raise NotFound(_l("No such contribution."), field="contribution_id")
+    text = title if title is not None else contribution.text[:TITLE_MAX]
+    return add_proposal(meeting, viewer, None, text, None, source=contribution)
+
+
+def edit_proposal(
+    meeting: Meeting, proposal_id: int, title: str | None, body: str | None
+) -> Proposal:
+    proposal = get_proposal(meeting, proposal_id)
+    check_not_in_open_vote(meeting, proposal)
+    if title is not None:
+        proposal.title = check_proposal_title(title)
+    if body is not None:
+        proposal.body = check_optional_text(body, field="body", max_length=BODY_MAX)
+    session().flush()
+    _announce(proposal)
+    return proposal
+
+
+def merge_proposals(meeting: Meeting, ids: Sequence[int], into_id: int) -> Proposal:
+    """Fold ``ids`` into ``into_id``: ballots carry over where the voter has none there.
+
+    Nobody is counted twice: a voter with a ballot on both keeps the one on ``into``.
+    The merged ones stay, pointing to what they became, so the trail is kept.
+    """
+    if not ids or len(ids) > MERGE_MAX or len(set(ids)) != len(ids):
+        raise ValidationError(
+            _l("Name 1 to %(max)d different proposals to merge.", max=MERGE_MAX), field="ids"
+        )
+    if into_id in ids:
+        raise ValidationError(_l("A proposal cannot be merged into itself."), field="into")
+    into = get_proposal(meeting, into_id, field="into")
+    merged = [get_proposal(meeting, pid, field="ids") for pid in ids]
+    for proposal in (into, *merged):
+        check_not_in_open_vote(meeting, proposal)
+    voters_on_into = set(
+        session().scalars(sa.select(Vote.participant_id).where(Vote.proposal_id == into.id))
+    )
+    for proposal in merged:
+        for vote in list(proposal.votes):
+            if vote.participant_id in voters_on_into:
+                session().delete(vote)
+            else:
+                vote.proposal_id = into.id
+                voters_on_into.add(vote.participant_id)
+        for paper in list(proposal.paper):
+            paper.proposal_id = into.id
+        if proposal.on_ballot and meeting.voting_status is not None:
+            into.on_ballot = True
+        proposal.status = ProposalStatus.merged
+        proposal.merged_into_id = into.id
+        proposal.on_ballot = False
+    session().flush()
+    session().expire_all()
+    for proposal in merged:
+        events.queue(
+            "proposal_removed",
+            {"id": proposal.id, "into": into.id},
+            audience.everyone(meeting.id),
+        )
+    _announce(into)
+    return into
+
+
+# -- voting --------------------------------------------------------------------------------
+
+
+def _announce_voting(meeting: Meeting) -> None:
+    events.queue("voting", voting_json(meeting), audience.everyone(meeting.id))
+
+
+def open_voting(meeting: Meeting, proposal_ids: Sequence[int] | None = None) -> list[int]:
+    """Open a vote. Without ids: after a close, the same ballot again; else all open ones."""
+    check_open(meeting)
+    if meeting.voting_status == VotingStatus.open:
+        raise VotingOpen(_l("A vote is already open."))
+    current = ballot(meeting)
+    if proposal_ids is not None:
+        if not proposal_ids or len(set(proposal_ids)) != len(proposal_ids):
+            raise ValidationError(_l("Name the proposals to vote on."), field="proposal_ids")
+        chosen = [get_proposal(meeting, pid, field="proposal_ids") for pid in proposal_ids]
+    elif current:
+        chosen = current
+    else:
+        chosen = [p for p in visible_proposals(meeting) if p.status is ProposalStatus.open]
+    if not chosen:
+        raise ValidationError(_l("There is no open proposal to vote on."), field="proposal_ids")
+    if any(p.status in DECIDED for p in chosen):
+        raise Conflict(_l("A decided proposal is not voted on again."), field="proposal_ids")
+    chosen_ids = {p.id for p in chosen}
+    for proposal in current:
+        if proposal.id not in chosen_ids:
+            proposal.on_ballot = False
+    for proposal in chosen:
+        proposal.on_ballot = True
+        proposal.status = ProposalStatus.voting
+    meeting.voting_status = VotingStatus.open
+    session().flush()
+    _announce_voting(meeting)
+    for proposal in chosen:
+        _announce(proposal)
+    return sorted(chosen_ids)
+
+
+def close_voting(meeting: Meeting) -> None:
+    if meeting.voting_status != VotingStatus.open:
+        raise VotingClosed(_l("No vote is open."))
+    meeting.voting_status = VotingStatus.closed
+    for proposal in ballot(meeting):
+        proposal.status = ProposalStatus.open
+    session().flush()
+    _announce_voting(meeting)
+    for proposal in ballot(meeting):
+        _announce(proposal)
+    # Everyone gets the final count now, hidden results included.
+    final, full = public_tally(meeting), staff_tally(meeting)
+    assert final is not None  # closed, so public
+    assert full is not None
+    events.queue("tally", final, audience.public(meeting.id))
+    events.queue("tally", full, audience.staff(meeting.id))
+
+
+def check_value(meeting: Meeting, value: int) -> None:
+    method = meeting.voting_method
+    allowed: range | tuple[int, ...]
+    if method is VotingMethod.approval:
+        allowed = (0, 1)
+    elif method is VotingMethod.agree:
+        allowed = (-1, 0, 1)
+    elif method is VotingMethod.dots:
+        allowed = range(0, meeting.effective_cap + 1)
+    else:
+        allowed = range(0, 6)
+    if value not in allowed:
+        raise ValidationError(
+            _l("This vote does not allow the value %(value)d.", value=value), field="value"
+        )
+
+
+def cast_vote(
+    meeting: Meeting, participant: Participant | None, proposal_id: int, value: int
+) -> int | None:
+    """Record or change this phone's vote; returns the dots left (dots only)."""
+    check_open(meeting)
+    if participant is None:
+        raise ValidationError(_l("Only participants vote."))
+    check_not_blocked(participant)
+    if meeting.voting_status != VotingStatus.open:
+        raise VotingClosed(_l("Voting is not open."))
+    proposal = get_proposal(meeting, proposal_id, field="proposal_id")
+    if not proposal.on_ballot:
+        raise Conflict(_l("This proposal is not on the ballot."), code="not_on_ballot")
+    check_value(meeting, value)
+    # Lock this participant first (a row lock on PostgreSQL, the write lock on SQLite):
+    # the budget below is then read and spent by one request at a time.
+    session().execute(
+        sa.update(Participant)
+        .where(Participant.id == participant.id)
+        .values(vote_seq=Participant.vote_seq + 1)
+    )
+    votes = {
+        vote.proposal_id: vote
+        for vote in session().scalars(
+            sa.select(Vote)
+            .join(Proposal, Proposal.id == Vote.proposal_id)
+            .where(Vote.participant_id == participant.id, Proposal.on_ballot.is_(True))
+        )
+    }
+    remaining = None
+    if meeting.voting_method is VotingMethod.dots:
+        used = sum(v.value for pid, v in votes.items() if pid != proposal.id)
+        if used + value > meeting.voting_dots:
+            raise Conflict(
+                _l("You have %(left)d dots left.", left=meeting.voting_dots - used),
+                code="no_dots_left",
+                field="value",
+            )
+        remaining = meeting.voting_dots - used - value
+    existing = votes.get(proposal.id)
+    if meeting.voting_method is VotingMethod.dots and value == 0:
+        if existing is not None:
+            session().delete(existing)
+    elif existing is not None:
+        existing.value = value
+    else:
+        session().add(Vote(proposal_id=proposal.id, participant_id=participant.id, value=value))
+    session().flush()
+    mine: dict[str, Any] = {"proposal_id": proposal.id, "value": value, "remaining": remaining}
+    events.queue("vote", mine, audience.participant(participant.id))
+    return remaining
+
+
+def check_paper_counts(meeting: Meeting, counts: Mapping[str, object]) -> dict[str, int]:
+    keys = PAPER_KEYS[meeting.voting_method]
+    unknown = sorted(set(counts) - set(keys))
+    if unknown or not counts:
+        raise ValidationError(
+            _l("Counts for this vote are: %(keys)s.", keys=", ".join(keys)), field="counts"
+        )
+    checked: dict[str, int] = {}
+    for key, number in counts.items():
+        if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number <= PAPER_MAX:
+            raise ValidationError(
+                _l("Counts are whole numbers from 0 to %(max)d.", max=PAPER_MAX), field="counts"
+            )
+        checked[key] = number
+    return checked
+
+
+def add_paper_votes(
+    meeting: Meeting, viewer: Viewer, proposal_id: int, counts: Mapping[str, object]
+) -> None:
+    if meeting.voting_status is None:
+        raise VotingClosed(_l("There has been no vote yet."))
+    proposal = get_proposal(meeting, proposal_id, field="proposal_id")
+    if not proposal.on_ballot:
+        raise Conflict(_l("This proposal is not on the ballot."), code="not_on_ballot")
+    session().add(
+        PaperVotes(
+            proposal_id=proposal.id,
+            counts=check_paper_counts(meeting, counts),
+            added_by_user_id=viewer.user_id,
+        )
+    )
+    session().flush()
