@@ -59,6 +59,7 @@
         node.querySelector("input").focus();
       }));
       actions.push(button(c.pinned ? t("Unpin") : t("Pin"), function () { room.send("contribution_pin", { id: c.id }); }));
+      actions.push(button(t("Make a proposal"), function () { room.send("proposal_promote", { contribution_id: c.id }); }));
     }
     return el("li", { class: "contribution" + (c.hidden ? " is-hidden" : "") + (c.pinned ? " pinned" : ""), "data-id": c.id }, [
       el("p", { class: "text", dir: "auto", text: c.text }),
@@ -116,6 +117,9 @@
     byId("groups-now").textContent = groups ? t("Groups running: %(num)s", { num: groups }) : "";
     byId("groups-end").hidden = !groups;
     byId("groups-form").hidden = !!groups;
+    byId("voting-open").hidden = status !== "open" || state.voting.status === "open";
+    byId("voting-close").hidden = state.voting.status !== "open";
+    F.proposals.render(byId("proposals"), room, state, { staff: true });
     room.tick();
   }
 
@@ -126,11 +130,36 @@
         var node = byId("notice");
         node.textContent = payload.text;
         node.hidden = false;
+      } else if (name === "proposal_duplicates") {
+        showDuplicates(payload);
       }
     },
   });
 
+  /* One action merges a new proposal into a likely duplicate of this meeting. */
+  function showDuplicates(payload) {
+    var box = byId("duplicates");
+    var mine = room.state && room.state.proposals.find(function (p) { return p.id === payload.id; });
+    var here = room.state ? room.state.meeting.id : null;
+    F.replace(box, [el("p", { text: t("“%(title)s” may be the same as:", { title: mine ? mine.title : "#" + payload.id }) })]
+      .concat(payload.candidates.map(function (c) {
+        return el("p", {}, [el("span", { dir: "auto", text: c.title + " (" + c.score + " %)" }), " ",
+          c.meeting_id === here ? button(t("Merge into it"), function () {
+            room.send("proposal_merge", { ids: [payload.id], into: c.id }, function (ack) { if (ack.ok) box.hidden = true; });
+          }) : el("span", { class: "muted", text: t("from another meeting of this theme") })]);
+      })).concat([button(t("Not the same"), function () { box.hidden = true; })]));
+    box.hidden = false;
+  }
+
   byId("meeting-open").addEventListener("click", function () { room.send("meeting_open", {}); });
+  byId("voting-open").addEventListener("click", function () { room.send("voting_open", {}); });
+  byId("voting-close").addEventListener("click", function () { room.send("voting_close", {}); });
+  byId("proposal-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var title = byId("proposal-title");
+    if (!title.value.trim()) return;
+    room.send("proposal_add", { title: title.value.trim() }, function (ack) { if (ack.ok) title.value = ""; });
+  });
   byId("meeting-close").addEventListener("click", function (event) {
     if (!event.target.dataset.armed) {
       event.target.dataset.armed = "yes";

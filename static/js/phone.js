@@ -118,6 +118,8 @@
     });
     byId("earlier").hidden = !earlier.length;
     F.replace(byId("earlier-list"), earlier);
+    byId("propose").hidden = !open;
+    F.proposals.render(byId("proposals"), room, state, { vote: true });
     room.tick();
   }
 
@@ -149,6 +151,16 @@
     text.value = ""; // queued on the phone now; it is sent when the network lets it
     room.send("contribution_add", { text: value, kind: byId("write-kind").value }, function (ack) {
       if (!ack.ok && !text.value) text.value = value; // refused: give the words back
+    });
+  });
+  byId("proposal-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var title = byId("proposal-title"), body = byId("proposal-body");
+    var sent = { title: title.value.trim(), body: body.value.trim() };
+    if (!sent.title) { title.focus(); return; }
+    title.value = ""; body.value = "";
+    room.send("proposal_add", sent, function (ack) {
+      if (!ack.ok && !title.value) { title.value = sent.title; body.value = sent.body; }
     });
   });
   byId("hand").addEventListener("click", function () {

@@ -57,6 +57,9 @@
     } else {
       F.replace(byId("wall"), ordered(now).map(card));
     }
+    var proposals = byId("proposals");
+    proposals.hidden = !state.proposals.length;
+    F.proposals.render(proposals, room, state, {});
     room.tick();
   }
 

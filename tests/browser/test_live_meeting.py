@@ -195,3 +195,42 @@ def test_phone_first_screen_without_script(
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
     finally:
         context.close()
+
+
+def test_proposals_vote_and_decision(
+    server: Server, staff: BrowserContext, phone: Callable[..., Page]
+) -> None:
+    console = open_console(staff)
+    screen = staff.new_page()
+    screen.goto(f"/meetings/{MEETING}/screen")
+    anna, bo = phone(), phone()
+    code = join_code(console)
+    join(anna, code, "Anna")
+    join(bo, code, "Bo")
+
+    anna.click("#propose summary")
+    anna.fill("#proposal-title", "Bättre belysning i parken")
+    anna.click("#proposal-form button[type=submit]")
+    console.fill("#proposal-title", "Fler bänkar vid torget")
+    console.click("#proposal-form button[type=submit]")
+    expect(bo.locator(".proposal .text")).to_have_text(
+        ["Bättre belysning i parken", "Fler bänkar vid torget"]
+    )
+
+    # The demo meeting votes with three dots each; results stay hidden until close.
+    console.click("#voting-open")
+    expect(anna.locator(".voting-open")).to_have_text("Omröstningen är öppen")
+    plus = anna.locator(".proposal").first.locator("button[aria-label='En prick till']")
+    plus.click()
+    expect(anna.locator(".dots-left")).to_have_text("Prickar kvar: 2")
+    plus.click()
+    expect(anna.locator(".dots-left")).to_have_text("Prickar kvar: 1")
+    bo.locator(".proposal").nth(1).locator("button[aria-label='En prick till']").click()
+    expect(console.locator(".proposal .counts").first).to_have_text("2 dots from 1 people")
+    expect(screen.locator(".proposal .counts")).to_have_count(0)  # hidden until close
+
+    console.click("#voting-close")
+    expect(screen.locator(".proposal .counts").first).to_contain_text("2")
+    expect(bo.locator(".proposal .counts").nth(1)).to_have_text("1 prickar från 1 personer")
+    console.locator(".proposal").first.get_by_role("button", name="Agreed", exact=True).click()
+    expect(anna.locator(".proposal .status").first).to_have_text("Beslutat")

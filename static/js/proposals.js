@@ -1,0 +1,125 @@
+/* Proposals and votes, drawn the same way on the phone, the console and the projector. */
+(function () {
+  "use strict";
+  var F = window.Facilitate, t = F.t, el = F.el;
+
+  var STATUS = { open: "Proposed", voting: "In the vote", agreed: "Agreed", not_agreed: "Not agreed", parked: "Parked" };
+  var CHOICES = {
+    approval: [[1, "Support"], [0, "Against"]],
+    agree: [[1, "Agree"], [-1, "Disagree"], [0, "Pass"]],
+    consent: [[0, "0"], [1, "1"], [2, "2"], [3, "3"], [4, "4"], [5, "5"]],
+  };
+
+  /* A tally's counts in words, per method. */
+  function countsText(method, counts) {
+    if (!counts) return "";
+    var text;
+    if (method === "approval") text = t("Support %(yes)s · Against %(no)s", counts);
+    else if (method === "agree") text = t("Agree %(agree)s · Disagree %(disagree)s · Pass %(pass)s", counts);
+    else if (method === "dots") text = t("%(dots)s dots from %(voters)s people", counts);
+    else {
+      text = [0, 1, 2, 3, 4, 5].map(function (n) { return n + ": " + counts[String(n)]; }).join(" · ");
+      text += " · " + t("Blocks: %(blocks)s", counts);
+    }
+    if (counts.paper) text += " · " + t("of which %(paper)s on paper", counts);
+    return text;
+  }
+
+  function voteControls(room, state, p) {
+    var method = state.voting.method;
+    var mine = state.me.votes[String(p.id)];
+    var cast = function (value) { room.send("vote_cast", { proposal_id: p.id, value: value }); };
+    if (method === "dots") {
+      var given = mine || 0;
+      return el("div", { class: "vote-row dots" }, [
+        el("button", { type: "button", class: "secondary", "aria-label": t("One dot less"), disabled: given === 0,
+          text: "−", onclick: function () { cast(given - 1); } }),
+        el("span", { class: "dots-given", text: t("%(num)s dots", { num: given }) }),
+        el("button", { type: "button", "aria-label": t("One dot more"),
+          disabled: given >= state.voting.cap || !state.me.remaining,
+          text: "+", onclick: function () { cast(given + 1); } }),
+      ]);
+    }
+    return el("div", { class: "vote-row " + method, role: "group", "aria-label": t("Your vote") },
+      CHOICES[method].map(function (choice) {
+        return el("button", { type: "button", class: "secondary choice", "aria-pressed": mine === choice[0] ? "true" : "false",
+          text: method === "consent" ? choice[1] : t(choice[1]), onclick: function () { cast(choice[0]); } });
+      }));
+  }
+
+  /* One proposal. ``opts.vote``: show vote controls; ``opts.staff``: decide, merge, paper. */
+  function item(room, state, p, opts) {
+    var voting = state.voting.status === "open" && p.on_ballot;
+    var counts = state.tally && state.tally.proposals[String(p.id)];
+    var children = [
+      el("p", { class: "text", dir: "auto" }, [el("strong", { text: p.title })]),
+      p.body ? el("p", { class: "body", dir: "auto", text: p.body }) : null,
+      el("p", { class: "meta" }, [el("span", { class: "status status-" + p.status, text: t(STATUS[p.status] || p.status) }),
+        p.note ? " · " + p.note : null]),
+    ];
+    if (counts) children.push(el("p", { class: "counts", text: countsText(state.voting.method, counts) }));
+    if (opts.vote && voting && state.me.participant_id) children.push(voteControls(room, state, p));
+    if (opts.staff) children.push(staffControls(room, state, p, voting));
+    return el("li", { class: "proposal", "data-id": p.id }, children);
+  }
+
+  function staffControls(room, state, p, voting) {
+    var parts = [];
+    if (!voting) {
+      var suggestion = state.tally && state.tally.suggestions && state.tally.suggestions[String(p.id)];
+      if (suggestion) parts.push(el("span", { class: "muted", text: t("Suggested: %(outcome)s", { outcome: t(STATUS[suggestion]) }) }));
+      [["agreed", "Agreed"], ["not_agreed", "Not agreed"], ["parked", "Parked"]].forEach(function (o) {
+        parts.push(el("button", { type: "button", class: "secondary small", "aria-pressed": p.status === o[0] ? "true" : "false",
+          text: t(o[1]), onclick: function () { room.send("proposal_decide", { proposal_id: p.id, outcome: o[0] }); } }));
+      });
+      var others = state.proposals.filter(function (q) { return q.id !== p.id; });
+      if (others.length) {
+        var select = el("select", { "aria-label": t("Merge into") }, others.map(function (q) {
+          return el("option", { value: q.id, text: q.title });
+        }));
+        parts.push(el("span", { class: "merge" }, [select, el("button", { type: "button", class: "secondary small", text: t("Merge into"),
+          onclick: function () { room.send("proposal_merge", { ids: [p.id], into: parseInt(select.value, 10) }); } })]));
+      }
+    }
+    if (p.on_ballot && state.voting.status) parts.push(paperForm(room, state, p));
+    return el("div", { class: "item-actions" }, parts);
+  }
+
+  var PAPER_KEYS = { approval: ["yes", "no"], agree: ["agree", "disagree", "pass"], dots: ["dots", "voters"],
+    consent: ["0", "1", "2", "3", "4", "5"] };
+
+  function paperForm(room, state, p) {
+    var inputs = PAPER_KEYS[state.voting.method].map(function (key) {
+      return el("label", { class: "paper-count" }, [key + " ", el("input", { type: "number", min: "0", inputmode: "numeric", name: key })]);
+    });
+    var form = el("form", { class: "paper-form" }, [el("span", { class: "muted", text: t("Paper or hands:") })].concat(inputs)
+      .concat([el("button", { type: "submit", class: "small", text: t("Add") })]));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var counts = {};
+      form.querySelectorAll("input").forEach(function (input) {
+        if (input.value !== "") counts[input.name] = parseInt(input.value, 10);
+      });
+      room.send("paper_votes_add", { proposal_id: p.id, counts: counts }, function (ack) { if (ack.ok) form.reset(); });
+    });
+    return form;
+  }
+
+  /* The whole list into ``node``; the vote's state on top. */
+  function render(node, room, state, opts) {
+    if (!node) return;
+    var head = [];
+    if (state.voting.status === "open") head.push(el("p", { class: "voting-open", text: t("Voting is open") }));
+    if (state.voting.status === "open" && state.voting.method === "dots" && state.me.remaining !== null && opts.vote) {
+      head.push(el("p", { class: "dots-left", text: t("Dots left: %(num)s", { num: state.me.remaining }) }));
+    }
+    if (opts.staff && state.tally) {
+      head.push(el("p", { class: "muted", text: t("%(ballots)s voted of %(joined)s joined", state.tally) }));
+    }
+    var items = state.proposals.map(function (p) { return item(room, state, p, opts); });
+    if (!items.length) items = [el("li", { class: "empty muted", text: t("No proposals yet.") })];
+    F.replace(node, head.concat([el("ul", { class: "wall proposals" }, items)]));
+  }
+
+  F.proposals = { render: render, countsText: countsText };
+})();
