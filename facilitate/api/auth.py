@@ -59,3 +59,9 @@ def token_required(bp: APIBlueprint, role: Role) -> Callable[[F], F]:
         return protected
 
     return decorate
+
+
+def current_api_user_id() -> int | None:
+    """The id of the token's user in the view running now (for history records)."""
+    user = auth.current_user
+    return user.id if isinstance(user, User) else None

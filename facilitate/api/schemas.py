@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from flask_babel import gettext as _
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from facilitate.actions.models import ActionStatus
 from facilitate.dialogues.models import (
     AREA_NAME_MAX,
     DESCRIPTION_MAX,
@@ -34,6 +35,7 @@ from facilitate.meetings.models import (
     VotingMethod,
 )
 from facilitate.meetings.operations import MINUTES_MAX
+from facilitate.proposals.models import ProposalStatus
 
 
 def _iso_date(value: object) -> object:
@@ -162,6 +164,29 @@ class JoinIn(Input):
     age_band: Annotated[str, _one_of(AgeBand)] | None = None
 
 
+class VotingPatch(Input):
+    voting: VotingIn
+
+
+class ActionPatch(Input):
+    """Only the fields given change; ``due_date: null`` clears the date."""
+
+    title: Annotated[str, _max_length(200)] | None = None
+    description: Annotated[str, _max_length(2000)] | None = None
+    owner: Annotated[str, _max_length(200)] | None = Field(
+        default=None, description="Who acts: a department, the police, an association…"
+    )
+    contact: Annotated[str, _max_length(200)] | None = None
+    due_date: IsoDate | None = None
+    status: Annotated[str, _one_of(ActionStatus)] | None = Field(
+        default=None, description="A declined item needs a public note saying why."
+    )
+    next_step: Annotated[str, _max_length(2000)] | None = None
+    public_note: Annotated[str, _max_length(2000)] | None = Field(
+        default=None, description="Shown on the public feedback page."
+    )
+
+
 # -- responses -----------------------------------------------------------------------------
 
 
@@ -231,6 +256,55 @@ class MeetingOut(Output):
     )
     agenda: list[PhaseOut]
     voting: VotingOut
+
+
+class ThemeRef(Output):
+    id: int
+    title: str
+
+
+class ActionOrigin(Output):
+    meeting_id: int | None
+    meeting: str | None
+    proposal_id: int | None
+    sources: list[str] = Field(description="The contributions it came from, as written.")
+    tally: dict[str, int] | None = Field(description="The tally when it was agreed.")
+
+
+class StatusChangeOut(Output):
+    from_status: str | None
+    to_status: str
+    at: dt.datetime
+    user_id: int | None
+
+
+class ActionOut(Output):
+    id: int
+    title: str
+    description: str
+    theme: ThemeRef
+    origin: ActionOrigin
+    owner: str
+    contact: str
+    due_date: dt.date | None
+    status: Annotated[str, _one_of(ActionStatus)]
+    next_step: str
+    public_note: str
+    history: list[StatusChangeOut]
+
+
+class ProposalOut(Output):
+    id: int
+    title: str
+    body: str
+    status: Annotated[str, _one_of(ProposalStatus)]
+    source: int | None = Field(description="The contribution it was promoted from.")
+    on_ballot: bool
+    merged_into: int | None
+    note: str
+    tally: dict[str, int] | None = Field(
+        description="Flat counts per method; null while results are hidden from the caller."
+    )
 
 
 #: The body of every error response, the API's own and the generated ones alike.

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
 
+from facilitate.actions import operations as action_ops
 from facilitate.auth.models import Role
 from facilitate.auth.permissions import public
 from facilitate.db import rollback, session
@@ -29,9 +30,12 @@ from facilitate.live.join_limits import count_failure
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.links import join_url
 from facilitate.meetings.models import Meeting
+from facilitate.proposals import operations as proposal_ops
 
-from .auth import token_required
+from .auth import current_api_user_id, token_required
 from .schemas import (
+    ActionOut,
+    ActionPatch,
     AreaOut,
     DialogueIn,
     DialogueOut,
@@ -40,9 +44,11 @@ from .schemas import (
     MeetingIn,
     MeetingOut,
     PhaseOut,
+    ProposalOut,
     ThemeIn,
     ThemeOut,
     VotingOut,
+    VotingPatch,
 )
 
 bp = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="API v1")
@@ -261,3 +267,69 @@ def join(json_data: JoinIn) -> JoinOut:
         age_band=json_data.age_band,
     )
     return JoinOut(participant_token=token, meeting_id=participant.meeting_id)
+
+
+# -- voting settings, proposals and the action list ----------------------------------------
+
+
+@bp.patch("/meetings/<int:meeting_id>")
+@token_required(bp, Role.facilitator)
+@bp.input(VotingPatch)
+@bp.output(MeetingOut)
+@bp.doc(responses={**WRITE_ERRORS, 409: "A vote has opened: the settings are fixed."})
+def update_meeting_voting(meeting_id: int, json_data: VotingPatch) -> MeetingOut:
+    """Change a meeting's voting settings, until its first vote opens"""
+    meeting = meeting_ops.get_meeting(meeting_id)
+    voting = json_data.voting
+    spec = meeting_ops.VotingSpec(
+        method=voting.method, dots=voting.dots, cap=voting.cap, results=voting.results
+    )
+    meeting_ops.set_voting(meeting, spec)
+    return meeting_out(meeting)
+
+
+@bp.get("/meetings/<int:meeting_id>/proposals")
+@token_required(bp, Role.observer)
+@bp.output(list[ProposalOut])  # type: ignore[arg-type]  # APIFlask takes list[Model]
+def list_proposals(meeting_id: int) -> list[ProposalOut]:
+    """A meeting's proposals (merged ones left out), each with its tally"""
+    meeting = meeting_ops.get_meeting(meeting_id)
+    counts = proposal_ops.staff_tally(meeting)
+    by_id = counts["proposals"] if counts is not None else {}
+    return [
+        ProposalOut(**proposal_ops.proposal_json(p), tally=by_id.get(str(p.id)))
+        for p in proposal_ops.visible_proposals(meeting)
+    ]
+
+
+@bp.get("/dialogues/<int:dialogue_id>/actions")
+@token_required(bp, Role.observer)
+@bp.output(list[ActionOut])  # type: ignore[arg-type]  # APIFlask takes list[Model]
+def list_actions(dialogue_id: int) -> list[ActionOut]:
+    """A dialogue's action items, by due date, each traceable to its meeting and sources"""
+    dialogue = dialogue_ops.get_dialogue(dialogue_id)
+    return [ActionOut(**action_ops.item_json(i)) for i in action_ops.list_items(dialogue)]
+
+
+@bp.patch("/actions/<int:action_id>")
+@token_required(bp, Role.facilitator)
+@bp.input(ActionPatch)
+@bp.output(ActionOut)
+@bp.doc(responses=WRITE_ERRORS)
+def update_action(action_id: int, json_data: ActionPatch) -> ActionOut:
+    """Change an action item: owner, contact, due date, status, next step, public note"""
+    item = action_ops.get_item(action_id)
+    given = json_data.model_fields_set
+    changes = action_ops.ItemChanges(
+        title=json_data.title,
+        description=json_data.description,
+        owner=json_data.owner,
+        contact=json_data.contact,
+        due_date=json_data.due_date,
+        clear_due_date="due_date" in given and json_data.due_date is None,
+        status=json_data.status,
+        next_step=json_data.next_step,
+        public_note=json_data.public_note,
+    )
+    action_ops.update_item(item, changes, user_id=current_api_user_id())
+    return ActionOut(**action_ops.item_json(item))

@@ -241,7 +241,33 @@ def test_openapi_document_lists_every_api_route(app: Flask, doc: dict[str, Any])
         ("post", "/api/v1/themes/{theme_id}/meetings"),
         ("get", "/api/v1/meetings/{meeting_id}"),
         ("post", "/api/v1/join"),
+        ("patch", "/api/v1/meetings/{meeting_id}"),
+        ("get", "/api/v1/meetings/{meeting_id}/proposals"),
+        ("get", "/api/v1/dialogues/{dialogue_id}/actions"),
+        ("patch", "/api/v1/actions/{action_id}"),
     }
+
+
+def agreed_item(app: Flask, meeting_id: int) -> int:
+    """A proposal voted on and agreed, through the domain: returns its action item's id."""
+    from facilitate.actions import operations as action_ops
+    from facilitate.db import session
+    from facilitate.live.views_json import Viewer, ViewerRole
+    from facilitate.meetings.models import Meeting, MeetingStatus
+    from facilitate.proposals import operations as proposal_ops
+
+    with app.app_context():
+        meeting = session().get(Meeting, meeting_id)
+        assert meeting is not None
+        meeting.status = MeetingStatus.open
+        staff = Viewer(meeting_id, ViewerRole.facilitator)
+        proposal = proposal_ops.add_proposal(meeting, staff, None, "Belysning vid skolan")
+        proposal_ops.open_voting(meeting)
+        proposal_ops.close_voting(meeting)
+        item = action_ops.decide(meeting, staff, proposal.id, "agreed")
+        assert item is not None
+        session().commit()
+        return item.id
 
 
 def test_openapi_bearer_scheme_on_every_operation(doc: dict[str, Any]) -> None:
@@ -258,6 +284,10 @@ def test_openapi_bearer_scheme_on_every_operation(doc: dict[str, Any]) -> None:
         ("post", "/api/v1/dialogues/{dialogue_id}/themes"): "facilitator",
         ("post", "/api/v1/themes/{theme_id}/meetings"): "facilitator",
         ("get", "/api/v1/meetings/{meeting_id}"): "observer",
+        ("patch", "/api/v1/meetings/{meeting_id}"): "facilitator",
+        ("get", "/api/v1/meetings/{meeting_id}/proposals"): "observer",
+        ("get", "/api/v1/dialogues/{dialogue_id}/actions"): "observer",
+        ("patch", "/api/v1/actions/{action_id}"): "facilitator",
     }
     for (method, path), role in roles.items():
         operation = doc["paths"][path][method]
@@ -291,12 +321,13 @@ def test_openapi_request_bodies_reject_unknown_keys(doc: dict[str, Any]) -> None
         for operation in operations.values()
         if "requestBody" in operation
     ]
-    assert len(bodies) == 4
+    assert len(bodies) == 6
+    required = {"JoinIn": ["join_code"], "VotingPatch": ["voting"], "ActionPatch": None}
     for body in bodies:
         name = body["$ref"].rsplit("/", 1)[1]
         schema = doc["components"]["schemas"][name]
         assert schema["additionalProperties"] is False
-        assert schema["required"] == (["join_code"] if name == "JoinIn" else ["title"])
+        assert schema.get("required") == required.get(name, ["title"])
 
 
 def test_openapi_meeting_input_documents_choices(doc: dict[str, Any]) -> None:
@@ -396,6 +427,33 @@ def test_openapi_responses_match_document_for_every_status(
     assert anonymous.post("/join", data='{"join_code": ').status_code == 400
     statuses = [anonymous.post("/join", json={"join_code": "ZZZZ2222"}).status_code for _ in "abc"]
     assert statuses == [404, 404, 429]
+
+    # Voting settings, proposals and the action list.
+    voting = {"voting": {"method": "approval"}}
+    assert facilitator.call("PATCH", f"/meetings/{meeting_id}", json=voting).status_code == 200
+    assert anonymous.call("PATCH", f"/meetings/{meeting_id}", json=voting).status_code == 401
+    assert observer.call("PATCH", f"/meetings/{meeting_id}", json=voting).status_code == 403
+    bad_voting = {"voting": {"method": "lottery"}}
+    assert facilitator.call("PATCH", f"/meetings/{meeting_id}", json=bad_voting).status_code == 422
+    assert facilitator.call("PATCH", "/meetings/999", json=voting).status_code == 404
+    broken = facilitator.call("PATCH", f"/meetings/{meeting_id}", data='{"voting": ')
+    assert broken.status_code == 400
+    item_id = agreed_item(app, meeting_id)
+    assert facilitator.call("PATCH", f"/meetings/{meeting_id}", json=voting).status_code == 409
+    assert observer.get(f"/meetings/{meeting_id}/proposals").status_code == 200
+    assert anonymous.get(f"/meetings/{meeting_id}/proposals").status_code == 401
+    assert observer.get("/meetings/999/proposals").status_code == 404
+    assert observer.get(f"/dialogues/{dialogue_id}/actions").status_code == 200
+    assert anonymous.get(f"/dialogues/{dialogue_id}/actions").status_code == 401
+    assert observer.get("/dialogues/999/actions").status_code == 404
+    change = {"owner": "Tekniska förvaltningen", "status": "accepted"}
+    assert facilitator.call("PATCH", f"/actions/{item_id}", json=change).status_code == 200
+    assert anonymous.call("PATCH", f"/actions/{item_id}", json=change).status_code == 401
+    assert observer.call("PATCH", f"/actions/{item_id}", json=change).status_code == 403
+    assert facilitator.call("PATCH", "/actions/999", json=change).status_code == 404
+    declined = {"status": "declined"}
+    assert facilitator.call("PATCH", f"/actions/{item_id}", json=declined).status_code == 422
+    assert facilitator.call("PATCH", f"/actions/{item_id}", data="{").status_code == 400
 
     seen = {(m, re.sub(r"/\d+", "/{id}", p), s) for m, p, s in facilitator.checked}
     seen |= {(m, re.sub(r"/\d+", "/{id}", p), s) for m, p, s in observer.checked}

@@ -1,0 +1,159 @@
+"""The action list and proposals over the API: contents, changes with history, refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from flask import Flask
+
+from api.test_openapi import Api
+from facilitate.actions import operations as action_ops
+from facilitate.db import session
+from facilitate.dialogues import operations as dialogue_ops
+from facilitate.live import participants
+from facilitate.live import room as room_ops
+from facilitate.live.views_json import Viewer, ViewerRole
+from facilitate.meetings import operations as meeting_ops
+from facilitate.meetings.models import MeetingStatus
+from facilitate.proposals import operations as proposal_ops
+
+
+@pytest.fixture
+def agreed(app: Flask) -> dict[str, int]:
+    """A meeting where Anna's words became a proposal, voted on and agreed."""
+    with app.app_context():
+        dialogue = dialogue_ops.create_dialogue(
+            "Trygghet", areas=["Fröslunda", "Myrtorp"], action_deadline=dt.date(2027, 5, 31)
+        )
+        theme = dialogue_ops.create_theme(dialogue, "Belysning")
+        meeting = meeting_ops.create_meeting(theme, "Kväll", template="in_depth_90")
+        meeting_ops.set_voting(
+            meeting, meeting_ops.VotingSpec(method="approval", dots=None, cap=None, results=None)
+        )
+        meeting.status = MeetingStatus.open
+        meeting.current_phase = 0
+        anna, _ = participants.join(meeting, display_name="Anna", area="Fröslunda")
+        phone = Viewer(meeting.id, ViewerRole.participant, participant_id=anna.id)
+        said = room_ops.add_contribution(meeting, phone, anna, "Det är mörkt vid skolan")
+        staff = Viewer(meeting.id, ViewerRole.facilitator)
+        proposal = proposal_ops.promote_contribution(meeting, staff, said.id, "Belys skolvägen")
+        other = proposal_ops.add_proposal(meeting, staff, None, "Fler bänkar")
+        proposal_ops.open_voting(meeting)
+        proposal_ops.cast_vote(meeting, anna, proposal.id, 1)
+        proposal_ops.close_voting(meeting)
+        item = action_ops.decide(meeting, staff, proposal.id, "agreed")
+        assert item is not None
+        session().commit()
+        return {
+            "dialogue": dialogue.id,
+            "meeting": meeting.id,
+            "item": item.id,
+            "proposal": proposal.id,
+            "other": other.id,
+            "area": anna.area_id or 0,
+        }
+
+
+def test_actions_list_traces_each_item(observer: Api, agreed: dict[str, int]) -> None:
+    (item,) = observer.get(f"/dialogues/{agreed['dialogue']}/actions").get_json()
+    assert item["title"] == "Belys skolvägen"
+    assert item["theme"]["title"] == "Belysning"
+    assert item["due_date"] == "2027-05-31"
+    assert item["status"] == "proposed"
+    assert item["origin"] == {
+        "meeting_id": agreed["meeting"],
+        "meeting": "Kväll",
+        "proposal_id": agreed["proposal"],
+        "sources": ["Det är mörkt vid skolan"],
+        "tally": {"yes": 1, "no": 0},
+    }
+    assert [h["to_status"] for h in item["history"]] == ["proposed"]
+
+
+def test_action_patch_changes_and_keeps_history(facilitator: Api, agreed: dict[str, int]) -> None:
+    url = f"/actions/{agreed['item']}"
+    response = facilitator.call(
+        "PATCH",
+        url,
+        json={
+            "owner": "Tekniska förvaltningen",
+            "contact": "gata@example.org",
+            "status": "accepted",
+        },
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["owner"], body["status"]) == ("Tekniska förvaltningen", "accepted")
+    assert [(h["from_status"], h["to_status"]) for h in body["history"]] == [
+        (None, "proposed"),
+        ("proposed", "accepted"),
+    ]
+    cleared = facilitator.call("PATCH", url, json={"due_date": None}).get_json()
+    assert cleared["due_date"] is None
+    assert cleared["owner"] == "Tekniska förvaltningen"  # untouched when not given
+
+
+def test_action_declined_needs_public_note(facilitator: Api, agreed: dict[str, int]) -> None:
+    url = f"/actions/{agreed['item']}"
+    refused = facilitator.call("PATCH", url, json={"status": "declined"})
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["field"] == "public_note"
+    note = {"status": "declined", "public_note": "Gatan är privat; vi har kontaktat ägaren."}
+    assert facilitator.call("PATCH", url, json=note).get_json()["status"] == "declined"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"status": "finished"}, {"due_date": "31/5"}, {"owner": 5}, {"colour": "red"}],
+)
+def test_action_patch_bad_input_changes_nothing(
+    facilitator: Api, agreed: dict[str, int], body: dict[str, object]
+) -> None:
+    before = facilitator.get(f"/dialogues/{agreed['dialogue']}/actions").get_json()
+    assert facilitator.call("PATCH", f"/actions/{agreed['item']}", json=body).status_code == 422
+    assert facilitator.get(f"/dialogues/{agreed['dialogue']}/actions").get_json() == before
+
+
+def test_proposals_listed_with_tally(observer: Api, agreed: dict[str, int]) -> None:
+    listed = observer.get(f"/meetings/{agreed['meeting']}/proposals").get_json()
+    assert [(p["title"], p["status"], p["tally"]) for p in listed] == [
+        ("Belys skolvägen", "agreed", {"yes": 1, "no": 0}),
+        ("Fler bänkar", "open", {"yes": 0, "no": 0}),
+    ]
+
+
+def test_meeting_voting_patch_until_a_vote_opens(
+    facilitator: Api, agreed: dict[str, int], app: Flask
+) -> None:
+    refused = facilitator.call(
+        "PATCH", f"/meetings/{agreed['meeting']}", json={"voting": {"method": "dots"}}
+    )
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["code"] == "voting_started"
+    with app.app_context():
+        theme = dialogue_ops.get_dialogue(agreed["dialogue"]).themes[0]
+        fresh = meeting_ops.create_meeting(theme, "Nästa")
+        session().commit()
+        fresh_id = fresh.id
+    changed = facilitator.call(
+        "PATCH", f"/meetings/{fresh_id}", json={"voting": {"method": "dots", "dots": 5, "cap": 2}}
+    )
+    assert changed.status_code == 200
+    assert changed.get_json()["voting"] == {
+        "method": "dots",
+        "dots": 5,
+        "cap": 2,
+        "results": "hidden",
+    }
+
+
+def test_action_list_filters(app: Flask, agreed: dict[str, int]) -> None:
+    with app.app_context():
+        dialogue = dialogue_ops.get_dialogue(agreed["dialogue"])
+        by_area = action_ops.list_items(dialogue, action_ops.Filters(area_id=agreed["area"]))
+        assert [i.id for i in by_area] == [agreed["item"]]
+        other_area = next(a.id for a in dialogue.areas if a.id != agreed["area"])
+        assert action_ops.list_items(dialogue, action_ops.Filters(area_id=other_area)) == []
+        assert action_ops.list_items(dialogue, action_ops.Filters(status="done")) == []
+        assert len(action_ops.list_items(dialogue, action_ops.Filters(owner=""))) == 1
