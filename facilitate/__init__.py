@@ -57,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     )
 
     from . import cli, errors_web, web
+    from .actions import views as action_views
     from .api import init_app as init_api
     from .auth import views as auth_views
     from .dialogues import views as dialogue_views
@@ -69,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(dialogue_views.bp)
     app.register_blueprint(meeting_views.bp)
     app.register_blueprint(live_views.bp)
+    app.register_blueprint(action_views.bp)
     init_api(app)
     errors_web.init_app(app)
     cli.init_app(app)

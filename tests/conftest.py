@@ -5,6 +5,7 @@ Each test gets its own SQLite file, so tests never see each other's rows.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,19 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from facilitate import create_app
+from facilitate.actions import operations as action_ops
 from facilitate.auth import operations as auth_ops
 from facilitate.auth.models import Role, User
 from facilitate.db import session
+from facilitate.dialogues import operations as dialogue_ops
 from facilitate.extensions import db, limiter
+from facilitate.live import participants
+from facilitate.live import room as room_ops
+from facilitate.live.views_json import Viewer, ViewerRole
+from facilitate.meetings import operations as meeting_ops
+from facilitate.meetings.models import MeetingStatus
 from facilitate.models import Base
+from facilitate.proposals import operations as proposal_ops
 
 PASSWORD = "correct horse battery"
 
@@ -123,3 +132,39 @@ def facilitator(make_user: Callable[..., User], login: Callable[[User], None]) -
     user = make_user(Role.facilitator)
     login(user)
     return user
+
+
+@pytest.fixture
+def agreed(app: Flask) -> dict[str, int]:
+    """A meeting where Anna's words became a proposal, voted on and agreed."""
+    with app.app_context():
+        dialogue = dialogue_ops.create_dialogue(
+            "Trygghet", areas=["Fröslunda", "Myrtorp"], action_deadline=dt.date(2027, 5, 31)
+        )
+        theme = dialogue_ops.create_theme(dialogue, "Belysning")
+        meeting = meeting_ops.create_meeting(theme, "Kväll", template="in_depth_90")
+        meeting_ops.set_voting(
+            meeting, meeting_ops.VotingSpec(method="approval", dots=None, cap=None, results=None)
+        )
+        meeting.status = MeetingStatus.open
+        meeting.current_phase = 0
+        anna, _ = participants.join(meeting, display_name="Anna", area="Fröslunda")
+        phone = Viewer(meeting.id, ViewerRole.participant, participant_id=anna.id)
+        said = room_ops.add_contribution(meeting, phone, anna, "Det är mörkt vid skolan")
+        staff = Viewer(meeting.id, ViewerRole.facilitator)
+        proposal = proposal_ops.promote_contribution(meeting, staff, said.id, "Belys skolvägen")
+        other = proposal_ops.add_proposal(meeting, staff, None, "Fler bänkar")
+        proposal_ops.open_voting(meeting)
+        proposal_ops.cast_vote(meeting, anna, proposal.id, 1)
+        proposal_ops.close_voting(meeting)
+        item = action_ops.decide(meeting, staff, proposal.id, "agreed")
+        assert item is not None
+        session().commit()
+        return {
+            "dialogue": dialogue.id,
+            "meeting": meeting.id,
+            "item": item.id,
+            "proposal": proposal.id,
+            "other": other.id,
+            "area": anna.area_id or 0,
+        }

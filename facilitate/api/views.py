@@ -13,11 +13,13 @@ from typing import Any
 import sqlalchemy as sa
 from apiflask import APIBlueprint
 from apiflask.exceptions import HTTPError
+from apiflask.schemas import FileSchema
 from flask import jsonify
 from flask_babel import lazy_gettext as _l
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
 
+from facilitate.actions import downloads
 from facilitate.actions import operations as action_ops
 from facilitate.auth.models import Role
 from facilitate.auth.permissions import public
@@ -333,3 +335,32 @@ def update_action(action_id: int, json_data: ActionPatch) -> ActionOut:
     )
     action_ops.update_item(item, changes, user_id=current_api_user_id())
     return ActionOut(**action_ops.item_json(item))
+
+
+def _actions_file(dialogue_id: int, fmt: str) -> Response:
+    dialogue = dialogue_ops.get_dialogue(dialogue_id)
+    return downloads.download(dialogue, action_ops.Filters(), fmt)
+
+
+@bp.get("/dialogues/<int:dialogue_id>/actions.csv")
+@token_required(bp, Role.observer)
+@bp.output(FileSchema(), content_type="text/csv", description="UTF-8 with BOM, `;`-separated.")
+def actions_csv(dialogue_id: int) -> Response:
+    """The action list for spreadsheets (formulas neutralised)"""
+    return _actions_file(dialogue_id, "csv")
+
+
+@bp.get("/dialogues/<int:dialogue_id>/actions.xlsx")
+@token_required(bp, Role.observer)
+@bp.output(FileSchema(), content_type=downloads.MIMETYPES["xlsx"])
+def actions_xlsx(dialogue_id: int) -> Response:
+    """The action list as an Excel workbook with typed columns and filters"""
+    return _actions_file(dialogue_id, "xlsx")
+
+
+@bp.get("/dialogues/<int:dialogue_id>/actions.pdf")
+@token_required(bp, Role.observer)
+@bp.output(FileSchema(), content_type="application/pdf")
+def actions_pdf(dialogue_id: int) -> Response:
+    """The action list to print, grouped by theme"""
+    return _actions_file(dialogue_id, "pdf")

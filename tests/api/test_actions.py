@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from flask import Flask
 
@@ -11,48 +9,7 @@ from api.test_openapi import Api
 from facilitate.actions import operations as action_ops
 from facilitate.db import session
 from facilitate.dialogues import operations as dialogue_ops
-from facilitate.live import participants
-from facilitate.live import room as room_ops
-from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings import operations as meeting_ops
-from facilitate.meetings.models import MeetingStatus
-from facilitate.proposals import operations as proposal_ops
-
-
-@pytest.fixture
-def agreed(app: Flask) -> dict[str, int]:
-    """A meeting where Anna's words became a proposal, voted on and agreed."""
-    with app.app_context():
-        dialogue = dialogue_ops.create_dialogue(
-            "Trygghet", areas=["Fröslunda", "Myrtorp"], action_deadline=dt.date(2027, 5, 31)
-        )
-        theme = dialogue_ops.create_theme(dialogue, "Belysning")
-        meeting = meeting_ops.create_meeting(theme, "Kväll", template="in_depth_90")
-        meeting_ops.set_voting(
-            meeting, meeting_ops.VotingSpec(method="approval", dots=None, cap=None, results=None)
-        )
-        meeting.status = MeetingStatus.open
-        meeting.current_phase = 0
-        anna, _ = participants.join(meeting, display_name="Anna", area="Fröslunda")
-        phone = Viewer(meeting.id, ViewerRole.participant, participant_id=anna.id)
-        said = room_ops.add_contribution(meeting, phone, anna, "Det är mörkt vid skolan")
-        staff = Viewer(meeting.id, ViewerRole.facilitator)
-        proposal = proposal_ops.promote_contribution(meeting, staff, said.id, "Belys skolvägen")
-        other = proposal_ops.add_proposal(meeting, staff, None, "Fler bänkar")
-        proposal_ops.open_voting(meeting)
-        proposal_ops.cast_vote(meeting, anna, proposal.id, 1)
-        proposal_ops.close_voting(meeting)
-        item = action_ops.decide(meeting, staff, proposal.id, "agreed")
-        assert item is not None
-        session().commit()
-        return {
-            "dialogue": dialogue.id,
-            "meeting": meeting.id,
-            "item": item.id,
-            "proposal": proposal.id,
-            "other": other.id,
-            "area": anna.area_id or 0,
-        }
 
 
 def test_actions_list_traces_each_item(observer: Api, agreed: dict[str, int]) -> None:

@@ -1,0 +1,86 @@
+"""The action list as CSV, XLSX and PDF: the same rows for the page and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, abort
+from flask_babel import gettext as _
+
+from facilitate.dialogues.models import Dialogue
+from facilitate.web import local_zone
+
+from . import exports
+from . import operations as ops
+
+FORMATS = ("csv", "xlsx", "pdf")
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def columns() -> list[exports.Column]:
+    return [
+        exports.Column("theme", _("Theme")),
+        exports.Column("title", _("Title")),
+        exports.Column("description", _("Description")),
+        exports.Column("owner", _("Owner")),
+        exports.Column("contact", _("Contact")),
+        exports.Column("due_date", _("Due date")),
+        exports.Column("status", _("Status")),
+        exports.Column("next_step", _("Next step")),
+        exports.Column("public_note", _("Public note")),
+        exports.Column("meeting", _("Meeting")),
+        exports.Column("sources", _("What was said")),
+        exports.Column("tally", _("Votes")),
+    ]
+
+
+def rows(dialogue: Dialogue, filters: ops.Filters) -> list[dict[str, object]]:
+    result: list[dict[str, object]] = []
+    for item in ops.list_items(dialogue, filters):
+        tally = item.tally or {}
+        result.append(
+            {
+                "theme": item.theme.title,
+                "title": item.title,
+                "description": item.description,
+                "owner": item.owner,
+                "contact": item.contact,
+                "due_date": item.due_date,
+                "status": str(ops.STATUS_LABELS[item.status]),
+                "next_step": item.next_step,
+                "public_note": item.public_note,
+                "meeting": item.meeting.title if item.meeting is not None else "",
+                "sources": " | ".join(ops.sources(item)),
+                "tally": ", ".join(f"{key}: {value}" for key, value in tally.items()),
+            }
+        )
+    return result
+
+
+def download(dialogue: Dialogue, filters: ops.Filters, fmt: str) -> Response:
+    if fmt not in FORMATS:
+        abort(404)
+    data = rows(dialogue, filters)
+    cols = columns()
+    if fmt == "csv":
+        body = exports.to_csv(data, cols)
+    elif fmt == "xlsx":
+        body = exports.to_xlsx(data, cols, sheet=_("Action list"))
+    else:
+        groups: dict[str, list[dict[str, object]]] = {}
+        for row in data:
+            groups.setdefault(str(row["theme"]), []).append(row)
+        body = exports.to_pdf(
+            list(groups.items()),
+            [c for c in cols if c.key != "theme"],
+            title=dialogue.title,
+            subtitle=_("Action list, %(date)s", date=dt.datetime.now(local_zone()).date()),
+        )
+    response = Response(body, mimetype=MIMETYPES[fmt])
+    name = f"actions-{dialogue.id}.{fmt}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
