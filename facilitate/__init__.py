@@ -63,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     from .dialogues import views as dialogue_views
     from .live import views as live_views
     from .meetings import views as meeting_views
+    from .reporting import views as reporting_views
 
     i18n.init_app(app)
     web.init_app(app)
@@ -71,6 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(meeting_views.bp)
     app.register_blueprint(live_views.bp)
     app.register_blueprint(action_views.bp)
+    app.register_blueprint(reporting_views.bp)
     init_api(app)
     errors_web.init_app(app)
     cli.init_app(app)

@@ -1,0 +1,1 @@
+"""What a meeting produced, for the team (the report) and for residents (the feedback page)."""

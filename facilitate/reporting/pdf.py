@@ -1,0 +1,90 @@
+"""The meeting report as a PDF, in the bundled Unicode font."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from fpdf import FPDF
+
+from facilitate.actions.exports import FONTS
+
+
+class _Report(FPDF):
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("DejaVu", size=8)
+        self.cell(0, 8, f"{self.page_no()} / {{nb}}", align="C")
+
+
+def _counts(counts: dict[str, int] | None) -> str:
+    if not counts:
+        return ""
+    return ", ".join(f"{key}: {value}" for key, value in counts.items())
+
+
+def meeting_report(context: dict[str, Any], *, compress: bool = True) -> bytes:
+    meeting = context["meeting"]
+    doc = _Report(orientation="portrait", unit="mm", format="A4")
+    doc.set_compression(compress)
+    doc.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    doc.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    doc.set_text_shaping(True)
+    doc.set_title(meeting.title)
+    doc.alias_nb_pages()
+    doc.add_page()
+
+    def heading(text: str, size: int = 13) -> None:
+        doc.ln(3)
+        doc.set_font("DejaVu", "B", size)
+        doc.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        doc.set_font("DejaVu", "", 10)
+
+    def line(text: str) -> None:
+        doc.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+
+    heading(meeting.title, 16)
+    line(f"{meeting.theme.dialogue.title} · {meeting.theme.title}")
+    if meeting.place:
+        line(meeting.place)
+    heading(_("Agenda"))
+    for number, phase in enumerate(meeting.phases, start=1):
+        line(f"{number}. {phase.title}")
+    heading(_("Participation"))
+    participation = context["participation"]
+    line(_("Joined: %(num)d", num=participation.joined))
+    for title, counts in (
+        (_("By district"), participation.by_area),
+        (_("By age"), participation.by_age),
+    ):
+        if counts:
+            line(
+                title
+                + ": "
+                + ", ".join(
+                    f"{c.label} {c.number if c.number is not None else context['fewer']}"
+                    for c in counts
+                )
+            )
+    heading(_("What was said"))
+    for phase in context["phases"]:
+        if not phase.contributions:
+            continue
+        doc.set_font("DejaVu", "B", 10)
+        line(phase.title)
+        doc.set_font("DejaVu", "", 10)
+        for text, reactions in phase.contributions:
+            suffix = f" (+{reactions})" if reactions else ""
+            line(f"• {text}{suffix}")
+    if context["proposals"]:
+        heading(_("Proposals"))
+        for proposal in context["proposals"]:
+            status = context["statuses"].get(proposal["status"], proposal["status"])
+            doc.set_font("DejaVu", "B", 10)
+            line(f"{proposal['title']} · {status}")
+            doc.set_font("DejaVu", "", 10)
+            if proposal["tally"]:
+                line(_counts(proposal["tally"]))
+            if proposal["note"]:
+                line(proposal["note"])
+    return bytes(doc.output())

@@ -1,0 +1,132 @@
+"""The meeting report and the public feedback page: contents, suppression, privacy."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from facilitate.actions.models import ActionItem
+from facilitate.auth.models import Role, User
+from facilitate.db import session
+from facilitate.dialogues.models import Dialogue, DialogueStatus
+from facilitate.live import participants
+from facilitate.live import room as room_ops
+from facilitate.live.views_json import Viewer, ViewerRole
+from facilitate.meetings import operations as meeting_ops
+
+
+@pytest.fixture
+def observer_login(
+    client: FlaskClient, make_user: Callable[..., User], login: Callable[[User], None]
+) -> User:
+    user = make_user(Role.observer)
+    login(user)
+    return user
+
+
+@pytest.fixture
+def crowd(app: Flask, agreed: dict[str, int]) -> dict[str, int]:
+    """Six more from Fröslunda aged 30-44, three from Myrtorp; a hidden and a rude text."""
+    with app.app_context():
+        meeting = meeting_ops.get_meeting(agreed["meeting"])
+        for n in range(6):
+            participants.join(
+                meeting, display_name=f"Fröslundabo {n}", area="Fröslunda", age_band="30-44"
+            )
+        people = [
+            participants.join(meeting, display_name="Myrtorpsbo", area="Myrtorp")[0]
+            for _ in range(3)
+        ]
+        phone = Viewer(meeting.id, ViewerRole.participant, participant_id=people[0].id)
+        hidden = room_ops.add_contribution(meeting, phone, people[0], "Olämpligt om en granne")
+        room_ops.hide_contribution(meeting, hidden.id, "Personangrepp")
+        room_ops.add_contribution(meeting, phone, people[0], "<script>x()</script> i tunneln")
+        item = session().get(ActionItem, agreed["item"])
+        assert item is not None
+        item.owner = "Tekniska förvaltningen"
+        item.contact = "anna.svensson@example.org"
+        item.public_note = "Nya lampor sätts upp i maj."
+        session().commit()
+    return agreed
+
+
+def test_report_counts_with_small_groups_suppressed(
+    client: FlaskClient, observer_login: User, crowd: dict[str, int]
+) -> None:
+    page = client.get(f"/meetings/{crowd['meeting']}/report").get_data(as_text=True)
+    assert "Joined: 10" in page
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', page))
+    assert rows["Fröslunda"] == "7"
+    assert rows["Myrtorp"] == "fewer than 5"
+    assert rows["30-44"] == "6"
+    assert rows["No age given"] == "fewer than 5"
+
+
+def test_report_words_without_hidden_ones_and_escaped(
+    client: FlaskClient, observer_login: User, crowd: dict[str, int]
+) -> None:
+    page = client.get(f"/meetings/{crowd['meeting']}/report").get_data(as_text=True)
+    assert "Det är mörkt vid skolan" in page
+    assert "Olämpligt om en granne" not in page
+    assert "&lt;script&gt;x()&lt;/script&gt; i tunneln" in page
+    assert "<script>x()" not in page
+    assert "Belys skolvägen" in page
+    assert "yes: 1 · no: 0" in page
+
+
+def test_report_pdf(client: FlaskClient, observer_login: User, crowd: dict[str, int]) -> None:
+    response = client.get(f"/meetings/{crowd['meeting']}/report.pdf")
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-")
+    assert b"/FontFile2" in response.data
+
+
+def test_report_needs_login(client: FlaskClient, agreed: dict[str, int]) -> None:
+    response = client.get(f"/meetings/{agreed['meeting']}/report")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+def test_feedback_page_public_without_personal_data(
+    client: FlaskClient, crowd: dict[str, int]
+) -> None:
+    response = client.get(f"/d/{crowd['dialogue']}/feedback")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    for shown in (
+        "Belysning",
+        "Belys skolvägen",
+        "Tekniska förvaltningen",
+        "Nya lampor sätts upp i maj.",
+    ):
+        assert shown in page
+    for private in (
+        "anna.svensson@example.org",
+        "Fröslundabo",
+        "Myrtorpsbo",
+        "Det är mörkt vid skolan",
+    ):
+        assert private not in page
+
+
+def test_feedback_page_unknown_or_archived_is_404(
+    app: Flask, client: FlaskClient, agreed: dict[str, int]
+) -> None:
+    assert client.get("/d/999/feedback").status_code == 404
+    with app.app_context():
+        dialogue = session().get(Dialogue, agreed["dialogue"])
+        assert dialogue is not None
+        dialogue.status = DialogueStatus.archived
+        session().commit()
+    assert client.get(f"/d/{agreed['dialogue']}/feedback").status_code == 404
+
+
+def test_feedback_page_in_swedish(client: FlaskClient, agreed: dict[str, int]) -> None:
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "sv"
+    page = client.get(f"/d/{agreed['dialogue']}/feedback").get_data(as_text=True)
+    assert 'lang="sv"' in page
+    assert "Föreslaget" in page  # the item's status, in Swedish
