@@ -127,6 +127,16 @@ def api_token(app: Flask) -> Callable[[User], str]:
 
 
 @pytest.fixture
+def observer_login(
+    client: FlaskClient, make_user: Callable[..., User], login: Callable[[User], None]
+) -> User:
+    """An observer (a note-taker), logged in on ``client``."""
+    user = make_user(Role.observer)
+    login(user)
+    return user
+
+
+@pytest.fixture
 def facilitator(make_user: Callable[..., User], login: Callable[[User], None]) -> User:
     """A facilitator, logged in on ``client``."""
     user = make_user(Role.facilitator)

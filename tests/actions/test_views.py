@@ -5,22 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from facilitate.auth.models import Role, User
-
-
-@pytest.fixture
-def observer_login(
-    client: FlaskClient, make_user: Callable[..., User], login: Callable[[User], None]
-) -> User:
-    user = make_user(Role.observer)
-    login(user)
-    return user
+from facilitate.auth.models import User
 
 
 def test_action_list_page_shows_items_traced_to_words(

@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from facilitate.actions.models import ActionItem
-from facilitate.auth.models import Role, User
+from facilitate.auth.models import User
 from facilitate.db import session
 from facilitate.dialogues.models import Dialogue, DialogueStatus
 from facilitate.live import participants
 from facilitate.live import room as room_ops
 from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings import operations as meeting_ops
-
-
-@pytest.fixture
-def observer_login(
-    client: FlaskClient, make_user: Callable[..., User], login: Callable[[User], None]
-) -> User:
-    user = make_user(Role.observer)
-    login(user)
-    return user
 
 
 @pytest.fixture
