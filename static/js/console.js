@@ -119,7 +119,7 @@
     byId("groups-form").hidden = !!groups;
     byId("voting-open").hidden = status !== "open" || state.voting.status === "open";
     byId("voting-close").hidden = state.voting.status !== "open";
-    F.proposals.render(byId("proposals"), room, state, { staff: true });
+    F.proposals.render(byId("proposals"), room, state, { staff: true, decide: true });
     room.tick();
   }
 

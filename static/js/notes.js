@@ -5,8 +5,9 @@
   var byId = function (id) { return document.getElementById(id); };
 
   var room = new F.Room({
-    render: function (state) {
+    render: function (state, room) {
       var phase = F.currentPhase(state);
+      F.proposals.render(byId("proposals"), room, state, { staff: true });
       byId("phase-now").textContent = phase
         ? t("Step %(num)s of %(total)s", { num: state.current_phase + 1, total: state.phases.length }) + ": " + phase.title
         : t("The meeting has not started yet.");

@@ -47,7 +47,8 @@
       }));
   }
 
-  /* One proposal. ``opts.vote``: show vote controls; ``opts.staff``: decide, merge, paper. */
+  /* One proposal. ``opts.vote``: vote controls; ``opts.staff``: paper counts, and with
+     ``opts.decide`` (the facilitator) decide and merge too. */
   function item(room, state, p, opts) {
     var voting = state.voting.status === "open" && p.on_ballot;
     var counts = state.tally && state.tally.proposals[String(p.id)];
@@ -59,13 +60,13 @@
     ];
     if (counts) children.push(el("p", { class: "counts", text: countsText(state.voting.method, counts) }));
     if (opts.vote && voting && state.me.participant_id) children.push(voteControls(room, state, p));
-    if (opts.staff) children.push(staffControls(room, state, p, voting));
+    if (opts.staff) children.push(staffControls(room, state, p, voting, opts.decide));
     return el("li", { class: "proposal", "data-id": p.id }, children);
   }
 
-  function staffControls(room, state, p, voting) {
+  function staffControls(room, state, p, voting, decide) {
     var parts = [];
-    if (!voting) {
+    if (!voting && decide) {
       var suggestion = state.tally && state.tally.suggestions && state.tally.suggestions[String(p.id)];
       if (suggestion) parts.push(el("span", { class: "muted", text: t("Suggested: %(outcome)s", { outcome: t(STATUS[suggestion]) }) }));
       [["agreed", "Agreed"], ["not_agreed", "Not agreed"], ["parked", "Parked"]].forEach(function (o) {

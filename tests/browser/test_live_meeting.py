@@ -227,10 +227,20 @@ def test_proposals_vote_and_decision(
     expect(anna.locator(".dots-left")).to_have_text("Prickar kvar: 1")
     bo.locator(".proposal").nth(1).locator("button[aria-label='En prick till']").click()
     expect(console.locator(".proposal .counts").first).to_have_text("2 dots from 1 people")
+    # A show of hands at a table, typed in by the note-taker, counts apart and in the total.
+    notes = staff.new_page()
+    notes.goto(f"/meetings/{MEETING}/notes")
+    paper = notes.locator(".proposal").first.locator(".paper-form")
+    paper.locator("input[name=dots]").fill("4")
+    paper.locator("input[name=voters]").fill("2")
+    paper.locator("button[type=submit]").click()
+    expect(console.locator(".proposal .counts").first).to_have_text(
+        "6 dots from 3 people · of which 2 on paper"
+    )
     expect(screen.locator(".proposal .counts")).to_have_count(0)  # hidden until close
 
     console.click("#voting-close")
-    expect(screen.locator(".proposal .counts").first).to_contain_text("2")
+    expect(screen.locator(".proposal .counts").first).to_contain_text("6")
     expect(bo.locator(".proposal .counts").nth(1)).to_have_text("1 prickar från 1 personer")
     console.locator(".proposal").first.get_by_role("button", name="Agreed", exact=True).click()
     expect(anna.locator(".proposal .status").first).to_have_text("Beslutat")
