@@ -300,6 +300,7 @@ ANYONE = "anyone"  # a participant, or staff typing in (observer only on someone
 PARTICIPANT = "participant"
 FACILITATOR = "facilitator"
 STAFF = "staff"  # facilitator or observer (note-takers), never the projector
+ROOM = "room"  # anyone in the room: participants and staff, never the projector
 
 
 def _authorise(viewer: Viewer, who: str, payload: BaseModel) -> None:

@@ -17,6 +17,7 @@ from .engine import (
     ANYONE,
     FACILITATOR,
     PARTICIPANT,
+    ROOM,
     STAFF,
     Write,
     after_commit,
@@ -284,7 +285,7 @@ class ProposalDecide(Write):
     note: str | None = Field(default=None, max_length=5000)
 
 
-@write("proposal_add", ProposalAdd, ANYONE)
+@write("proposal_add", ProposalAdd, ROOM)
 def proposal_add(
     conn: Connection, meeting: Meeting, participant: Participant | None, p: ProposalAdd
 ) -> Ack:

@@ -34,7 +34,7 @@ from facilitate.meetings.links import join_url
 from facilitate.meetings.models import Meeting
 from facilitate.proposals import operations as proposal_ops
 
-from .auth import current_api_user_id, token_required
+from .auth import current_api_user_id, current_participant, token_or_participant, token_required
 from .schemas import (
     ActionOut,
     ActionPatch,
@@ -291,12 +291,23 @@ def update_meeting_voting(meeting_id: int, json_data: VotingPatch) -> MeetingOut
 
 
 @bp.get("/meetings/<int:meeting_id>/proposals")
-@token_required(bp, Role.observer)
+@token_or_participant(bp)
 @bp.output(list[ProposalOut])  # type: ignore[arg-type]  # APIFlask takes list[Model]
 def list_proposals(meeting_id: int) -> list[ProposalOut]:
-    """A meeting's proposals (merged ones left out), each with its tally"""
+    """A meeting's proposals (merged ones left out), each with its tally.
+
+    Staff tokens always get the counts. A participant token of this meeting gets them
+    once results are public (live results, or after the vote closed); `null` before.
+    """
     meeting = meeting_ops.get_meeting(meeting_id)
-    counts = proposal_ops.staff_tally(meeting)
+    resident = current_participant()
+    if resident is not None and resident.meeting_id != meeting.id:
+        raise NotFound(_l("No such meeting."))
+    counts = (
+        proposal_ops.staff_tally(meeting)
+        if resident is None
+        else proposal_ops.public_tally(meeting)
+    )
     by_id = counts["proposals"] if counts is not None else {}
     return [
         ProposalOut(**proposal_ops.proposal_json(p), tally=by_id.get(str(p.id)))

@@ -9,6 +9,8 @@ import re
 import zipfile
 from xml.etree import ElementTree as ET
 
+from pdf_text import pdf_text
+
 from facilitate.actions.exports import Column, to_csv, to_pdf, to_xlsx
 
 COLUMNS = [Column("title", "Rubrik"), Column("area", "Stadsdel"), Column("due", "Klart senast")]
@@ -74,3 +76,13 @@ def test_pdf_unicode_font_embedded_and_pages_grow() -> None:
     )
     assert _pages(one) == 1
     assert _pages(many) > 1
+    text = pdf_text(many)
+    for expected in (
+        "Trygghet",
+        "Åtgärdslista",
+        "Mötesplatser",
+        "Gång- och cykelväg vid Åsenskolan",
+    ):
+        assert expected in text
+    assert text.count("Rubrik") > 2  # the header repeats on every page of a table
+    assert any("\u0600" <= ch <= "\u06ff" for ch in text)  # Arabic letters, shaped

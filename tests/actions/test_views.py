@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from pdf_text import pdf_text
 
 from facilitate.auth.models import User
 
@@ -101,6 +102,7 @@ def test_action_downloads_read_back(
     pdf = client.get(f"{base}.pdf")
     assert pdf.mimetype == "application/pdf"
     assert pdf.data.startswith(b"%PDF-")
+    assert "Belys skolvägen" in pdf_text(pdf.data)
     assert client.get(f"{base}.doc").status_code == 404
     filtered = client.get(f"{base}.csv?status=done").data.decode("utf-8-sig")
     assert len(list(csv.reader(io.StringIO(filtered), delimiter=";"))) == 1  # the header only

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from api.test_openapi import Api
 from facilitate.actions import operations as action_ops
 from facilitate.db import session
 from facilitate.dialogues import operations as dialogue_ops
+from facilitate.live import participants
+from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings import operations as meeting_ops
+from facilitate.meetings.models import MeetingStatus
+from facilitate.proposals import operations as proposal_ops
 
 
 def test_actions_list_traces_each_item(observer: Api, agreed: dict[str, int]) -> None:
@@ -114,3 +119,30 @@ def test_action_list_filters(app: Flask, agreed: dict[str, int]) -> None:
         assert action_ops.list_items(dialogue, action_ops.Filters(area_id=other_area)) == []
         assert action_ops.list_items(dialogue, action_ops.Filters(status="done")) == []
         assert len(action_ops.list_items(dialogue, action_ops.Filters(owner=""))) == 1
+
+
+def test_proposals_for_participant_token_hide_counts_until_public(
+    app: Flask, client: FlaskClient, agreed: dict[str, int]
+) -> None:
+    with app.app_context():
+        theme = dialogue_ops.get_dialogue(agreed["dialogue"]).themes[0]
+        meeting = meeting_ops.create_meeting(theme, "Dots, dolda resultat")
+        meeting.status = MeetingStatus.open
+        _, token = participants.join(meeting)
+        staff = Viewer(meeting.id, ViewerRole.facilitator)
+        proposal_ops.add_proposal(meeting, staff, None, "Trygga gångvägar")
+        proposal_ops.open_voting(meeting)
+        session().commit()
+        hidden_id = meeting.id
+        _, other_token = participants.join(meeting_ops.get_meeting(agreed["meeting"]))
+        session().commit()
+    phone = Api(client, token)
+    (listed,) = phone.get(f"/meetings/{hidden_id}/proposals").get_json()
+    assert listed["tally"] is None  # hidden until the vote closes
+    assert Api(client, other_token).get(f"/meetings/{hidden_id}/proposals").status_code == 404
+    assert phone.get("/dialogues").status_code == 403  # a participant token reads no more
+    with app.app_context():
+        proposal_ops.close_voting(meeting_ops.get_meeting(hidden_id))
+        session().commit()
+    (closed,) = phone.get(f"/meetings/{hidden_id}/proposals").get_json()
+    assert closed["tally"] == {"dots": 0, "voters": 0}

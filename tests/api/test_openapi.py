@@ -298,12 +298,16 @@ def test_openapi_bearer_scheme_on_every_operation(doc: dict[str, Any]) -> None:
         ("get", "/api/v1/dialogues/{dialogue_id}/actions.xlsx"): "observer",
         ("get", "/api/v1/dialogues/{dialogue_id}/actions.pdf"): "observer",
     }
+    # Proposals are readable with a participant token too (tallies once results are public).
+    shared = {("get", "/api/v1/meetings/{meeting_id}/proposals")}
     for (method, path), role in roles.items():
         operation = doc["paths"][path][method]
-        assert operation["security"] == [{"BearerAuth": [role]}]
+        granted = ["participant", role] if (method, path) in shared else [role]
+        assert operation["security"] == [{"BearerAuth": granted}]
         assert "401" in operation["responses"]
-        # observer is the lowest role: a valid token is always enough there
-        assert ("403" in operation["responses"]) == (role != "observer")
+        # Below observer there are participant tokens, so 403 is possible everywhere
+        # except where they are let in (another meeting's proposals are simply not found).
+        assert ("403" in operation["responses"]) == ((method, path) not in shared)
     # Joining is the one public operation: residents have no account.
     paths = doc["paths"].items()
     secured = {(m, p) for p, ops in paths for m, op in ops.items() if "security" in op}
@@ -430,7 +434,9 @@ def test_openapi_responses_match_document_for_every_status(
         stored.status = MeetingStatus.open
         code = stored.join_code
         session().commit()
-    assert anonymous.post("/join", json={"join_code": code}).status_code == 201
+    joined = anonymous.post("/join", json={"join_code": code})
+    assert joined.status_code == 201
+    resident = Api(client, joined.get_json()["participant_token"])
     assert anonymous.post("/join", json={"join_code": code}).status_code == 409
     assert anonymous.post("/join", json={"join_code": code, "age_band": "x"}).status_code == 422
     assert anonymous.post("/join", data='{"join_code": ').status_code == 400
@@ -463,6 +469,15 @@ def test_openapi_responses_match_document_for_every_status(
     declined = {"status": "declined"}
     assert facilitator.call("PATCH", f"/actions/{item_id}", json=declined).status_code == 422
     assert facilitator.call("PATCH", f"/actions/{item_id}", data="{").status_code == 400
+    # A participant token reads its meeting's proposals and nothing else.
+    assert resident.get(f"/meetings/{meeting_id}/proposals").status_code == 200
+    for path in (
+        "/dialogues",
+        f"/meetings/{meeting_id}",
+        f"/dialogues/{dialogue_id}/actions",
+        *(f"/dialogues/{dialogue_id}/actions.{fmt}" for fmt in ("csv", "xlsx", "pdf")),
+    ):
+        assert resident.get(path).status_code == 403, path
     for fmt in ("csv", "xlsx", "pdf"):
         assert observer.get(f"/dialogues/{dialogue_id}/actions.{fmt}").status_code == 200
         assert anonymous.get(f"/dialogues/{dialogue_id}/actions.{fmt}").status_code == 401
@@ -471,6 +486,7 @@ def test_openapi_responses_match_document_for_every_status(
     seen = {(m, re.sub(r"/\d+", "/{id}", p), s) for m, p, s in facilitator.checked}
     seen |= {(m, re.sub(r"/\d+", "/{id}", p), s) for m, p, s in observer.checked}
     seen |= {(m, re.sub(r"/\d+", "/{id}", p), s) for m, p, s in anonymous.checked}
+    seen |= {(m, re.sub(r"/\d+", "/{id}", p), s) for m, p, s in resident.checked}
     documented = {
         (method.upper(), re.sub(r"\{\w+\}", "{id}", path), int(status))
         for path, operations in facilitator.doc["paths"].items()

@@ -84,7 +84,6 @@ def test_proposal_add_reaches_everyone(room: dict[str, SocketIOTestClient]) -> N
         ("anna", {"title": "x" * 121}, "validation_error"),
         ("anna", {"title": "Bra", "body": "x" * 1001}, "validation_error"),
         ("anna", {"title": 5}, "validation_error"),
-        ("notes", {"title": "Observatören föreslår"}, "forbidden"),
         ("screen", {"title": "Projektorn föreslår"}, "forbidden"),
     ],
 )
@@ -120,6 +119,12 @@ def test_proposal_duplicates_found_across_theme_meetings_for_staff_only(
     ack(room["bo"], "proposal_add", title="Fler bänkar vid torget")
     found = named(room["console"].get_received(NS), "proposal_duplicates")
     assert [[c["title"] for c in f["candidates"]] for f in found] == [["تحسين الإضاءة في الحديقة"]]
+
+
+def test_proposal_add_by_note_taker(app: Flask, room: dict[str, SocketIOTestClient]) -> None:
+    # Someone at a table without a phone proposes; the note-taker types it in.
+    assert ack(room["notes"], "proposal_add", title="Fler vuxna ute på kvällarna")["ok"]
+    assert [title for title, _, _ in proposals_of(app)] == ["Fler vuxna ute på kvällarna"]
 
 
 def test_proposal_promote_keeps_source_facilitator_only(

@@ -7,6 +7,7 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from pdf_text import pdf_text
 
 from facilitate.actions.models import ActionItem
 from facilitate.auth.models import User
@@ -73,6 +74,15 @@ def test_report_pdf(client: FlaskClient, observer_login: User, crowd: dict[str, 
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF-")
     assert b"/FontFile2" in response.data
+    text = pdf_text(response.data)
+    for expected in (
+        "Belys skolvägen",
+        "Det är mörkt vid skolan",
+        "Fröslunda 7",
+        "Myrtorp fewer than 5",
+    ):
+        assert expected in text
+    assert "Olämpligt om en granne" not in text
 
 
 def test_report_needs_login(client: FlaskClient, agreed: dict[str, int]) -> None:
