@@ -413,3 +413,59 @@ def test_voting_settings_fixed_once_a_vote_opened(
     assert response.status_code == 422
     assert "fixed once a vote has opened" in response.get_data(as_text=True)
     assert state_of(room["console"])["voting"]["method"] == "dots"
+
+
+def test_proposal_edit_by_facilitator_not_during_its_vote(
+    app: Flask, room: dict[str, SocketIOTestClient]
+) -> None:
+    made = ack(room["anna"], "proposal_add", title="Belysning")
+    assert error_code(ack(room["anna"], "proposal_edit", id=made["id"], title="Mitt")) == (
+        "forbidden"
+    )
+    assert ack(room["console"], "proposal_edit", id=made["id"], body="Vid skolan")["ok"]
+    ack(room["console"], "voting_open")
+    refused = ack(room["console"], "proposal_edit", id=made["id"], title="Ändrad mitt i")
+    assert error_code(refused) == "voting_open"
+    assert proposals_of(app)[0][0] == "Belysning"
+
+
+@pytest.mark.parametrize(
+    ("who", "event", "payload", "code"),
+    [
+        ("anna", "voting_open", {}, "forbidden"),
+        ("notes", "voting_close", {}, "forbidden"),
+        ("console", "voting_close", {}, "voting_closed"),
+        ("console", "voting_open", {"proposal_ids": [999]}, "not_found"),
+        ("console", "voting_open", {"proposal_ids": []}, "validation_error"),
+        ("console", "proposal_decide", {"proposal_id": 999, "outcome": "agreed"}, "not_found"),
+        ("console", "paper_votes_add", {"proposal_id": 1, "counts": {"dots": 1}}, "voting_closed"),
+        ("anna", "vote_cast", {"proposal_id": 1, "value": 1}, "voting_closed"),
+        ("console", "proposal_merge", {"ids": [], "into": 1}, "validation_error"),
+        ("console", "proposal_promote", {"contribution_id": "7"}, "validation_error"),
+        ("screen", "proposal_decide", {"proposal_id": 1, "outcome": "agreed"}, "forbidden"),
+    ],
+)
+def test_voting_refusals(
+    app: Flask,
+    room: dict[str, SocketIOTestClient],
+    who: str,
+    event: str,
+    payload: dict[str, Any],
+    code: str,
+) -> None:
+    ack(room["anna"], "proposal_add", title="Något att rösta om")
+    assert error_code(ack(room[who], event, **payload)) == code
+    assert votes_of(app) == []
+    assert [status for _, status, _ in proposals_of(app)] == [ProposalStatus.open]
+
+
+def test_voting_open_twice_and_closed_meeting(
+    room: dict[str, SocketIOTestClient],
+) -> None:
+    (a,) = open_vote(room, "Förslaget")
+    assert error_code(ack(room["console"], "voting_open")) == "voting_open"
+    ack(room["console"], "meeting_close")
+    assert error_code(ack(room["anna"], "vote_cast", proposal_id=a, value=1)) == ("meeting_closed")
+    assert error_code(ack(room["anna"], "proposal_add", title="Efter stängning")) == (
+        "meeting_closed"
+    )
