@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Literal
 
 from pydantic import Field
@@ -314,9 +315,11 @@ def proposal_merge(
     conn: Connection, meeting: Meeting, _: Participant | None, p: ProposalMerge
 ) -> Ack:
     into = proposals.merge_proposals(meeting, p.ids, p.into)
-    # Ballots moved between proposals: tallies and each voter's own picture change.
-    after_commit(lambda: mark_tally(meeting.id))
-    _after_commit_resync(meeting.id)
+    # Ballots moved between proposals: tallies and each voter's own picture change,
+    # in this meeting and in the one ``into`` belongs to.
+    for meeting_id in {meeting.id, into.meeting_id}:
+        after_commit(functools.partial(mark_tally, meeting_id))
+        _after_commit_resync(meeting_id)
     return {"id": into.id}
 
 

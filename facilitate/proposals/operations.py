@@ -168,6 +168,16 @@ def get_proposal(meeting: Meeting, proposal_id: int, *, field: str = "id") -> Pr
     return proposal
 
 
+def get_theme_proposal(meeting: Meeting, proposal_id: int) -> Proposal:
+    """A proposal of any meeting of this meeting's theme: duplicates recur across meetings."""
+    proposal = session().get(Proposal, proposal_id)
+    if proposal is None or proposal.theme_id != meeting.theme_id:
+        raise NotFound(_l("No such proposal."), field="into")
+    if proposal.status is ProposalStatus.merged:
+        raise NotFound(_l("This proposal was merged into another."), field="into")
+    return proposal
+
+
 def check_not_in_open_vote(meeting: Meeting, proposal: Proposal) -> None:
     if meeting.voting_status == VotingStatus.open and proposal.on_ballot:
         raise VotingOpen(_l("Not while the vote on it is open."))
@@ -272,7 +282,8 @@ def edit_proposal(
 
 
 def merge_proposals(meeting: Meeting, ids: Sequence[int], into_id: int) -> Proposal:
-    """Fold ``ids`` into ``into_id``: ballots carry over where the voter has none there.
+    """Fold ``ids`` into ``into_id`` (of any meeting of the theme): ballots carry over
+    where the voter has none there.
 
     Nobody is counted twice: a voter with a ballot on both keeps the one on ``into``.
     The merged ones stay, pointing to what they became, so the trail is kept.
@@ -283,9 +294,10 @@ def merge_proposals(meeting: Meeting, ids: Sequence[int], into_id: int) -> Propo
         )
     if into_id in ids:
         raise ValidationError(_l("A proposal cannot be merged into itself."), field="into")
-    into = get_proposal(meeting, into_id, field="into")
+    into = get_theme_proposal(meeting, into_id)
     merged = [get_proposal(meeting, pid, field="ids") for pid in ids]
-    for proposal in (into, *merged):
+    check_not_in_open_vote(into.meeting, into)
+    for proposal in merged:
         check_not_in_open_vote(meeting, proposal)
     voters_on_into = set(
         session().scalars(sa.select(Vote.participant_id).where(Vote.proposal_id == into.id))
@@ -299,8 +311,12 @@ def merge_proposals(meeting: Meeting, ids: Sequence[int], into_id: int) -> Propo
                 voters_on_into.add(vote.participant_id)
         for paper in list(proposal.paper):
             paper.proposal_id = into.id
-        if proposal.on_ballot and meeting.voting_status is not None:
-            into.on_ballot = True
+        if (
+            proposal.on_ballot
+            and meeting.voting_status is not None
+            and into.meeting_id == meeting.id
+        ):
+            into.on_ballot = True  # another meeting's ballot is that meeting's business
         proposal.status = ProposalStatus.merged
         proposal.merged_into_id = into.id
         proposal.on_ballot = False

@@ -144,9 +144,9 @@
     F.replace(box, [el("p", { text: t("“%(title)s” may be the same as:", { title: mine ? mine.title : "#" + payload.id }) })]
       .concat(payload.candidates.map(function (c) {
         return el("p", {}, [el("span", { dir: "auto", text: c.title + " (" + c.score + " %)" }), " ",
-          c.meeting_id === here ? button(t("Merge into it"), function () {
+          button(t("Merge into it"), function () {
             room.send("proposal_merge", { ids: [payload.id], into: c.id }, function (ack) { if (ack.ok) box.hidden = true; });
-          }) : el("span", { class: "muted", text: t("from another meeting of this theme") })]);
+          }), c.meeting_id === here ? null : el("span", { class: "muted", text: " " + t("from another meeting of this theme") })]);
       })).concat([button(t("Not the same"), function () { box.hidden = true; })]));
     box.hidden = false;
   }

@@ -16,6 +16,7 @@ from flask_socketio import SocketIOTestClient
 from facilitate.actions.models import ActionItem, ActionStatus
 from facilitate.auth.models import User
 from facilitate.db import session
+from facilitate.dialogues import operations as dialogue_ops
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.models import VotingMethod
 from facilitate.proposals.models import Proposal, ProposalStatus, Vote
@@ -469,3 +470,36 @@ def test_voting_open_twice_and_closed_meeting(
     assert error_code(ack(room["anna"], "proposal_add", title="Efter stängning")) == (
         "meeting_closed"
     )
+
+
+def test_merge_into_duplicate_of_earlier_meeting_of_theme(
+    app: Flask, room: dict[str, SocketIOTestClient], meeting_id: int
+) -> None:
+    with app.app_context():
+        meeting = meeting_ops.get_meeting(meeting_id)
+        earlier = meeting_ops.create_meeting(meeting.theme, "Förra veckan")
+        old = Proposal(meeting_id=earlier.id, theme_id=meeting.theme_id, title="Mer belysning")
+        session().add(old)
+        session().commit()
+        old_id = old.id
+    made = ack(room["anna"], "proposal_add", title="Mer belysning i parken")
+    (found,) = named(room["console"].get_received(NS), "proposal_duplicates")
+    assert [c["id"] for c in found["candidates"]] == [old_id]
+    drain(room)
+    assert ack(room["console"], "proposal_merge", ids=[made["id"]], into=old_id)["ok"]
+    assert named(room["bo"].get_received(NS), "proposal_removed") == [
+        {"id": made["id"], "into": old_id}
+    ]
+    assert proposals_of(app)[-1] == ("Mer belysning i parken", ProposalStatus.merged, old_id)
+    # A proposal of another theme is not a merge target.
+    with app.app_context():
+        meeting = meeting_ops.get_meeting(meeting_id)
+        other_theme = dialogue_ops.create_theme(meeting.theme.dialogue, "Annat tema")
+        elsewhere = meeting_ops.create_meeting(other_theme, "Annat möte")
+        stranger = Proposal(meeting_id=elsewhere.id, theme_id=other_theme.id, title="Främmande")
+        session().add(stranger)
+        session().commit()
+        stranger_id = stranger.id
+    fresh = ack(room["anna"], "proposal_add", title="Ännu ett förslag")
+    refused = ack(room["console"], "proposal_merge", ids=[fresh["id"]], into=stranger_id)
+    assert error_code(refused) == "not_found"
