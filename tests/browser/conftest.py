@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 from processes import app_env, free_port, run_flask, serving
 
 from facilitate import demo
@@ -32,6 +39,8 @@ CHROMIUM_ARGS = [
 #: A cheap phone's screen: the narrowest the UI promises to work on.
 PHONE = {"width": 320, "height": 640}
 TIMEOUT_MS = 15_000
+# Assertions wait for the room to catch up; a slow CI machine gets the same patience.
+expect.set_options(timeout=10_000)
 
 
 @dataclass

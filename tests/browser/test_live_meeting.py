@@ -101,6 +101,9 @@ def test_phone_offline_writes_survive_server_restart(
     anna.fill("#write-text", "Skrivet före omstarten")
     anna.click("#write button[type=submit]")
     expect(console.locator("#wall .contribution .text")).to_have_text(["Skrivet före omstarten"])
+    # Its acknowledgement is in, so the phone's outbox is empty (the room hears of a write
+    # before its writer does: stopped any earlier, the phone would resend it, applied once).
+    expect(anna.locator("#conn")).not_to_contain_text("väntar")
 
     # The server goes away mid-meeting; the phone keeps what is written meanwhile.
     server.stop()
