@@ -13,9 +13,10 @@ from processes import ASYNC_MODES, app_env, free_port, serving
 from facilitate import migrate
 
 
-def _get(url: str) -> tuple[int, str]:
+def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 -- loopback
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 -- loopback
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 -- loopback
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
@@ -43,6 +44,20 @@ def test_wsgi_answers_socketio_polling_handshake(tmp_path: Path, mode: str) -> N
     assert status == 200
     assert body.startswith("0{")
     assert '"upgrades":["websocket"]' in body
+
+
+@pytest.mark.parametrize("mode", ASYNC_MODES)
+def test_wsgi_socketio_refuses_foreign_origin(tmp_path: Path, mode: str) -> None:
+    # Cross-site WebSocket hijacking: another site's page must not ride a resident's cookie.
+    env = _migrated_env(tmp_path, mode)
+    base = f"http://127.0.0.1:{env['PORT']}"
+    handshake = f"{base}/socket.io/?EIO=4&transport=polling"
+    with serving(env, tmp_path / "server.log"):
+        foreign, _ = _get(handshake, {"Origin": "https://evil.example", "Cookie": "fcp_1=fcp_x"})
+        own, body = _get(handshake, {"Origin": base})
+    assert foreign == 400
+    assert own == 200
+    assert body.startswith("0{")
 
 
 @pytest.mark.parametrize("mode", ASYNC_MODES)

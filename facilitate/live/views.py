@@ -120,6 +120,13 @@ def join(code: str) -> View:
     return response
 
 
+@bp.route("/privacy")
+@public
+def privacy() -> str:
+    """What is stored about a resident, why and for how long; linked from every resident page."""
+    return render_template("live/privacy.html")
+
+
 # -- the rooms -----------------------------------------------------------------------------
 
 

@@ -322,3 +322,14 @@ def test_handout_pdf_in_swedish_and_english(
     assert b"Take part in the dialogue" in text
     assert "Var med i samtalet".encode("latin-1") in text
     assert b"http://localhost/join" in text
+
+
+def test_privacy_page_public_in_swedish_and_english(client: FlaskClient) -> None:
+    english = client.get("/privacy").get_data(as_text=True)
+    assert "We store no IP address" in english
+    assert "do not write personal details" in english
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "sv"
+    swedish = client.get("/privacy").get_data(as_text=True)
+    assert 'lang="sv"' in swedish
+    assert "Integritet" in swedish
+    assert client.get("/join").get_data(as_text=True).count("/privacy") == 1
