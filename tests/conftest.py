@@ -6,10 +6,12 @@ Each test gets its own SQLite file, so tests never see each other's rows.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -178,3 +180,25 @@ def agreed(app: Flask) -> dict[str, int]:
             "other": other.id,
             "area": anna.area_id or 0,
         }
+
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty database for this run, dropped afterwards."""
+    name = f"facilitate_test_{secrets.token_hex(6)}"
+    try:
+        admin = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        pytest.fail(
+            f"PostgreSQL at 127.0.0.1:5432 is unreachable ({error}); start it with "
+            "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+        )
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -6,11 +6,9 @@ skipping them, so a CI run can never pass without having checked it.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -20,27 +18,7 @@ from alembic.script import ScriptDirectory
 from facilitate import migrate
 from facilitate.models import Base
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 VERSIONED_TABLES = {"alembic_version"}
-
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty database for this run, dropped afterwards."""
-    name = f"facilitate_test_{secrets.token_hex(6)}"
-    try:
-        admin = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as error:
-        pytest.fail(
-            f"PostgreSQL at 127.0.0.1:5432 is unreachable ({error}); start it with "
-            "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
-        )
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
