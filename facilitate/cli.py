@@ -7,10 +7,12 @@ Output is for the operator and stays in English.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import click
@@ -19,10 +21,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
 
-from . import demo, migrate
+from . import demo, migrate, retention
 from .auth import operations as auth_ops
 from .auth.models import Role
-from .db import session
+from .db import session, utcnow
+from .dialogues.models import Dialogue
 from .errors import DomainError
 
 P = ParamSpec("P")
@@ -170,7 +173,59 @@ def demo_command(if_empty: bool) -> None:
     _print_logins("Demo logins:")
 
 
+# -- dialogue retention -----------------------------------------------------------------------
+
+dialogue_group = AppGroup("dialogue", help="A dialogue's archive and retention.")
+
+
+def _dialogue(dialogue_id: int) -> Dialogue:
+    dialogue = session().get(Dialogue, dialogue_id)
+    if dialogue is None:
+        raise click.ClickException(f"No dialogue with the id {dialogue_id}.")
+    return dialogue
+
+
+@dialogue_group.command("archive")
+@click.argument("dialogue_id", type=int)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the files (default: archives/ in the instance folder).",
+)
+@_operator
+def dialogue_archive(dialogue_id: int, out: Path | None) -> None:
+    """Write the dialogue's complete archive as JSON and PDF, before a purge."""
+    dialogue = _dialogue(dialogue_id)
+    folder = out or Path(current_app.instance_path) / "archives"
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = folder / f"dialogue-{dialogue.id}-{utcnow():%Y%m%dT%H%M%SZ}"
+    data = retention.archive_data(dialogue)
+    json_path = stem.with_suffix(".json")
+    json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    pdf_path = stem.with_suffix(".pdf")
+    pdf_path.write_bytes(retention.archive_pdf(dialogue))
+    click.echo(json_path)
+    click.echo(pdf_path)
+
+
+@dialogue_group.command("purge")
+@click.argument("dialogue_id", type=int)
+@_operator
+def dialogue_purge(dialogue_id: int) -> None:
+    """Remove names, links and free text older than the dialogue's retention period."""
+    dialogue = _dialogue(dialogue_id)
+    counts = retention.purge(dialogue)
+    session().commit()
+    click.echo(
+        f"Purged {counts['contributions']} contributions, {counts['participants']} "
+        f"participants, {counts['hands']} hands, {counts['writes']} write records "
+        f"older than {dialogue.retention_months} months."
+    )
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(users_group)
+    app.cli.add_command(dialogue_group)
     app.cli.add_command(demo_command)

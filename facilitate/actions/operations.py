@@ -234,7 +234,11 @@ def sources(item: ActionItem) -> list[str]:
     texts = session().scalars(
         sa.select(Contribution.text)
         .join(Proposal, Proposal.source_contribution_id == Contribution.id)
-        .where(Proposal.id.in_(proposal_ids), Contribution.hidden.is_(False))
+        .where(
+            Proposal.id.in_(proposal_ids),
+            Contribution.hidden.is_(False),
+            Contribution.text != "",  # purged after the retention period
+        )
         .order_by(Contribution.id)
     )
     return list(texts)

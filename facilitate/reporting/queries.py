@@ -87,7 +87,8 @@ def contributions_by_phase(meeting: Meeting) -> list[PhaseWords]:
     return [
         PhaseWords(
             phase.title,
-            [(c.text, len(c.reactions)) for c in rows if c.phase == index],
+            # Purged after the retention period: the text is gone, so is the line.
+            [(c.text, len(c.reactions)) for c in rows if c.phase == index and c.text],
         )
         for index, phase in enumerate(meeting.phases)
     ]

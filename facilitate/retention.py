@@ -1,0 +1,175 @@
+"""Keeping residents' words only as long as a dialogue says: archive, then purge.
+
+``archive`` writes the whole record of a dialogue (JSON, and a PDF to file); ``purge``
+then removes what ties the record to people, and the free text, for everything older
+than the dialogue's ``retention_months``: names, tokens and contribution texts go;
+districts, age bands, counts, proposals, tallies and the action list stay.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any, cast
+
+import sqlalchemy as sa
+
+from .actions import exports
+from .actions import operations as action_ops
+from .db import session, utcnow
+from .dialogues.models import Dialogue
+from .live.models import ClientWrite, Contribution, Hand, Participant
+from .meetings.models import Meeting
+from .proposals import operations as proposal_ops
+from .proposals.models import Proposal
+from .proposals.tally import tally
+
+
+def months_before(moment: dt.datetime, months: int) -> dt.datetime:
+    """The same day ``months`` calendar months earlier (clamped to the month's last day)."""
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def _meetings(dialogue: Dialogue) -> list[Meeting]:
+    return [m for theme in dialogue.themes for m in theme.meetings]
+
+
+def archive_data(dialogue: Dialogue) -> dict[str, Any]:
+    """Everything stored about a dialogue, as plain data; who voted what is never in it."""
+    meetings = []
+    for meeting in _meetings(dialogue):
+        people = session().scalars(
+            sa.select(Participant).where(Participant.meeting_id == meeting.id)
+        )
+        contributions = session().scalars(
+            sa.select(Contribution)
+            .where(Contribution.meeting_id == meeting.id)
+            .order_by(Contribution.id)
+        )
+        meetings.append(
+            {
+                "id": meeting.id,
+                "theme_id": meeting.theme_id,
+                "title": meeting.title,
+                "starts_at": meeting.starts_at,
+                "place": meeting.place,
+                "status": meeting.status.value,
+                "agenda": [{"title": p.title, "prompt": p.prompt} for p in meeting.phases],
+                "participants": [
+                    {
+                        "id": p.id,
+                        "name": p.display_name,
+                        "area": p.area.name if p.area is not None else None,
+                        "age_band": p.age_band.value if p.age_band is not None else None,
+                        "joined_at": p.joined_at,
+                    }
+                    for p in people
+                ],
+                "contributions": [
+                    {
+                        "id": c.id,
+                        "phase": c.phase,
+                        "participant_id": c.participant_id,
+                        "on_behalf": c.on_behalf,
+                        "text": c.text,
+                        "kind": c.kind.value,
+                        "hidden": c.hidden,
+                        "reason": c.hidden_reason,
+                        "deleted": c.deleted,
+                        "reactions": len(c.reactions),
+                        "created_at": c.created_at,
+                    }
+                    for c in contributions
+                ],
+                "proposals": [
+                    proposal_ops.proposal_json(p)
+                    for p in session().scalars(
+                        sa.select(Proposal).where(Proposal.meeting_id == meeting.id)
+                    )
+                ],
+                "tally": tally(meeting) if meeting.voting_status is not None else None,
+            }
+        )
+    return {
+        "dialogue": {
+            "id": dialogue.id,
+            "title": dialogue.title,
+            "description": dialogue.description,
+            "retention_months": dialogue.retention_months,
+            "areas": [a.name for a in dialogue.areas],
+            "themes": [{"id": t.id, "title": t.title} for t in dialogue.themes],
+        },
+        "meetings": meetings,
+        "actions": [action_ops.item_json(i) for i in action_ops.list_items(dialogue)],
+        "archived_at": utcnow(),
+    }
+
+
+def archive_pdf(dialogue: Dialogue) -> bytes:
+    """The printable part of the archive: every meeting's words, then the action list."""
+    columns = [exports.Column("phase", "#"), exports.Column("text", "Text")]
+    groups = []
+    for meeting in _meetings(dialogue):
+        rows = session().scalars(
+            sa.select(Contribution)
+            .where(Contribution.meeting_id == meeting.id, Contribution.deleted.is_(False))
+            .order_by(Contribution.id)
+        )
+        groups.append((meeting.title, [{"phase": c.phase + 1, "text": c.text} for c in rows]))
+    return exports.to_pdf(groups, columns, title=dialogue.title, subtitle="Archive")
+
+
+def purge(dialogue: Dialogue, *, now: dt.datetime | None = None) -> dict[str, int]:
+    """Remove names, links and free text older than the dialogue's retention period."""
+    cutoff = months_before(now or utcnow(), dialogue.retention_months)
+    meeting_ids = [m.id for m in _meetings(dialogue)]
+    if not meeting_ids:
+        return {"contributions": 0, "participants": 0, "hands": 0, "writes": 0}
+    contributions = _changed(
+        sa.update(Contribution)
+        .where(
+            Contribution.meeting_id.in_(meeting_ids),
+            Contribution.created_at < cutoff,
+            sa.or_(Contribution.text != "", Contribution.participant_id.is_not(None)),
+        )
+        .values(text="", hidden_reason="", participant_id=None, author_user_id=None)
+    )
+    old_people = list(
+        session().scalars(
+            sa.select(Participant).where(
+                Participant.meeting_id.in_(meeting_ids),
+                Participant.joined_at < cutoff,
+            )
+        )
+    )
+    for person in old_people:
+        # A random hash no token can match: the phone's cookie leads nowhere any more.
+        person.token_hash = hashlib.sha256(secrets.token_bytes(32)).hexdigest()
+        person.display_name = ""
+    session().execute(
+        sa.update(Proposal)
+        .where(Proposal.meeting_id.in_(meeting_ids), Proposal.created_at < cutoff)
+        .values(participant_id=None)
+    )
+    hands = _changed(
+        sa.delete(Hand).where(Hand.meeting_id.in_(meeting_ids), Hand.raised_at < cutoff)
+    )
+    actors = [f"p{p.id}" for p in old_people]
+    writes = _changed(sa.delete(ClientWrite).where(ClientWrite.actor.in_(actors))) if actors else 0
+    session().flush()
+    return {
+        "contributions": contributions,
+        "participants": len(old_people),
+        "hands": hands,
+        "writes": writes,
+    }
+
+
+def _changed(statement: sa.Executable) -> int:
+    result = cast("sa.CursorResult[Any]", session().execute(statement))
+    return result.rowcount
