@@ -237,6 +237,13 @@ def participant_block(
     return {}
 
 
+@write("participant_erase", OnParticipant, FACILITATOR)
+def participant_erase(
+    conn: Connection, meeting: Meeting, _: Participant | None, p: OnParticipant
+) -> Ack:
+    return {"erased": room.erase_participant(meeting, p.participant_id)}
+
+
 def _after_commit_resync(meeting_id: int) -> None:
     """Walls change wholesale when groups start or end: everyone gets a fresh ``state``."""
     after_commit(lambda: resync(meeting_id))

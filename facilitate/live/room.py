@@ -310,9 +310,33 @@ def delete_contribution(
 ) -> None:
     contribution = get_contribution(meeting, contribution_id)
     _check_own(contribution, participant)
-    contribution.deleted = True
+    _erase(contribution)
     session().flush()
     _announce(meeting, contribution)
+
+
+def _erase(contribution: Contribution) -> None:
+    """Deleted means gone: the words too, not only from the screens (a tombstone stays)."""
+    contribution.deleted = True
+    contribution.text = ""
+    contribution.hidden_reason = ""
+
+
+def erase_participant(meeting: Meeting, participant_id: int) -> int:
+    """On a resident's request, everything they wrote in this meeting is erased."""
+    participant = get_participant(meeting, participant_id)
+    written = list(
+        session().scalars(
+            sa.select(Contribution).where(
+                Contribution.participant_id == participant.id, Contribution.deleted.is_(False)
+            )
+        )
+    )
+    for contribution in written:
+        _erase(contribution)
+        session().flush()
+        _announce(meeting, contribution)
+    return len(written)
 
 
 def hide_contribution(meeting: Meeting, contribution_id: int, reason: str) -> Contribution:

@@ -96,6 +96,14 @@
             event.target.dataset.armed = "yes";
             event.target.textContent = t("Block") + "?";
           }
+        }, "secondary danger small"), " ",
+        button(t("Erase their words"), function (event) {
+          if (event.target.dataset.armed) {
+            room.send("participant_erase", { participant_id: person.participant_id });
+          } else { // on a resident's request; a second click confirms, it cannot be undone
+            event.target.dataset.armed = "yes";
+            event.target.textContent = t("Erase their words") + "?";
+          }
         }, "secondary danger small"),
       ]);
     }));

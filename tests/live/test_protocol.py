@@ -403,3 +403,34 @@ def test_presence_coalesced_and_staff_sees_names(
     assert staff_presence[-1]["joined"] == 5
     assert sorted(p["name"] for p in staff_presence[-1]["people"]) == [f"P{i}" for i in range(5)]
     assert phone_presence[-1] == {"online": 5, "joined": 5}
+
+
+def test_participant_erase_removes_their_words_for_good(
+    app: Flask, room: dict[str, SocketIOTestClient]
+) -> None:
+    for text in ("Mitt namn är Anna Svensson", "Jag bor på Storgatan 5"):
+        ack(room["anna"], "contribution_add", text=text)
+    kept = ack(room["bo"], "contribution_add", text="Bos inlägg")
+    anna_id = state_of(room["anna"])["me"]["participant_id"]
+    for client in room.values():
+        client.get_received(NS)
+    refused = ack(room["bo"], "participant_erase", participant_id=anna_id)
+    assert error_code(refused) == "forbidden"
+    assert ack(room["console"], "participant_erase", participant_id=anna_id) == {
+        "ok": True,
+        "erased": 2,
+    }
+    assert len(named(room["bo"].get_received(NS), "contribution_removed")) == 2
+    with app.app_context():
+        texts = session().scalars(sa.select(Contribution.text).order_by(Contribution.id))
+        assert list(texts) == ["", "", "Bos inlägg"]
+    assert kept["ok"]
+
+
+def test_own_delete_erases_the_text(app: Flask, room: dict[str, SocketIOTestClient]) -> None:
+    made = ack(room["anna"], "contribution_add", text="Skrev fel sak")
+    ack(room["anna"], "contribution_delete", id=made["id"])
+    with app.app_context():
+        stored = session().get(Contribution, made["id"])
+        assert stored is not None
+        assert (stored.deleted, stored.text) == (True, "")
