@@ -6,8 +6,8 @@
   var room;
   var hiding = null; // the contribution whose hide form is open, kept across redraws
 
-  function button(label, onclick, cls) {
-    return el("button", { type: "button", class: cls || "secondary", text: label, onclick: onclick });
+  function button(label, onclick, cls, key) {
+    return el("button", { type: "button", class: cls || "secondary", text: label, onclick: onclick, "data-key": key });
   }
 
   function renderAgenda(state) {
@@ -19,7 +19,7 @@
         current ? el("strong", { class: "now", text: " " + t("Now") })
           : state.meeting.status === "open" ? button(t("Go to this step"), function () {
             room.send("phase_goto", { index: index });
-          }) : null,
+          }, null, "go-" + index) : null,
       ]);
     }));
     var phase = F.currentPhase(state);
@@ -50,7 +50,7 @@
     var actions = [];
     if (c.hidden) {
       actions.push(el("span", { class: "hidden-reason", text: t("Hidden: %(reason)s", { reason: c.reason || "" }) }));
-      actions.push(button(t("Show again"), function () { room.send("contribution_show", { id: c.id }); }));
+      actions.push(button(t("Show again"), function () { room.send("contribution_show", { id: c.id }); }, null, "show-" + c.id));
     } else {
       actions.push(button(t("Hide"), function () {
         var node = el("li", { class: "contribution", "data-id": c.id }, [el("p", { class: "text", dir: "auto", text: c.text }), hideForm(c)]);
@@ -58,7 +58,7 @@
         room.render(room.state, room);
         node.querySelector("input").focus();
       }));
-      actions.push(button(c.pinned ? t("Unpin") : t("Pin"), function () { room.send("contribution_pin", { id: c.id }); }));
+      actions.push(button(c.pinned ? t("Unpin") : t("Pin"), function () { room.send("contribution_pin", { id: c.id }); }, null, "pin-" + c.id));
       actions.push(button(t("Make a proposal"), function () { room.send("proposal_promote", { contribution_id: c.id }); }));
     }
     return el("li", { class: "contribution" + (c.hidden ? " is-hidden" : "") + (c.pinned ? " pinned" : ""), "data-id": c.id }, [

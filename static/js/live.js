@@ -125,7 +125,17 @@
     var room = this;
     room.state = null;
     room.skew = 0; // server clock minus ours, in ms
-    room.render = options.render || function () {};
+    var draw = options.render || function () {};
+    // Redraws rebuild elements; a keyboard user's focus goes back to the same control.
+    room.render = function (state, r) {
+      var active = document.activeElement;
+      var key = active && active.dataset ? active.dataset.key : null;
+      draw(state, r);
+      if (key && !document.body.contains(active)) {
+        var again = document.querySelector('[data-key="' + key + '"]');
+        if (again) again.focus();
+      }
+    };
     room.onEvent = options.onEvent || function () {};
     room.queueKey = "facilitate:queue:" + config.meeting_id + ":" + config.view;
     room.queue = room.loadQueue();

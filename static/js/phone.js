@@ -38,7 +38,7 @@
     var buttons = [];
     if (!c.own) {
       buttons.push(el("button", {
-        type: "button", class: "metoo", "aria-pressed": c.reacted ? "true" : "false",
+        type: "button", class: "metoo", "aria-pressed": c.reacted ? "true" : "false", "data-key": "metoo-" + c.id,
         text: t("Me too") + " · " + c.reactions,
         onclick: function () {
           room.send(c.reacted ? "reaction_remove" : "reaction_add", { contribution_id: c.id });

@@ -33,9 +33,10 @@
       var given = mine || 0;
       return el("div", { class: "vote-row dots" }, [
         el("button", { type: "button", class: "secondary", "aria-label": t("One dot less"), disabled: given === 0,
+          "data-key": "less-" + p.id,
           text: "−", onclick: function () { cast(given - 1); } }),
         el("span", { class: "dots-given", text: t("%(num)s dots", { num: given }) }),
-        el("button", { type: "button", "aria-label": t("One dot more"),
+        el("button", { type: "button", "aria-label": t("One dot more"), "data-key": "more-" + p.id,
           disabled: given >= state.voting.cap || !state.me.remaining,
           text: "+", onclick: function () { cast(given + 1); } }),
       ]);
@@ -43,6 +44,7 @@
     return el("div", { class: "vote-row " + method, role: "group", "aria-label": t("Your vote") },
       CHOICES[method].map(function (choice) {
         return el("button", { type: "button", class: "secondary choice", "aria-pressed": mine === choice[0] ? "true" : "false",
+          "data-key": "vote-" + p.id + "-" + choice[0],
           text: method === "consent" ? choice[1] : t(choice[1]), onclick: function () { cast(choice[0]); } });
       }));
   }
@@ -71,6 +73,7 @@
       if (suggestion) parts.push(el("span", { class: "muted", text: t("Suggested: %(outcome)s", { outcome: t(STATUS[suggestion]) }) }));
       [["agreed", "Agreed"], ["not_agreed", "Not agreed"], ["parked", "Parked"]].forEach(function (o) {
         parts.push(el("button", { type: "button", class: "secondary small", "aria-pressed": p.status === o[0] ? "true" : "false",
+          "data-key": "decide-" + p.id + "-" + o[0],
           text: t(o[1]), onclick: function () { room.send("proposal_decide", { proposal_id: p.id, outcome: o[0] }); } }));
       });
       var others = state.proposals.filter(function (q) { return q.id !== p.id; });
