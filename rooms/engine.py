@@ -357,6 +357,8 @@ Handler = Callable[[Connection, Meeting, Participant | None, M], dict[str, Any]]
 #: The write events by name; ``rooms.init_app`` puts them on each app's Socket.IO server
 #: (a server made by a later ``init_app`` would not have handlers registered earlier).
 EVENTS: dict[str, Callable[[object], dict[str, Any]]] = {}
+#: Who may send each write event (``ANYONE``, ``PARTICIPANT``, ...): its declared permission.
+PERMISSIONS: dict[str, str] = {}
 
 
 def write(name: str, model: type[M], who: str) -> Callable[[Handler[M]], Handler[M]]:
@@ -412,6 +414,7 @@ def write(name: str, model: type[M], who: str) -> Callable[[Handler[M]], Handler
                 return again
 
         EVENTS[name] = handler
+        PERMISSIONS[name] = who
         return fn
 
     return register
