@@ -51,3 +51,10 @@ class Forbidden(DomainError):
 class Conflict(DomainError):
     code = "conflict"
     status = 409
+
+
+class Unavailable(DomainError):
+    """The database (or another service) cannot take the write now; nothing was saved."""
+
+    code = "unavailable"
+    status = 503

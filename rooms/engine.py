@@ -12,13 +12,13 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room  # type: ignore[attr-defined]
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from facilitate import events
 from facilitate.auth.models import Role, User
 from facilitate.auth.operations import user_for_token
 from facilitate.db import session
-from facilitate.errors import DomainError, Forbidden, ValidationError
+from facilitate.errors import DomainError, Forbidden, Unavailable, ValidationError
 from facilitate.extensions import socketio
 from facilitate.live import audience
 from facilitate.live.models import ClientWrite, Participant
@@ -412,6 +412,13 @@ def write(name: str, model: type[M], who: str) -> Callable[[Handler[M]], Handler
                 if again is None:
                     raise
                 return again
+            except DBAPIError:
+                # The database is down or locked: a clear refusal, never a false success.
+                # The phone keeps the write and sends it again with the same client_id.
+                session().rollback()
+                g.pop(AFTER_COMMIT, None)
+                current_app.logger.exception("write %s failed in the database", name)
+                return _error(Unavailable(_l("The server cannot save right now; try again.")))
 
         EVENTS[name] = handler
         PERMISSIONS[name] = who
