@@ -102,6 +102,9 @@
     return state;
   }
 
+  /* Refusals that say "not now" rather than "no": the write stays in the outbox. */
+  var RETRY = ["unavailable", "rate_limited"];
+
   var FOLDED = ["meeting", "phase", "timer", "groups", "presence", "hands", "contribution",
     "contribution_removed", "reaction", "proposal", "proposal_removed", "voting", "tally", "vote"];
 
@@ -217,6 +220,12 @@
     room.socket.timeout(15000).emit(item.event, item.payload, function (error, ack) {
       item.inFlight = false;
       if (error) return; // no answer: still queued, re-sent on the next connect
+      if (ack && ack.ok === false && RETRY.indexOf(ack.error && ack.error.code) >= 0) {
+        // Not saved, through no fault of the write: keep it and try again shortly.
+        window.setTimeout(function () { if (room.socket.connected) room.emit(item); }, 5000);
+        room.showStatus("online");
+        return;
+      }
       room.queue = room.queue.filter(function (q) { return q.payload.client_id !== item.payload.client_id; });
       room.saveQueue();
       var done = room.waiting && room.waiting[item.payload.client_id];
