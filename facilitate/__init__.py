@@ -61,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     from .api import init_app as init_api
     from .auth import views as auth_views
     from .dialogues import views as dialogue_views
+    from .intake import views as intake_views
     from .live import views as live_views
     from .meetings import views as meeting_views
     from .reporting import views as reporting_views
@@ -72,6 +73,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(meeting_views.bp)
     app.register_blueprint(live_views.bp)
     app.register_blueprint(action_views.bp)
+    app.register_blueprint(intake_views.bp)
     app.register_blueprint(reporting_views.bp)
     init_api(app)
     errors_web.init_app(app)

@@ -4,6 +4,7 @@ from .actions.models import ActionItem, ActionStatusChange
 from .auth.models import ApiToken, User
 from .db import Base
 from .dialogues.models import Area, Dialogue, Theme
+from .intake.models import Conversation, Note, NoteTheme
 from .live.models import ClientWrite, Contribution, Hand, Participant, Reaction
 from .meetings.models import Meeting, Phase
 from .proposals.models import PaperVotes, Proposal, Vote
@@ -16,9 +17,12 @@ __all__ = [
     "Base",
     "ClientWrite",
     "Contribution",
+    "Conversation",
     "Dialogue",
     "Hand",
     "Meeting",
+    "Note",
+    "NoteTheme",
     "PaperVotes",
     "Participant",
     "Phase",

@@ -202,3 +202,31 @@ def postgres_url() -> Iterator[str]:
             yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def intake(app: Flask) -> dict[str, int]:
+    with app.app_context():
+        dialogue = dialogue_ops.create_dialogue(
+            "Trygghet", areas=["Fröslunda", "Myrtorp", "Lagersberg"]
+        )
+        light = dialogue_ops.create_theme(dialogue, "Belysning")
+        work = dialogue_ops.create_theme(dialogue, "Arbete")
+        police = dialogue_ops.create_theme(dialogue, "Polisen")
+        session().commit()
+        return {
+            "dialogue": dialogue.id,
+            "light": light.id,
+            "work": work.id,
+            "police": police.id,
+        }
+
+
+@pytest.fixture
+def as_role(
+    client: FlaskClient, make_user: Callable[..., User], api_token: Callable[[User], str]
+) -> Callable[[Role], Any]:
+    """An API client (checked against the OpenAPI document) holding a token of ``role``."""
+    from api.test_openapi import Api
+
+    return lambda role: Api(client, api_token(make_user(role)))

@@ -8,6 +8,7 @@ from flask import Response, abort
 from flask_babel import gettext as _
 
 from facilitate.dialogues.models import Dialogue
+from facilitate.intake.queries import ThemeEvidence, theme_evidence
 from facilitate.web import local_zone
 
 from . import exports
@@ -34,13 +35,29 @@ def columns() -> list[exports.Column]:
         exports.Column("public_note", _("Public note")),
         exports.Column("meeting", _("Meeting")),
         exports.Column("sources", _("What was said")),
+        exports.Column("evidence", _("First conversations")),
         exports.Column("tally", _("Votes")),
     ]
 
 
+def evidence_text(evidence: ThemeEvidence) -> str:
+    """A theme's evidence in one cell: counts, then the quotes the team marked."""
+    if not evidence.notes:
+        return ""
+    counts = _(
+        "%(notes)d notes from %(conversations)d conversations",
+        notes=evidence.notes,
+        conversations=evidence.conversations,
+    )
+    return " | ".join([counts, *(f"“{quote}”" for quote in evidence.quotes)])
+
+
 def rows(dialogue: Dialogue, filters: ops.Filters) -> list[dict[str, object]]:
     result: list[dict[str, object]] = []
+    evidence: dict[int, str] = {}
     for item in ops.list_items(dialogue, filters):
+        if item.theme_id not in evidence:
+            evidence[item.theme_id] = evidence_text(theme_evidence(item.theme_id))
         tally = item.tally or {}
         result.append(
             {
@@ -55,6 +72,7 @@ def rows(dialogue: Dialogue, filters: ops.Filters) -> list[dict[str, object]]:
                 "public_note": item.public_note,
                 "meeting": item.meeting.title if item.meeting is not None else "",
                 "sources": " | ".join(ops.sources(item)),
+                "evidence": evidence[item.theme_id],
                 "tally": ", ".join(f"{key}: {value}" for key, value in tally.items()),
             }
         )
@@ -76,9 +94,11 @@ def download(dialogue: Dialogue, filters: ops.Filters, fmt: str) -> Response:
             groups.setdefault(str(row["theme"]), []).append(row)
         body = exports.to_pdf(
             list(groups.items()),
-            [c for c in cols if c.key != "theme"],
+            # Evidence is the theme's, so it stands once under each theme's heading.
+            [c for c in cols if c.key not in {"theme", "evidence"}],
             title=dialogue.title,
             subtitle=_("Action list, %(date)s", date=dt.datetime.now(local_zone()).date()),
+            notes={str(row["theme"]): str(row["evidence"]) for row in data},
         )
     response = Response(body, mimetype=MIMETYPES[fmt])
     name = f"actions-{dialogue.id}.{fmt}"

@@ -116,9 +116,10 @@ def to_pdf(
     *,
     title: str,
     subtitle: str = "",
+    notes: Mapping[str, str] | None = None,
     compress: bool = True,
 ) -> bytes:
-    """A4 landscape, one table per group (a theme), in a bundled font that has å, ä, ö and
+    """A4 landscape, one table per group (a theme) after its note if any, in a bundled font that has å, ä, ö and
     Arabic; text shaping joins Arabic letters and sets right-to-left runs in order."""
     pdf = _Pdf(orientation="landscape", unit="mm", format="A4")
     pdf.set_compression(compress)
@@ -138,6 +139,10 @@ def to_pdf(
         pdf.ln(4)
         pdf.set_font("DejaVu", "B", 12)
         pdf.multi_cell(0, 7, heading, new_x="LMARGIN", new_y="NEXT")
+        if notes and notes.get(heading):
+            pdf.set_font("DejaVu", "", 9)
+            pdf.multi_cell(0, 5, notes[heading], new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1)
         pdf.set_font("DejaVu", "", 8)
         with pdf.table(
             headings_style=FontFace(emphasis="BOLD"),

@@ -24,6 +24,7 @@ from facilitate.dialogues.models import (
     ThemeStatus,
 )
 from facilitate.dialogues.operations import RETENTION_MAX, RETENTION_MIN
+from facilitate.intake.models import NOTE_MAX, NOTES_MAX, Channel, SpeakerRole
 from facilitate.live.models import DISPLAY_NAME_MAX, AgeBand
 from facilitate.meetings.agendas import TEMPLATES
 from facilitate.meetings.models import (
@@ -187,6 +188,27 @@ class ActionPatch(Input):
     )
 
 
+class ConversationIn(Input):
+    date: IsoDate = Field(description="When the conversation took place (not in the future).")
+    channel: Annotated[str, _one_of(Channel)]
+    area: AreaName | None = Field(default=None, description="A district of the dialogue, by name.")
+    age_band: Annotated[str, _one_of(AgeBand)] | None = None
+    role: Annotated[str, _one_of(SpeakerRole)] | None = Field(
+        default=None, description="Lives in the area (resident) or works there (staff)."
+    )
+    notes: list[Annotated[str, _max_length(NOTE_MAX)]] = Field(
+        description="Short notes or quotes; no names or other personal details.",
+        json_schema_extra={"minItems": 1, "maxItems": NOTES_MAX},
+    )
+    theme_ids: list[int] = Field(
+        default_factory=list, description="Themes of this dialogue every note supports."
+    )
+
+
+class NoteThemesIn(Input):
+    theme_ids: list[int] = Field(description="The note's themes from now on; [] for none.")
+
+
 # -- responses -----------------------------------------------------------------------------
 
 
@@ -291,6 +313,83 @@ class ActionOut(Output):
     next_step: str
     public_note: str
     history: list[StatusChangeOut]
+
+
+class NoteOut(Output):
+    id: int
+    text: str
+    theme_ids: list[int]
+    representative_in: list[int] = Field(description="Themes where it is a marked quote.")
+
+
+class ConversationOut(Output):
+    id: int
+    dialogue_id: int
+    date: dt.date
+    channel: Annotated[str, _one_of(Channel)]
+    area: str | None = Field(description="The district's name.")
+    age_band: Annotated[str, _one_of(AgeBand)] | None
+    role: Annotated[str, _one_of(SpeakerRole)] | None
+    notes: list[NoteOut]
+
+
+class ActionRef(Output):
+    id: int
+    title: str
+    status: Annotated[str, _one_of(ActionStatus)]
+
+
+class NoteTrailOut(Output):
+    """Where a note went: its conversation, its themes and their action items."""
+
+    note: NoteOut
+    conversation_id: int
+    themes: list[ThemeRef]
+    actions: list[ActionRef]
+
+
+class TrailNotes(Output):
+    count: int
+    conversations: int
+    quotes: list[str] = Field(description="Quotes the team marked as speaking for the theme.")
+
+
+class TrailMeeting(Output):
+    id: int
+    title: str
+    starts_at: dt.datetime | None
+
+
+class TrailProposal(Output):
+    id: int
+    title: str
+    merged: list[ThemeRef] = Field(description="Proposals folded into this one (id, title).")
+
+
+class TrailDecision(Output):
+    at: dt.datetime
+    note: str
+
+
+class TrailStatus(Output):
+    at: dt.datetime
+    from_status: str | None
+    to_status: str
+
+
+class TrailOut(Output):
+    """notes and quotes → theme → meetings → contributions → proposal → vote → decision →
+    status changes; nothing personal."""
+
+    action_id: int
+    notes: TrailNotes
+    theme: ThemeRef
+    meetings: list[TrailMeeting]
+    contributions: list[str]
+    proposal: TrailProposal | None
+    vote: dict[str, int] | None
+    decision: TrailDecision | None
+    status_changes: list[TrailStatus]
 
 
 class ProposalOut(Output):

@@ -21,34 +21,46 @@ from werkzeug.wrappers import Response
 
 from facilitate.actions import downloads
 from facilitate.actions import operations as action_ops
+from facilitate.actions.models import ActionItem
 from facilitate.auth.models import Role
 from facilitate.auth.permissions import public
 from facilitate.db import rollback, session
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.dialogues.models import Dialogue, Theme
 from facilitate.errors import NotFound, ValidationError
+from facilitate.intake import operations as intake_ops
+from facilitate.intake.models import Conversation, Note
 from facilitate.live import participants
 from facilitate.live.join_limits import count_failure
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.links import join_url
 from facilitate.meetings.models import Meeting
 from facilitate.proposals import operations as proposal_ops
+from facilitate.reporting.trail import trail, trail_json
 
 from .auth import current_api_user_id, current_participant, token_or_participant, token_required
 from .schemas import (
     ActionOut,
     ActionPatch,
+    ActionRef,
     AreaOut,
+    ConversationIn,
+    ConversationOut,
     DialogueIn,
     DialogueOut,
     JoinIn,
     JoinOut,
     MeetingIn,
     MeetingOut,
+    NoteOut,
+    NoteThemesIn,
+    NoteTrailOut,
     PhaseOut,
     ProposalOut,
     ThemeIn,
     ThemeOut,
+    ThemeRef,
+    TrailOut,
     VotingOut,
     VotingPatch,
 )
@@ -346,6 +358,112 @@ def update_action(action_id: int, json_data: ActionPatch) -> ActionOut:
     )
     action_ops.update_item(item, changes, user_id=current_api_user_id())
     return ActionOut(**action_ops.item_json(item))
+
+
+@bp.get("/actions/<int:action_id>/trail")
+@token_required(bp, Role.observer)
+@bp.output(TrailOut)
+def action_trail(action_id: int) -> TrailOut:
+    """The whole chain behind an action item
+
+    From the notes of the first conversations (counts and marked quotes) through the
+    theme, its meetings, the contributions, the proposal, the vote and the decision to
+    every status change. Nothing personal: the public feedback page shows the same.
+    """
+    return TrailOut(**trail_json(trail(action_ops.get_item(action_id))))
+
+
+# -- intake --------------------------------------------------------------------------------
+
+
+def note_out(note: Note) -> NoteOut:
+    return NoteOut(
+        id=note.id,
+        text=note.text,
+        theme_ids=note.theme_ids,
+        representative_in=[link.theme_id for link in note.links if link.representative],
+    )
+
+
+def conversation_out(conversation: Conversation) -> ConversationOut:
+    return ConversationOut(
+        id=conversation.id,
+        dialogue_id=conversation.dialogue_id,
+        date=conversation.held_on,
+        channel=conversation.channel.value,
+        area=conversation.area.name if conversation.area is not None else None,
+        age_band=conversation.age_band.value if conversation.age_band is not None else None,
+        role=conversation.role.value if conversation.role is not None else None,
+        notes=[note_out(n) for n in conversation.notes],
+    )
+
+
+@bp.post("/dialogues/<int:dialogue_id>/conversations")
+@token_required(bp, Role.facilitator)
+@bp.input(ConversationIn)
+@bp.output(ConversationOut, status_code=201)
+@bp.doc(responses={**WRITE_ERRORS, 409: "The dialogue is archived."})
+def create_conversation(dialogue_id: int, json_data: ConversationIn) -> ConversationOut:
+    """Record a conversation of the first phase with its notes
+
+    An unknown channel, district, age band or theme is refused with 422 and nothing
+    is stored.
+    """
+    dialogue = dialogue_ops.get_dialogue(dialogue_id)
+    conversation = intake_ops.record_conversation(
+        dialogue,
+        intake_ops.ConversationSpec(
+            held_on=json_data.date,
+            channel=json_data.channel,
+            area=json_data.area,
+            age_band=json_data.age_band,
+            role=json_data.role,
+            notes=json_data.notes,
+            theme_ids=json_data.theme_ids,
+        ),
+        user_id=current_api_user_id(),
+    )
+    return conversation_out(conversation)
+
+
+@bp.get("/dialogues/<int:dialogue_id>/conversations")
+@token_required(bp, Role.observer)
+@bp.output(list[ConversationOut])  # type: ignore[arg-type]  # APIFlask takes list[Model]
+def list_conversations(dialogue_id: int) -> list[ConversationOut]:
+    """A dialogue's conversations with their notes, newest first"""
+    dialogue = dialogue_ops.get_dialogue(dialogue_id)
+    return [conversation_out(c) for c in intake_ops.list_conversations(dialogue)]
+
+
+@bp.get("/notes/<int:note_id>")
+@token_required(bp, Role.observer)
+@bp.output(NoteTrailOut)
+def get_note(note_id: int) -> NoteTrailOut:
+    """A note, its themes, and the action items those themes led to"""
+    note = intake_ops.get_note(note_id)
+    theme_ids = note.theme_ids
+    themes = [dialogue_ops.get_theme(t) for t in theme_ids]
+    items = session().scalars(
+        sa.select(ActionItem).where(ActionItem.theme_id.in_(theme_ids)).order_by(ActionItem.id)
+    )
+    return NoteTrailOut(
+        note=note_out(note),
+        conversation_id=note.conversation_id,
+        themes=[ThemeRef(id=t.id, title=t.title) for t in themes],
+        actions=[ActionRef(id=i.id, title=i.title, status=i.status.value) for i in items],
+    )
+
+
+@bp.put("/notes/<int:note_id>/themes")
+@token_required(bp, Role.facilitator)
+@bp.input(NoteThemesIn)
+@bp.output(NoteOut)
+@bp.doc(responses=WRITE_ERRORS)
+def set_note_themes(note_id: int, json_data: NoteThemesIn) -> NoteOut:
+    """Set the themes a note supports; a theme it keeps keeps its quote mark"""
+    note = intake_ops.get_note(note_id)
+    intake_ops.set_note_themes(note, json_data.theme_ids)
+    return note_out(note)
 
 
 def _actions_file(dialogue_id: int, fmt: str) -> Response:

@@ -98,6 +98,11 @@ class Theme(Base):
         default=ThemeStatus.planned,
     )
     is_archived: Mapped[bool] = mapped_column(default=False)
+    #: Set when the team merged this theme into another: its notes, meetings and
+    #: action items moved there, and this one was archived.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("themes.id", ondelete="SET NULL")
+    )
 
     dialogue: Mapped[Dialogue] = relationship(back_populates="themes")
     meetings: Mapped[list[Meeting]] = relationship(

@@ -9,6 +9,8 @@ from fpdf import FPDF
 
 from facilitate.actions.exports import FONTS
 
+from .labels import tally_label
+
 
 class _Report(FPDF):
     def footer(self) -> None:
@@ -20,7 +22,7 @@ class _Report(FPDF):
 def _counts(counts: dict[str, int] | None) -> str:
     if not counts:
         return ""
-    return ", ".join(f"{key}: {value}" for key, value in counts.items())
+    return ", ".join(f"{tally_label(key)}: {value}" for key, value in counts.items())
 
 
 def meeting_report(context: dict[str, Any], *, compress: bool = True) -> bytes:
@@ -47,6 +49,20 @@ def meeting_report(context: dict[str, Any], *, compress: bool = True) -> bytes:
     line(f"{meeting.theme.dialogue.title} · {meeting.theme.title}")
     if meeting.place:
         line(meeting.place)
+    heading(_("What the first conversations said"))
+    evidence = context["evidence"]
+    if evidence.notes:
+        line(
+            _(
+                "%(notes)d notes from %(conversations)d conversations support this theme.",
+                notes=evidence.notes,
+                conversations=evidence.conversations,
+            )
+        )
+        for quote in evidence.quotes:
+            line(f"“{quote}”")
+    else:
+        line(_("No notes recorded for this theme."))
     heading(_("Agenda"))
     for number, phase in enumerate(meeting.phases, start=1):
         line(f"{number}. {phase.title}")

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 
-from facilitate.actions.operations import STATUS_LABELS
+from facilitate.actions.operations import STATUS_LABELS, get_item
 from facilitate.auth.models import Role
 from facilitate.auth.permissions import public, requires
 from facilitate.db import session
+from facilitate.dialogues import operations as dialogue_ops
 from facilitate.dialogues.models import Dialogue
+from facilitate.intake.forms import channel_choices, role_choices, theme_choices
+from facilitate.intake.models import Channel, SpeakerRole
+from facilitate.intake.queries import theme_evidence
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.forms import method_choices
 from facilitate.meetings.models import Meeting
 
 from . import pdf, queries
+from .labels import tally_label
+from .trail import trail
 
 bp = Blueprint("reporting", __name__)
+bp.add_app_template_global(tally_label)
 
 
 def proposal_status_labels() -> dict[str, str]:
@@ -38,10 +45,11 @@ def report_context(meeting: Meeting) -> dict[str, Any]:
             meeting, no_area=_("No district given"), no_age=_("No age given")
         ),
         "phases": queries.contributions_by_phase(meeting),
+        "evidence": theme_evidence(meeting.theme_id),
         "proposals": queries.proposals_with_tally(meeting),
         "statuses": proposal_status_labels(),
         "method": dict(method_choices()).get(meeting.voting_method.value, ""),
-        "fewer": _("fewer than %(num)d", num=queries.SMALL_GROUP),
+        "fewer": _("not shown"),
     }
 
 
@@ -69,9 +77,61 @@ def feedback(dialogue_id: int) -> str:
     dialogue = session().get(Dialogue, dialogue_id)
     if dialogue is None or dialogue.is_archived:
         abort(404)
+    themes = queries.feedback(dialogue)
     return render_template(
         "reporting/feedback.html",
         dialogue=dialogue,
-        themes=queries.feedback(dialogue),
+        themes=themes,
+        trails={item.id: trail(item) for entry in themes for item in entry.items},
         statuses={k.value: str(v) for k, v in STATUS_LABELS.items()},
+    )
+
+
+@bp.route("/actions/<int:item_id>")
+@requires(Role.observer)
+def trail_page(item_id: int) -> str:
+    """An action item with its whole chain, for the team."""
+    return render_template(
+        "reporting/trail.html",
+        trail=trail(get_item(item_id)),
+        statuses={k.value: str(v) for k, v in STATUS_LABELS.items()},
+    )
+
+
+@bp.route("/dialogues/<int:dialogue_id>/participation")
+@requires(Role.observer)
+def participation(dialogue_id: int) -> str:
+    """Who took part where: the conversations, each meeting and the votes side by side."""
+    dialogue = dialogue_ops.get_dialogue(dialogue_id)
+    theme_arg = request.args.get("theme", "")
+    theme_id = int(theme_arg) if theme_arg.isdigit() else None
+    if theme_id is not None and theme_id not in {t.id for t in dialogue.themes}:
+        theme_id = None
+    channel = request.args.get("channel") or None
+    if channel not in {c.value for c in Channel}:
+        channel = None
+    role = request.args.get("role") or None
+    if role not in {r.value for r in SpeakerRole}:
+        role = None
+    filters = queries.RepresentationFilters(theme_id=theme_id, channel=channel, role=role)
+    table = queries.representation(
+        dialogue,
+        filters,
+        labels={
+            "conversations": _("Conversations"),
+            "all_meetings": _("All meetings"),
+            "voted": _("Voted"),
+            "no_area": _("Not given"),
+            "no_age": _("Not given"),
+        },
+    )
+    return render_template(
+        "reporting/participation.html",
+        dialogue=dialogue,
+        table=table,
+        filters=filters,
+        themes=theme_choices(dialogue),
+        channels=channel_choices(),
+        roles=role_choices()[1:],
+        fewer=_("not shown"),
     )

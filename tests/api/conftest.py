@@ -5,17 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from flask.testing import FlaskClient
 
 from api.test_openapi import Api
-from facilitate.auth.models import Role, User
-
-
-@pytest.fixture
-def as_role(
-    client: FlaskClient, make_user: Callable[..., User], api_token: Callable[[User], str]
-) -> Callable[[Role], Api]:
-    return lambda role: Api(client, api_token(make_user(role)))
+from facilitate.auth.models import Role
 
 
 @pytest.fixture

@@ -251,6 +251,11 @@ def test_openapi_document_lists_every_api_route(app: Flask, doc: dict[str, Any])
         ("get", "/api/v1/dialogues/{dialogue_id}/actions.csv"),
         ("get", "/api/v1/dialogues/{dialogue_id}/actions.xlsx"),
         ("get", "/api/v1/dialogues/{dialogue_id}/actions.pdf"),
+        ("get", "/api/v1/actions/{action_id}/trail"),
+        ("post", "/api/v1/dialogues/{dialogue_id}/conversations"),
+        ("get", "/api/v1/dialogues/{dialogue_id}/conversations"),
+        ("get", "/api/v1/notes/{note_id}"),
+        ("put", "/api/v1/notes/{note_id}/themes"),
     }
 
 
@@ -297,6 +302,11 @@ def test_openapi_bearer_scheme_on_every_operation(doc: dict[str, Any]) -> None:
         ("get", "/api/v1/dialogues/{dialogue_id}/actions.csv"): "observer",
         ("get", "/api/v1/dialogues/{dialogue_id}/actions.xlsx"): "observer",
         ("get", "/api/v1/dialogues/{dialogue_id}/actions.pdf"): "observer",
+        ("get", "/api/v1/actions/{action_id}/trail"): "observer",
+        ("post", "/api/v1/dialogues/{dialogue_id}/conversations"): "facilitator",
+        ("get", "/api/v1/dialogues/{dialogue_id}/conversations"): "observer",
+        ("get", "/api/v1/notes/{note_id}"): "observer",
+        ("put", "/api/v1/notes/{note_id}/themes"): "facilitator",
     }
     # Proposals are readable with a participant token too (tallies once results are public).
     shared = {("get", "/api/v1/meetings/{meeting_id}/proposals")}
@@ -334,8 +344,14 @@ def test_openapi_request_bodies_reject_unknown_keys(doc: dict[str, Any]) -> None
         for operation in operations.values()
         if "requestBody" in operation
     ]
-    assert len(bodies) == 6
-    required = {"JoinIn": ["join_code"], "VotingPatch": ["voting"], "ActionPatch": None}
+    assert len(bodies) == 8
+    required = {
+        "JoinIn": ["join_code"],
+        "VotingPatch": ["voting"],
+        "ActionPatch": None,
+        "ConversationIn": ["date", "channel", "notes"],
+        "NoteThemesIn": ["theme_ids"],
+    }
     for body in bodies:
         name = body["$ref"].rsplit("/", 1)[1]
         schema = doc["components"]["schemas"][name]
@@ -482,6 +498,40 @@ def test_openapi_responses_match_document_for_every_status(
         assert observer.get(f"/dialogues/{dialogue_id}/actions.{fmt}").status_code == 200
         assert anonymous.get(f"/dialogues/{dialogue_id}/actions.{fmt}").status_code == 401
         assert observer.get(f"/dialogues/999/actions.{fmt}").status_code == 404
+
+    # Intake: conversations, notes, and the trail behind an action item.
+    talks = f"/dialogues/{dialogue_id}/conversations"
+    said = {"date": "2021-03-01", "channel": "door", "notes": ["Mörkt vid skolan"]}
+    made = facilitator.post(talks, json=said)
+    assert made.status_code == 201
+    note_id = made.get_json()["notes"][0]["id"]
+    assert facilitator.post(talks, json={**said, "channel": "bus"}).status_code == 422
+    assert facilitator.post(talks, data='{"date": ').status_code == 400
+    assert observer.post(talks, json=said).status_code == 403
+    assert anonymous.post(talks, json=said).status_code == 401
+    assert facilitator.post("/dialogues/999/conversations", json=said).status_code == 404
+    for path in (talks, f"/notes/{note_id}", f"/actions/{item_id}/trail"):
+        assert observer.get(path).status_code == 200, path
+        assert anonymous.get(path).status_code == 401, path
+        assert resident.get(path).status_code == 403, path
+    for path in ("/dialogues/999/conversations", "/notes/999", "/actions/999/trail"):
+        assert observer.get(path).status_code == 404, path
+    themes = f"/notes/{note_id}/themes"
+    assert facilitator.call("PUT", themes, json={"theme_ids": []}).status_code == 200
+    assert facilitator.call("PUT", themes, json={"theme_ids": [999]}).status_code == 422
+    assert facilitator.call("PUT", themes, data="{").status_code == 400
+    assert observer.call("PUT", themes, json={"theme_ids": []}).status_code == 403
+    assert anonymous.call("PUT", themes, json={"theme_ids": []}).status_code == 401
+    assert facilitator.call("PUT", "/notes/999/themes", json={"theme_ids": []}).status_code == 404
+    with app.app_context():
+        from facilitate.db import session
+        from facilitate.dialogues.models import Dialogue, DialogueStatus
+
+        archived = session().get(Dialogue, dialogue_id)
+        assert archived is not None
+        archived.status = DialogueStatus.archived
+        session().commit()
+    assert facilitator.post(talks, json=said).status_code == 409
 
     seen = {(m, re.sub(r"/\d+", "/{id}", p), s) for m, p, s in facilitator.checked}
     seen |= {(m, re.sub(r"/\d+", "/{id}", p), s) for m, p, s in observer.checked}

@@ -1,0 +1,156 @@
+"""Who is in the room: conversations, meetings and votes side by side, suppressed after
+every filter (property-based over random people and filter combinations)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from facilitate.auth.models import User
+from facilitate.db import session
+from facilitate.dialogues import operations as dialogue_ops
+from facilitate.dialogues.models import Dialogue
+from facilitate.intake import operations as intake_ops
+from facilitate.live import participants
+from facilitate.live.views_json import Viewer, ViewerRole
+from facilitate.meetings import operations as meeting_ops
+from facilitate.meetings.models import MeetingStatus
+from facilitate.proposals import operations as proposal_ops
+from facilitate.suppression import SMALL_GROUP
+
+AREAS = ["Fröslunda", "Myrtorp", "Lagersberg"]
+BANDS = ["16-19", "30-44", "65-"]
+person = st.tuples(st.sampled_from([*AREAS, None]), st.sampled_from([*BANDS, None]))
+
+
+def _setup(app: Flask) -> dict[str, int]:
+    with app.app_context():
+        dialogue = dialogue_ops.create_dialogue("Trygghet", areas=AREAS)
+        light = dialogue_ops.create_theme(dialogue, "Belysning")
+        work = dialogue_ops.create_theme(dialogue, "Arbete")
+        session().commit()
+        return {"dialogue": dialogue.id, "light": light.id, "work": work.id}
+
+
+def _fill(
+    app: Flask,
+    ids: dict[str, int],
+    talks: list[tuple[str | None, str | None]],
+    joins: list[tuple[str | None, str | None]],
+    voters: int,
+) -> None:
+    with app.app_context():
+        dialogue = session().get(Dialogue, ids["dialogue"])
+        assert dialogue is not None
+        for n, (area, band) in enumerate(talks):
+            intake_ops.record_conversation(
+                dialogue,
+                intake_ops.ConversationSpec(
+                    held_on=dt.date(2021, 3, 1),
+                    channel="street" if n % 2 else "door",
+                    area=area,
+                    age_band=band,
+                    role="resident" if n % 3 else "staff",
+                    notes=[f"Anteckning {n}"],
+                    theme_ids=[ids["light"] if n % 2 else ids["work"]],
+                ),
+                user_id=None,
+            )
+        theme = dialogue_ops.get_theme(ids["light"])
+        meeting = meeting_ops.create_meeting(theme, "Kväll", template="in_depth_90")
+        meeting_ops.set_voting(
+            meeting, meeting_ops.VotingSpec(method="approval", dots=None, cap=None, results=None)
+        )
+        meeting.status = MeetingStatus.open
+        people = [participants.join(meeting, area=a, age_band=b)[0] for a, b in joins]
+        if people:
+            staff = Viewer(meeting.id, ViewerRole.facilitator)
+            proposal = proposal_ops.add_proposal(meeting, staff, None, "Fler lampor")
+            proposal_ops.open_voting(meeting)
+            for resident in people[:voters]:
+                proposal_ops.cast_vote(meeting, resident, proposal.id, 1)
+        session().commit()
+
+
+CELL = re.compile(r"<td>(?:<span class=\"muted\">([^<]+)</span>|<strong>(\d+)</strong>|(\d+))</td>")
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    talks=st.lists(person, max_size=25),
+    joins=st.lists(person, max_size=25),
+    voters=st.integers(min_value=0, max_value=25),
+    theme=st.sampled_from([None, "light", "work"]),
+    channel=st.sampled_from(["", "street", "door"]),
+    role=st.sampled_from(["", "resident", "staff"]),
+)
+def test_participation_never_shows_a_small_group(
+    app: Flask,
+    client: FlaskClient,
+    observer_login: User,
+    talks: list[tuple[str | None, str | None]],
+    joins: list[tuple[str | None, str | None]],
+    voters: int,
+    theme: str | None,
+    channel: str,
+    role: str,
+) -> None:
+    with app.app_context():
+        session().execute(sa.text("DELETE FROM dialogues"))
+        session().commit()
+    ids = _setup(app)
+    _fill(app, ids, talks, joins, voters)
+    query = f"?channel={channel}&role={role}" + (f"&theme={ids[theme]}" if theme else "")
+    page = client.get(f"/dialogues/{ids['dialogue']}/participation{query}").get_data(as_text=True)
+    numbers = [int(a or b) for _, a, b in CELL.findall(page) if (a or b)]
+    assert numbers, page
+    for number in numbers:
+        assert number == 0 or number >= SMALL_GROUP
+
+
+def test_participation_columns_side_by_side(
+    app: Flask, client: FlaskClient, observer_login: User
+) -> None:
+    ids = _setup(app)
+    _fill(
+        app,
+        ids,
+        talks=[("Fröslunda", "65-")] * 6 + [("Myrtorp", None)] * 5,
+        joins=[("Fröslunda", "30-44")] * 7 + [(None, "30-44")] * 6,
+        voters=5,
+    )
+    page = client.get(f"/dialogues/{ids['dialogue']}/participation").get_data(as_text=True)
+    assert "Who is in the room" in page
+    heads = re.findall(r'<th scope="col" dir="auto">([^<]+)</th>', page)
+    assert heads[:4] == ["Conversations", "Kväll", "All meetings", "Voted"]
+    rows = {
+        label: [a or b or c for a, b, c in CELL.findall(cells)]
+        for label, cells in re.findall(
+            r'<tr><th scope="row"><bdi>([^<]+)</bdi></th>(.*?)</tr>', page, re.S
+        )
+    }
+    assert rows["Fröslunda"][:4] == ["6", "7", "7", "5"]
+    assert rows["Myrtorp"][:3] == ["5", "0", "0"]
+    assert rows["Lagersberg"][:2] == ["0", "0"]  # nobody from Lagersberg: the gap to see
+    assert rows["30-44"][:3] == ["0", "13", "13"]
+    # only conversations with staff: 11 people, 4 of them staff (n % 3 == 0) -> hidden
+    page = client.get(f"/dialogues/{ids['dialogue']}/participation?role=staff").get_data(
+        as_text=True
+    )
+    assert "not shown" in page
+
+
+@pytest.mark.parametrize("path", ["/dialogues/1/participation"])
+def test_participation_needs_login(client: FlaskClient, path: str) -> None:
+    assert client.get(path).status_code == 302
