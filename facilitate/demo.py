@@ -19,6 +19,7 @@ from .db import session
 from .dialogues import operations as dialogue_ops
 from .dialogues.models import Dialogue, ThemeStatus
 from .errors import Conflict
+from .intake import operations as intake_ops
 from .meetings import operations as meeting_ops
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -121,6 +122,138 @@ class DemoLogin:
     role: Role
 
 
+#: The first phase, as the team noted it: (date, channel, district, age band, role, notes,
+#: 1-based theme numbers, whether the first note is a quote that speaks for its theme).
+#: Some notes are left without a theme, so the suggestions have something to do.
+CONVERSATIONS: tuple[
+    tuple[dt.date, str, str | None, str | None, str | None, tuple[str, ...], tuple[int, ...], bool],
+    ...,
+] = (
+    (
+        dt.date(2020, 9, 3),
+        "street",
+        "Fröslunda",
+        "16-19",
+        "resident",
+        (
+            "Det finns inga sommarjobb för oss som bor här.",
+            "Man hänger på torget för att det inte finns något annat.",
+        ),
+        (1, 4),
+        True,
+    ),
+    (
+        dt.date(2020, 9, 3),
+        "shop",
+        "Fröslunda",
+        "45-64",
+        "staff",
+        ("Butiken stänger tidigare nu, personalen känner sig otrygg på kvällen.",),
+        (6,),
+        True,
+    ),
+    (
+        dt.date(2020, 9, 10),
+        "door",
+        "Lagersberg",
+        "65-",
+        "resident",
+        (
+            "Jag går inte ut efter mörkrets inbrott längre.",
+            "Ingen lyssnar när vi säger till om lamporna.",
+        ),
+        (5,),
+        False,
+    ),
+    (
+        dt.date(2020, 9, 17),
+        "street",
+        "Råbergstorp",
+        "20-29",
+        "resident",
+        ("Min bror fick jobb via ett sommarprojekt och slutade umgås med fel gäng.",),
+        (1,),
+        False,
+    ),
+    (
+        dt.date(2020, 10, 1),
+        "digital",
+        "Myrtorp",
+        "30-44",
+        "resident",
+        ("Vi föräldrar känner varandra men vet inte vart vi ska vända oss när barnen far illa.",),
+        (8,),
+        True,
+    ),
+    (
+        dt.date(2020, 10, 8),
+        "meeting",
+        "Västermalm",
+        "30-44",
+        "staff",
+        (
+            "Fritidsgården har bara öppet två kvällar i veckan.",
+            "Aktiviteterna kostar för mycket för många familjer.",
+        ),
+        (4,),
+        True,
+    ),
+    (
+        dt.date(2020, 10, 15),
+        "door",
+        "Brunnsbacken",
+        "65-",
+        "resident",
+        ("Posten och apoteket har flyttat, nu måste man ta bussen för allt.",),
+        (6,),
+        False,
+    ),
+    (
+        dt.date(2020, 10, 22),
+        "street",
+        "Hovängen",
+        "16-19",
+        "resident",
+        ("Skolan i stan har bättre lärare, alla som kan byter dit.",),
+        (3,),
+        True,
+    ),
+    (
+        dt.date(2020, 11, 5),
+        "shop",
+        "Lagersberg",
+        "20-29",
+        "resident",
+        ("Jag har startat en liten catering hemifrån men vet inte hur man får tillstånd.",),
+        (2,),
+        True,
+    ),
+    (
+        dt.date(2020, 11, 12),
+        "digital",
+        "Fröslunda",
+        "45-64",
+        "resident",
+        ("Politikerna kommer bara hit före valet.",),
+        (5,),
+        True,
+    ),
+    (
+        dt.date(2020, 11, 19),
+        "street",
+        "Myrtorp",
+        "16-19",
+        "resident",
+        (
+            "Fler unga borde få jobba på sommaren, då blir det lugnare.",
+            "Det behövs bättre belysning i gångtunneln vid skolan.",
+        ),
+        (),
+        False,
+    ),
+)
+
+
 def is_empty() -> bool:
     """True when there is neither a dialogue nor a user: only then is the demo loaded."""
     has_dialogue = session().scalar(sa.select(Dialogue.id).limit(1)) is not None
@@ -179,6 +312,23 @@ def load_demo(*, now: dt.datetime | None = None) -> list[DemoLogin]:
             )
             if status is ThemeStatus.in_depth:
                 in_depth.append(theme)
+        themes = list(dialogue.themes)
+        for held_on, channel, area, band, role, notes, numbers, quote in CONVERSATIONS:
+            conversation = intake_ops.record_conversation(
+                dialogue,
+                intake_ops.ConversationSpec(
+                    held_on=held_on,
+                    channel=channel,
+                    area=area,
+                    age_band=band,
+                    role=role,
+                    notes=notes,
+                    theme_ids=[themes[n - 1].id for n in numbers],
+                ),
+                user_id=None,
+            )
+            if quote:
+                intake_ops.set_representative(conversation.notes[0], themes[numbers[0] - 1], True)
         for weeks, (theme, place) in enumerate(zip(in_depth, PLACES, strict=True), start=1):
             meeting_ops.create_meeting(
                 theme,

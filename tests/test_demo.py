@@ -160,3 +160,17 @@ def test_demo_refuses_when_data_exists(app: Flask, runner: FlaskCliRunner) -> No
         "into an empty database.\n"
     )
     assert (_count(app, Dialogue), _count(app, Meeting), _count(app, User)) == (1, 2, 2)
+
+
+def test_demo_has_first_conversations_with_evidence(
+    app: Flask, runner: FlaskCliRunner, client: FlaskClient
+) -> None:
+    _load(runner)
+    client.post("/login", data={"email": "demo@facilitate.local", "password": demo.DEMO_PASSWORD})
+    page = client.get("/dialogues/1/conversations").get_data(as_text=True)
+    assert f"{len(demo.CONVERSATIONS)} conversations" in page
+    assert "Det finns inga sommarjobb för oss som bor här." in page
+    # the untagged notes come with suggestions from the tagged ones
+    assert "Tag: Arbete minskar risken för kriminalitet" in page
+    evidence = client.get("/themes/1/evidence").get_data(as_text=True)
+    assert "<blockquote" in evidence
