@@ -119,8 +119,9 @@ def to_pdf(
     notes: Mapping[str, str] | None = None,
     compress: bool = True,
 ) -> bytes:
-    """A4 landscape, one table per group (a theme) after its note if any, in a bundled font that has å, ä, ö and
-    Arabic; text shaping joins Arabic letters and sets right-to-left runs in order."""
+    """A4 landscape, one table per group (a theme) after its note if any, in a bundled
+    font that has å, ä, ö and Arabic; text shaping joins Arabic letters and sets
+    right-to-left runs in order."""
     pdf = _Pdf(orientation="landscape", unit="mm", format="A4")
     pdf.set_compression(compress)
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))

@@ -74,3 +74,34 @@ def test_pages_have_no_serious_accessibility_violations(
     # The check can fail: an image without a text alternative is a critical violation.
     start.evaluate("document.querySelector('main').append(document.createElement('img'))")
     assert "image-alt" in {v["id"] for v in serious_violations(start)}
+
+
+def test_intake_pages_accessible_and_fit_a_phone(server: Server, staff: BrowserContext) -> None:
+    """The team records conversations on a phone in the street: 320 px, no sideways scroll."""
+    pages = {
+        "conversations": "/dialogues/1/conversations",
+        "record": "/dialogues/1/conversations/new",
+        "import": "/dialogues/1/conversations/import",
+        "evidence": "/themes/1/evidence",
+        "who is in the room": "/dialogues/1/participation",
+    }
+    found = {}
+    for name, path in pages.items():
+        page = staff.new_page()
+        page.goto(path)
+        expect(page.locator("h1")).to_be_visible()
+        found[name] = serious_violations(page)
+        page.set_viewport_size({"width": 320, "height": 640})
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, (path, width)
+    assert found == {name: [] for name in found}
+    # Recording works by keyboard and lands on the list.
+    form = staff.new_page()
+    form.set_viewport_size({"width": 320, "height": 640})
+    form.goto(pages["record"])
+    form.check("input[name=channel][value=door]")
+    form.fill("#notes", "Lamporna vid busshållplatsen är trasiga")
+    form.locator("#notes").press("Tab")
+    form.click("button[type=submit]:not([name])")
+    expect(form.locator(".flash-success")).to_be_visible()
+    expect(form.locator(".note").first).to_contain_text("Lamporna vid busshållplatsen")

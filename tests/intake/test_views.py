@@ -380,3 +380,25 @@ def test_suggestions_offer_similar_themes_for_untagged_notes(
     assert _links(app).count  # suggestions are never applied by themselves
     untagged = _note_ids(app)[-1]
     assert all(note != untagged for note, _, _ in _links(app))
+
+
+def test_suggestions_work_for_other_scripts(
+    app: Flask, client: FlaskClient, facilitator: User, intake: dict[str, int]
+) -> None:
+    dialogue = intake["dialogue"]
+    _record(client, dialogue, "الإضاءة في النفق سيئة\nالشارع مظلم في الليل", [intake["light"]])
+    _record(client, dialogue, "الشباب يحتاجون إلى عمل في الصيف", [intake["work"]])
+    _record(client, dialogue, "النفق مظلم والإضاءة ضعيفة", [])
+    page = client.get(f"/dialogues/{dialogue}/conversations?untagged=1").get_data(as_text=True)
+    assert re.findall(r"Tag: ([^<]+)</button>", page)[0] == "Belysning"
+
+
+def test_save_and_record_another_returns_to_an_empty_form(
+    client: FlaskClient, facilitator: User, intake: dict[str, int]
+) -> None:
+    url = f"/dialogues/{intake['dialogue']}/conversations/new"
+    response = client.post(
+        url, data={"held_on": "2021-02-01", "channel": "door", "notes": "Hej", "another": "1"}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(url)
