@@ -102,6 +102,6 @@ def test_intake_pages_accessible_and_fit_a_phone(server: Server, staff: BrowserC
     form.check("input[name=channel][value=door]")
     form.fill("#notes", "Lamporna vid busshållplatsen är trasiga")
     form.locator("#notes").press("Tab")
-    form.click("button[type=submit]:not([name])")
+    form.click("main form.narrow-form button[type=submit]:not([name])")
     expect(form.locator(".flash-success")).to_be_visible()
     expect(form.locator(".note").first).to_contain_text("Lamporna vid busshållplatsen")
