@@ -10,7 +10,13 @@ from flask_babel import lazy_gettext as _l
 
 from facilitate.db import session
 from facilitate.errors import Conflict, NotFound, ValidationError
-from facilitate.validation import check_int_range, check_optional_text, check_period, check_title
+from facilitate.validation import (
+    check_int_range,
+    check_optional_text,
+    check_period,
+    check_title,
+    clean_text,
+)
 
 from .models import (
     AREA_NAME_MAX,
@@ -160,12 +166,17 @@ def set_area_archived(area: Area, archived: bool) -> None:
 
 
 def find_area(dialogue: Dialogue, name: str) -> Area:
-    """The district of ``dialogue`` with this name (case-insensitive)."""
-    key = name.strip().casefold()
+    """The district of ``dialogue`` with this name, as people type it (case and
+    surrounding spaces ignored); the refusal lists the districts there are."""
+    cleaned = clean_text(name)
     for area in dialogue.areas:
-        if area.name.casefold() == key and not area.is_archived:
+        if area.name.casefold() == cleaned.casefold() and not area.is_archived:
             return area
-    raise ValidationError(_l("Unknown district: %(name)s.", name=name), field="area")
+    known = ", ".join(sorted(a.name for a in dialogue.areas if not a.is_archived))
+    raise ValidationError(
+        _l("Unknown district %(name)s; known: %(values)s.", name=cleaned, values=known),
+        field="area",
+    )
 
 
 def _next_theme_position(dialogue: Dialogue) -> int:

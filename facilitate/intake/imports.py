@@ -50,11 +50,6 @@ class ImportRejected(ValidationError):
         super().__init__(_l("Nothing was imported: fix the rows below and try again."))
         self.problems = problems
 
-    def as_dict(self) -> dict[str, object]:
-        body = super().as_dict()
-        body["rows"] = [{"line": line, "message": message} for line, message in self.problems]
-        return body
-
 
 @dataclass
 class ImportResult:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from facilitate.db import Base, session
 from facilitate.dialogues.models import Area, Dialogue, Theme
+from facilitate.dialogues.operations import find_area
 from facilitate.errors import Conflict, NotFound, ValidationError
 from facilitate.live.models import AgeBand
 from facilitate.live.participants import check_age_band
@@ -71,21 +72,6 @@ def check_held_on(value: dt.date | None) -> dt.date:
     if value > dt.datetime.now(dt.UTC).date() + FUTURE_SLACK:
         raise ValidationError(_l("The date is in the future."), field="date")
     return value
-
-
-def find_area(dialogue: Dialogue, name: str | None) -> Area | None:
-    """A district by its name, as people type it (case and surrounding spaces ignored)."""
-    wanted = clean_text(name).casefold()
-    if not wanted:
-        return None
-    for area in dialogue.areas:
-        if not area.is_archived and area.name.casefold() == wanted:
-            return area
-    known = ", ".join(sorted(a.name for a in dialogue.areas if not a.is_archived))
-    raise ValidationError(
-        _l("Unknown district %(name)s; known: %(values)s.", name=clean_text(name), values=known),
-        field="area",
-    )
 
 
 def check_area_id(dialogue: Dialogue, area_id: int | None) -> Area | None:
@@ -159,11 +145,10 @@ def check_conversation(dialogue: Dialogue, spec: ConversationSpec) -> CheckedCon
     """Every rule, before anything is written: a refused conversation leaves no trace."""
     if dialogue.is_archived:
         raise Conflict(_l("The dialogue is archived."), code="archived")
-    area = (
-        check_area_id(dialogue, spec.area_id)
-        if spec.area_id is not None
-        else find_area(dialogue, spec.area)
-    )
+    if spec.area_id is not None:
+        area = check_area_id(dialogue, spec.area_id)
+    else:
+        area = find_area(dialogue, spec.area or "") if clean_text(spec.area) else None
     return CheckedConversation(
         held_on=check_held_on(spec.held_on),
         channel=check_channel(spec.channel),

@@ -10,7 +10,6 @@ from werkzeug.wrappers import Response
 from facilitate.auth.models import Role
 from facilitate.auth.permissions import requires
 from facilitate.dialogues import operations as dialogue_ops
-from facilitate.dialogues.models import Dialogue
 from facilitate.errors import DomainError, ValidationError
 from facilitate.i18n import safe_next
 from facilitate.web import refuse, show_form
@@ -52,10 +51,6 @@ def _user_id() -> int | None:
     return current_user.id if current_user.is_authenticated else None
 
 
-def _themes(dialogue: Dialogue) -> list[tuple[int, str]]:
-    return theme_choices(dialogue)
-
-
 # -- conversations -------------------------------------------------------------------------
 
 
@@ -78,7 +73,7 @@ def conversations(dialogue_id: int) -> View:
         dialogue=dialogue,
         conversations=rows,
         suggestions=queries.suggestions(dialogue, notes),
-        themes=_themes(dialogue),
+        themes=theme_choices(dialogue),
         theme_titles={t.id: t.title for t in dialogue.themes},
         channels=channel_choices(),
         areas=area_choices(dialogue)[1:],
@@ -236,7 +231,7 @@ def evidence(theme_id: int) -> View:
         theme=theme,
         dialogue=theme.dialogue,
         evidence=queries.evidence(theme, no_area=_("Not given")),
-        others=[(tid, title) for tid, title in _themes(theme.dialogue) if tid != theme.id],
+        others=[(tid, title) for tid, title in theme_choices(theme.dialogue) if tid != theme.id],
         channel_labels=ops.CHANNEL_LABELS,
         role_labels=ops.ROLE_LABELS,
     )
