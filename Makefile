@@ -7,7 +7,7 @@ FLASK  := $(BIN)/flask --app wsgi
 STAMP  := $(VENV)/.installed
 CATALOGS := facilitate/translations
 
-.PHONY: install run serve test lint typecheck pytest catalogs messages migrate demo clean
+.PHONY: install run serve test soak lint typecheck pytest catalogs messages migrate demo clean
 
 # Re-installs whenever the pins change; a missing venv is created first.
 $(STAMP): pyproject.toml constraints.txt
@@ -21,14 +21,16 @@ install: $(STAMP)
 # A broken catalog still fails the build.
 catalogs: $(STAMP)
 	@if find $(CATALOGS) -name '*.po' 2>/dev/null | grep -q .; then \
-		echo "$(BIN)/pybabel compile --statistics -d $(CATALOGS)"; \
-		$(BIN)/pybabel compile --statistics -d $(CATALOGS); \
+		echo "$(BIN)/pybabel compile --statistics -d $(CATALOGS) (messages, easy)"; \
+		$(BIN)/pybabel compile --statistics -d $(CATALOGS) -D messages && \
+		$(BIN)/pybabel compile --statistics -d $(CATALOGS) -D easy; \
 	else \
 		echo "No translation catalogs in $(CATALOGS) yet; nothing to compile."; \
 	fi
 
-# After changing user-facing strings: refresh the template and both catalogs, then
-# translate what `make messages` reports as untranslated (tests/test_translations.py checks).
+# After changing user-facing strings: refresh the template and every catalog, then
+# translate what `make messages` reports as untranslated (tests/test_translations.py checks;
+# docs/translating.md has the whole workflow, the easy-Swedish catalog included).
 BABEL_KEYWORDS := -k _l -k lazy_ngettext:1,2
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output \
@@ -62,6 +64,12 @@ pytest: catalogs
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# The long runs, outside `make test`: 20 kill -9s per database in a write storm
+# (results and how to read them: docs/reliability.md).
+SOAK_KILLS ?= 20
+soak: catalogs
+	SOAK_KILLS=$(SOAK_KILLS) $(BIN)/pytest tests/test_kill.py -v --durations=0
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

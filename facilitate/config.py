@@ -11,6 +11,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from .languages import LANGUAGES
+
 ASYNC_MODES = ("gevent", "eventlet", "threading")
 
 
@@ -78,7 +80,8 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,  # a facilitator's console stays open for a whole meeting
     "BABEL_DEFAULT_LOCALE": "sv",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
-    "LANGUAGES": ["sv", "en"],
+    #: The UI languages, the default first; each needs a catalog in facilitate/translations.
+    "LANGUAGES": list(LANGUAGES),
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     #: Failed logins before an account is locked, and for how long.

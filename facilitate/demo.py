@@ -108,6 +108,19 @@ THEMES: tuple[tuple[str, str, ThemeStatus], ...] = (
 
 #: Where each in-depth theme's meeting is held, in theme order.
 PLACES = ("Fröslunda folkets hus", "Lagersbergs fritidsgård")
+#: The demo meetings' welcome, in every language residents can pick.
+INTRO = (
+    "Välkommen! I kväll pratar vi om trygghet här i stadsdelen. Du behöver inte skriva ditt namn."
+)
+INTRO_TRANSLATIONS = {
+    "en": "Welcome! Tonight we talk about feeling safe here in the district. "
+    "You do not need to give your name.",
+    "fi": "Tervetuloa! Tänään puhumme turvallisuudesta täällä kaupunginosassa. "
+    "Sinun ei tarvitse kirjoittaa nimeäsi.",
+    "ar": "أهلا وسهلا! نتحدث الليلة عن الشعور بالأمان هنا في الحي. لا تحتاج إلى كتابة اسمك.",
+    "so": "Soo dhawow! Caawa waxaan ka hadlaynaa nabadgelyada xaafaddan. "
+    "Uma baahnid inaad qorto magacaaga.",
+}
 MEETING_HOUR = 18
 
 
@@ -335,6 +348,8 @@ def load_demo(*, now: dt.datetime | None = None) -> list[DemoLogin]:
                 f"Fördjupad dialog: {theme.title}",
                 starts_at=meeting_start(today, weeks),
                 place=place,
+                intro=INTRO,
+                intro_translations=INTRO_TRANSLATIONS,
                 template="in_depth_90",
             )
     return logins()

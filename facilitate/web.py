@@ -21,10 +21,15 @@ from facilitate.meetings.models import MeetingStatus
 def attach_error(form: Any, error: DomainError) -> None:
     """Show a domain refusal next to the input at fault, or above the form.
 
-    ``error.field`` may be dotted (``voting.dots``); its first part names the form field.
+    ``error.field`` may be dotted: ``intro.fi`` is the form's ``intro_fi``, ``phase.prompt.fi``
+    its ``prompt_fi``, and otherwise the first part names the field (``voting.dots``).
     """
-    name = (error.field or "").split(".")[0]
-    field = getattr(form, name, None) if name else None
+    parts = (error.field or "").split(".")
+    field = None
+    for name in ("_".join(parts), "_".join(parts[1:]), parts[0]):
+        field = getattr(form, name, None) if name else None
+        if field is not None:
+            break
     if field is not None and hasattr(field, "errors") and hasattr(field, "data"):
         field.errors = [*field.errors, str(error.message)]
     else:

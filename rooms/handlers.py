@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from facilitate.actions import operations as action_ops
+from facilitate.i18n import select_locale
 from facilitate.live import room
 from facilitate.live.models import Participant
 from facilitate.meetings.models import Meeting
@@ -34,6 +35,14 @@ class ContributionAdd(Write):
     text: str = Field(max_length=2000)
     kind: str | None = None
     on_behalf: bool = False
+    #: The language it is written in, when the writer says; otherwise guessed.
+    language: str | None = Field(default=None, max_length=12)
+
+
+class ContributionTranslate(Write):
+    id: int
+    text: str = Field(max_length=2000)
+    language: str | None = Field(default=None, max_length=12)
 
 
 class ContributionEdit(Write):
@@ -85,9 +94,16 @@ def contribution_add(
 ) -> Ack:
     on_behalf = p.on_behalf or participant is None
     made = room.add_contribution(
-        meeting, conn.viewer, participant, p.text, p.kind, on_behalf=on_behalf
+        meeting,
+        conn.viewer,
+        participant,
+        p.text,
+        p.kind,
+        on_behalf=on_behalf,
+        language=p.language,
+        writer_language=select_locale(),  # the handshake's cookie and Accept-Language
     )
-    return {"id": made.id}
+    return {"id": made.id, "language": made.language}
 
 
 @write("contribution_edit", ContributionEdit, PARTICIPANT)
@@ -188,6 +204,14 @@ def contribution_hide(conn: Connection, meeting: Meeting, _: Participant | None,
 def contribution_show(conn: Connection, meeting: Meeting, _: Participant | None, p: ById) -> Ack:
     room.show_contribution(meeting, p.id)
     return {"id": p.id}
+
+
+@write("contribution_translate", ContributionTranslate, STAFF)
+def contribution_translate(
+    conn: Connection, meeting: Meeting, _: Participant | None, p: ContributionTranslate
+) -> Ack:
+    made = room.translate_contribution(meeting, p.id, p.text, p.language)
+    return {"id": p.id, "language": made.translation_language}
 
 
 @write("contribution_pin", ById, FACILITATOR)

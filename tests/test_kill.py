@@ -1,11 +1,13 @@
-"""kill -9 in the middle of a contribution storm: every acknowledged write is stored exactly
-once, and the writes that were in flight arrive once after the restart (``make soak`` runs
-the long series; ``make test`` a few kills)."""
+"""kill -9 in the middle of a contribution storm, on SQLite and on PostgreSQL: every
+acknowledged write is stored exactly once, and the writes that were in flight arrive once
+after the restart. ``make test`` kills a few times per database; ``make soak`` sets
+``SOAK_KILLS`` for the long series (docs/reliability.md)."""
 
 from __future__ import annotations
 
 import gc
 import itertools
+import os
 import random
 import signal
 import threading
@@ -23,7 +25,8 @@ from facilitate import demo
 
 PHONES = 4
 WRITES_PER_PHONE = 40
-KILLS = 2
+#: Kills per run and database: a few in ``make test``, the long series in ``make soak``.
+KILLS = int(os.environ.get("SOAK_KILLS", "2"))
 
 
 class Phone:
@@ -66,10 +69,17 @@ def close(client: socketio.Client) -> None:
         http.close()
 
 
-@pytest.fixture
-def live_server(tmp_path: Path) -> dict[str, Any]:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def live_server(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
     port = free_port()
-    env = app_env(tmp_path, PORT=str(port), HOST="127.0.0.1", SECRET_KEY="kill-tests")
+    database = (
+        request.getfixturevalue("postgres_url")
+        if request.param == "postgresql"
+        else f"sqlite:///{tmp_path / 'facilitate.db'}"
+    )
+    env = app_env(
+        tmp_path, PORT=str(port), HOST="127.0.0.1", SECRET_KEY="kill-tests", DATABASE_URL=database
+    )
     for args in (("db", "upgrade"), ("demo",)):
         done = run_flask(*args, env=env)
         assert done.returncode == 0, done.stderr
@@ -78,7 +88,7 @@ def live_server(tmp_path: Path) -> dict[str, Any]:
         "env": env,
         "url": f"http://127.0.0.1:{port}",
         "token": token,
-        "db": tmp_path / "facilitate.db",
+        "db": database,
     }
 
 
@@ -149,7 +159,7 @@ def test_kill_during_storm_loses_and_doubles_nothing(
     acked = {cid for p in phones for cid in p.acked}
     assert acked == written  # every write got through in the end
     assert killed_acks <= acked
-    engine = sa.create_engine(f"sqlite:///{live_server['db']}")
+    engine = sa.create_engine(live_server["db"])
     with engine.connect() as connection:
         rows = connection.execute(sa.text("SELECT text FROM contributions")).scalars().all()
     engine.dispose()

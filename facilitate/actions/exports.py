@@ -10,13 +10,13 @@ import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import xlsxwriter
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
+from facilitate.pdfs import finish, use_fonts
+
 #: A cell starting with one of these is a formula to a spreadsheet program (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_FORBIDDEN = "[]:*?/\\"
@@ -124,9 +124,7 @@ def to_pdf(
     right-to-left runs in order."""
     pdf = _Pdf(orientation="landscape", unit="mm", format="A4")
     pdf.set_compression(compress)
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_text_shaping(True)
+    use_fonts(pdf)
     pdf.set_title(title)
     pdf.alias_nb_pages()
     pdf.set_auto_page_break(auto=True, margin=15)
@@ -157,4 +155,4 @@ def to_pdf(
                 cells = table.row()
                 for column in columns:
                     cells.cell(_text(row.get(column.key)))
-    return bytes(pdf.output())
+    return finish(pdf)

@@ -28,6 +28,7 @@ from facilitate.intake.models import NOTE_MAX, NOTES_MAX, Channel, SpeakerRole
 from facilitate.live.models import DISPLAY_NAME_MAX, AgeBand
 from facilitate.meetings.agendas import TEMPLATES
 from facilitate.meetings.models import (
+    INTRO_MAX,
     PLACE_MAX,
     PROMPT_MAX,
     MeetingStatus,
@@ -85,6 +86,11 @@ Description = Annotated[str, _max_length(DESCRIPTION_MAX)]
 AreaName = Annotated[str, _max_length(AREA_NAME_MAX)]
 Place = Annotated[str, _max_length(PLACE_MAX)]
 Prompt = Annotated[str, _max_length(PROMPT_MAX)]
+Intro = Annotated[str, _max_length(INTRO_MAX)]
+_TRANSLATIONS = (
+    "By language code (en, fi, ar, so); residents who read that language see it instead of "
+    "the original. Empty texts are dropped."
+)
 PhaseKindName = Annotated[str, _one_of(PhaseKind)]
 VotingMethodName = Annotated[str, _one_of(VotingMethod)]
 ResultsName = Annotated[str, _one_of(ResultsVisibility)]
@@ -124,6 +130,7 @@ class ThemeIn(Input):
 class PhaseIn(Input):
     title: Title
     prompt: Prompt = Field(default="", description="The question residents see in this phase.")
+    prompt_translations: dict[str, Prompt] = Field(default_factory=dict, description=_TRANSLATIONS)
     minutes: int = _int(10, 1, MINUTES_MAX)
     kind: PhaseKindName = PhaseKind.share.value
 
@@ -144,6 +151,10 @@ class MeetingIn(Input):
     )
     place: Place | None = None
     is_digital: bool = False
+    intro: Intro = Field(
+        default="", description="A welcome shown on the join page and before the first step."
+    )
+    intro_translations: dict[str, Intro] = Field(default_factory=dict, description=_TRANSLATIONS)
     template: TemplateKey | None = Field(
         default=None, description="Agenda template; the default one if neither this nor agenda."
     )
@@ -252,6 +263,7 @@ class PhaseOut(Output):
     position: int
     title: str
     prompt: str
+    prompt_translations: dict[str, str]
     minutes: int
     kind: PhaseKindName
 
@@ -270,6 +282,8 @@ class MeetingOut(Output):
     starts_at: dt.datetime | None
     place: str
     is_digital: bool
+    intro: str
+    intro_translations: dict[str, str]
     status: Annotated[str, _one_of(MeetingStatus)]
     join_code: str
     join_url: str = Field(

@@ -135,6 +135,8 @@ def meeting_out(meeting: Meeting) -> MeetingOut:
         starts_at=None if meeting.starts_at is None else meeting.starts_at.astimezone(dt.UTC),
         place=meeting.place,
         is_digital=meeting.is_digital,
+        intro=meeting.intro,
+        intro_translations=dict(meeting.intro_translations),
         status=meeting.status.value,
         join_code=meeting.join_code,
         join_url=join_url(meeting),
@@ -144,6 +146,7 @@ def meeting_out(meeting: Meeting) -> MeetingOut:
                 position=p.position,
                 title=p.title,
                 prompt=p.prompt,
+                prompt_translations=dict(p.prompt_translations),
                 minutes=p.minutes,
                 kind=p.kind.value,
             )
@@ -228,11 +231,13 @@ def create_meeting(theme_id: int, json_data: MeetingIn) -> MeetingOut:
         starts_at=json_data.starts_at,
         place=json_data.place,
         is_digital=json_data.is_digital,
+        intro=json_data.intro,
+        intro_translations=json_data.intro_translations,
         template=json_data.template,
         agenda=None
         if json_data.agenda is None
         else [
-            meeting_ops.PhaseSpec(title=p.title, prompt=p.prompt, minutes=p.minutes, kind=p.kind)
+            meeting_ops.PhaseSpec(**p.model_dump())  # the same fields, by design
             for p in json_data.agenda
         ],
         voting=None

@@ -8,31 +8,13 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
+from facilitate.pdfs import close_fonts, finish, use_fonts
+
 _QR_ERROR = "m"
 _QR_BORDER = 2
-
-# Core PDF fonts only cover latin-1, so typographic punctuation is folded to ASCII
-# rather than lost as "?".
-_TYPOGRAPHIC = str.maketrans(
-    {
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2026": "...",
-        "\u2022": "*",
-    }
-)
-
+#: Big enough to scan from a metre away; smaller when many languages share the page.
 _QR_WIDTH_MM = 110
-
-
-def _latin1(text: str) -> str:
-    """Make text safe for the core fonts, which raise on anything outside latin-1."""
-    folded = text.translate(_TYPOGRAPHIC)
-    return folded.encode("latin-1", errors="replace").decode("latin-1")
+_QR_WIDTH_MANY_MM = 70
 
 
 def _group_code(code: str) -> str:
@@ -84,36 +66,41 @@ def handout_pdf(
     readable, which tests rely on.
     """
     grouped = _group_code(code)
-    safe_url = _latin1(url)
-
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_compression(compress)
-    pdf.set_title(_latin1(title))
+    use_fonts(pdf)
+    pdf.set_title(title)
     pdf.set_auto_page_break(auto=False)
+    pdf.set_margins(15, 12)
     pdf.add_page()
     width = pdf.epw
+    many = len(texts) > 2
+    qr_width = _QR_WIDTH_MANY_MM if many else _QR_WIDTH_MM
 
-    pdf.set_font("Helvetica", style="B", size=20)
-    pdf.multi_cell(width, 9, _latin1(title), align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(4)
+    pdf.set_font("DejaVu", style="B", size=18 if many else 20)
+    pdf.multi_cell(width, 9, title, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2)
 
-    pdf.image(_qr_png(url), x=(pdf.w - _QR_WIDTH_MM) / 2, w=_QR_WIDTH_MM, h=_QR_WIDTH_MM)
-    pdf.ln(4)
+    pdf.image(_qr_png(url), x=(pdf.w - qr_width) / 2, w=qr_width, h=qr_width)
+    pdf.ln(2)
 
-    pdf.set_font("Helvetica", style="B", size=40)
-    pdf.cell(width, 16, _latin1(grouped), align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", size=14)
-    pdf.cell(width, 8, safe_url, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("DejaVu", style="B", size=36 if many else 40)
+    pdf.cell(width, 15, grouped, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("DejaVu", size=13)
+    pdf.cell(width, 7, url, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
+    where = start_url or url
     for text in texts:
-        pdf.ln(6)
-        pdf.set_font("Helvetica", style="B", size=16)
+        pdf.ln(3 if many else 6)
+        pdf.set_font("DejaVu", style="B", size=14 if many else 16)
         pdf.multi_cell(
-            width, 8, _latin1(text["heading"]), align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            width, 7, text["heading"], align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT
         )
-        pdf.set_font("Helvetica", size=12)
-        where = start_url or url
+        pdf.set_font("DejaVu", size=10 if many else 12)
         line = f"{text['scan']} \u2014 {text['or_visit']} {where} {text['and_enter']} {grouped}"
-        pdf.multi_cell(width, 6, _latin1(line), align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(width, 5, line, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if pdf.get_y() > pdf.h - 10:
+        close_fonts(pdf)
+        raise ValueError("The handout's texts do not fit one page.")
 
-    return bytes(pdf.output())
+    return finish(pdf)

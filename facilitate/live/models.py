@@ -14,6 +14,7 @@ from facilitate.meetings.models import Meeting
 
 DISPLAY_NAME_MAX = 40
 TEXT_MAX = 500
+LANGUAGE_MAX = 12
 REASON_MAX = 200
 
 
@@ -87,6 +88,11 @@ class Contribution(Base):
     )
     on_behalf: Mapped[bool] = mapped_column(default=False)
     text: Mapped[str] = mapped_column(sa.String(TEXT_MAX))
+    #: The language it is written in: chosen by the writer, else guessed cheaply.
+    language: Mapped[str | None] = mapped_column(sa.String(LANGUAGE_MAX))
+    #: A translation staff typed in by hand, shown beneath the original.
+    translation: Mapped[str] = mapped_column(sa.String(TEXT_MAX), default="", server_default="")
+    translation_language: Mapped[str | None] = mapped_column(sa.String(LANGUAGE_MAX))
     kind: Mapped[ContributionKind] = mapped_column(
         value_enum(ContributionKind), default=ContributionKind.experience
     )

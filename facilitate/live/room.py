@@ -19,8 +19,16 @@ from flask_babel import lazy_gettext as _l
 from facilitate import events
 from facilitate.db import session, utcnow
 from facilitate.errors import Conflict, Forbidden, NotFound, ValidationError
+from facilitate.languages import ORIGINAL, guess_language
 from facilitate.meetings.models import Meeting, MeetingStatus
-from facilitate.validation import check_int_range, check_title, clean_text
+from facilitate.meetings.signals import content_changed
+from facilitate.validation import (
+    check_int_range,
+    check_language,
+    check_plain_text,
+    check_title,
+    clean_text,
+)
 
 from . import audience
 from .models import (
@@ -37,6 +45,7 @@ from .views_json import (
     contribution_json,
     hand_json,
     meeting_json,
+    phases_json,
     timer_json,
 )
 
@@ -162,6 +171,14 @@ def _announce(meeting: Meeting, contribution: Contribution) -> None:
 # -- meeting, phases, timer ----------------------------------------------------------------
 
 
+@content_changed.connect
+def _announce_content(meeting: Meeting, **_: object) -> None:
+    """A facilitator edited the meeting or its agenda: every screen gets the new texts
+    (a step's question in a language just added, say) without a reload."""
+    events.queue("meeting", meeting_json(meeting), audience.everyone(meeting.id))
+    events.queue("phases", {"phases": phases_json(meeting)}, audience.everyone(meeting.id))
+
+
 def _phase_seconds(meeting: Meeting) -> int | None:
     if meeting.current_phase is None or not meeting.phases:
         return None
@@ -264,16 +281,23 @@ def add_contribution(
     kind: str | None = None,
     *,
     on_behalf: bool = False,
+    language: str | None = None,
+    writer_language: str | None = None,
 ) -> Contribution:
+    """``language`` is the writer's pick; without one it is guessed from the text, and
+    ``writer_language`` (the language their screen is in) settles what the guess cannot."""
     check_open(meeting)
     check_not_blocked(participant)
+    text = check_text(text)
+    chosen = check_language(language)
     contribution = Contribution(
         meeting_id=meeting.id,
         phase=meeting.current_phase or 0,
         participant_id=participant.id if participant is not None else None,
         author_user_id=viewer.user_id,
         on_behalf=on_behalf,
-        text=check_text(text),
+        text=text,
+        language=chosen or guess_language(text, check_language(writer_language)),
         kind=check_kind(kind),
         group=participant.group if participant is not None and groups_running(meeting) else None,
         reactions=[],
@@ -299,6 +323,10 @@ def edit_contribution(
     if contribution.phase != meeting.current_phase:
         raise Conflict(_l("This phase is over; what was said stays."), code="phase_over")
     contribution.text = check_text(text)
+    contribution.language = guess_language(contribution.text, contribution.language)
+    # The hand translation was of the words before the edit.
+    contribution.translation = ""
+    contribution.translation_language = None
     contribution.edited_at = utcnow()
     session().flush()
     _announce(meeting, contribution)
@@ -320,6 +348,7 @@ def _erase(contribution: Contribution) -> None:
     contribution.deleted = True
     contribution.text = ""
     contribution.hidden_reason = ""
+    contribution.translation = ""
 
 
 def erase_participant(meeting: Meeting, participant_id: int) -> int:
@@ -364,6 +393,21 @@ def show_contribution(meeting: Meeting, contribution_id: int) -> Contribution:
                 {"contribution_id": contribution.id, "reactions": count, "reacted": True},
                 audience.participant(reaction.participant_id),
             )
+    return contribution
+
+
+def translate_contribution(
+    meeting: Meeting, contribution_id: int, text: str | None, language: str | None
+) -> Contribution:
+    """Staff's own translation shown beneath the original; empty text removes it."""
+    contribution = get_contribution(meeting, contribution_id)
+    translation = check_plain_text(text, field="text", max_length=TEXT_MAX)
+    contribution.translation = translation
+    contribution.translation_language = (
+        (check_language(language) or ORIGINAL) if translation else None
+    )
+    session().flush()
+    _announce(meeting, contribution)
     return contribution
 
 

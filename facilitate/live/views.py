@@ -22,6 +22,8 @@ from facilitate.auth.permissions import public, requires
 from facilitate.db import session
 from facilitate.errors import DomainError, NotFound
 from facilitate.extensions import csrf
+from facilitate.i18n import current_language, language_name
+from facilitate.languages import LANGUAGES, ORIGINAL
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.links import join_url, start_url
 from facilitate.meetings.models import Meeting
@@ -41,8 +43,8 @@ bp = Blueprint("live", __name__)
 View = str | Response | tuple[str, int]
 #: A phone stays the same participant for a day: reloads, dropped networks, a second visit.
 COOKIE_MAX_AGE = int(dt.timedelta(days=1).total_seconds())
-#: The handout speaks both languages, Swedish first, whatever the printer's language is.
-HANDOUT_LANGUAGES = ("sv", "en")
+#: The handout speaks every language, Swedish first, whatever the printer's language is.
+HANDOUT_LANGUAGES = LANGUAGES
 
 
 def _private(response: Response) -> Response:
@@ -138,8 +140,16 @@ def _joined(meeting_id: int) -> int:
 
 
 def _room_config(meeting: Meeting, role: ViewerRole, **extra: Any) -> dict[str, Any]:
-    """What the page's script needs: which meeting, which view, and where the socket is."""
-    return {"meeting_id": meeting.id, "view": role.value, **extra}
+    """What the page's script needs: which meeting, which view, where the socket is, and
+    which language the viewer reads (to pick a prompt's or intro's translation)."""
+    return {
+        "meeting_id": meeting.id,
+        "view": role.value,
+        "language": current_language(),
+        "original_language": ORIGINAL,
+        "languages": {code: language_name(code) for code in LANGUAGES},
+        **extra,
+    }
 
 
 @bp.route("/m/<int:meeting_id>")

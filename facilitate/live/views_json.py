@@ -47,7 +47,14 @@ def iso(value: dt.datetime | None) -> str | None:
 
 
 def meeting_json(meeting: Meeting) -> dict[str, Any]:
-    return {"id": meeting.id, "title": meeting.title, "status": meeting.status.value}
+    """``intros`` are the intro's translations: each phone picks its own language."""
+    return {
+        "id": meeting.id,
+        "title": meeting.title,
+        "status": meeting.status.value,
+        "intro": meeting.intro,
+        "intros": dict(meeting.intro_translations),
+    }
 
 
 def phases_json(meeting: Meeting) -> list[dict[str, Any]]:
@@ -56,6 +63,7 @@ def phases_json(meeting: Meeting) -> list[dict[str, Any]]:
             "index": index,
             "title": phase.title,
             "prompt": phase.prompt,
+            "prompts": dict(phase.prompt_translations),
             "minutes": phase.minutes,
             "kind": phase.kind.value,
         }
@@ -87,6 +95,9 @@ def contribution_json(
         "own": own,
         "on_behalf": contribution.on_behalf,
         "pinned": contribution.pinned,
+        "language": contribution.language,
+        "translation": contribution.translation,
+        "translation_language": contribution.translation_language,
     }
     if reacted is not None:
         data["reacted"] = reacted

@@ -2,7 +2,8 @@
 complex questions: perspectives, co-creation, proposals and commitments.
 
 Texts are translated when a meeting is created, in the creating facilitator's
-language, and then belong to the meeting: editing the template later changes no
+language (each prompt also in the other languages, for residents who read those),
+and then belong to the meeting: editing the template later changes no
 existing agenda.
 """
 

@@ -14,8 +14,11 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Optional
 
+from facilitate.i18n import language_name
+from facilitate.languages import TRANSLATED
+
 from .agendas import DEFAULT_TEMPLATE, TEMPLATES
-from .models import PLACE_MAX, PROMPT_MAX, PhaseKind, ResultsVisibility, VotingMethod
+from .models import INTRO_MAX, PLACE_MAX, PROMPT_MAX, PhaseKind, ResultsVisibility, VotingMethod
 
 TITLE_MAX = 200
 
@@ -55,6 +58,27 @@ def results_choices() -> list[tuple[str, str]]:
     return [default, *((value.value, str(labels[value])) for value in ResultsVisibility)]
 
 
+def _add_translation_fields(form: type[FlaskForm], name: str, max_length: int) -> None:
+    """A field ``<name>_<code>`` per other language, labelled with the language's own name."""
+    for code in TRANSLATED:
+        label = language_name(code)
+        field = TextAreaField(
+            label,
+            validators=[Optional()],
+            render_kw={"maxlength": max_length, "rows": 2, "lang": code, "dir": "auto"},
+        )
+        setattr(form, f"{name}_{code}", field)
+
+
+def translations_from(form: FlaskForm, name: str) -> dict[str, str]:
+    return {code: form[f"{name}_{code}"].data or "" for code in TRANSLATED}
+
+
+def translations_data(values: dict[str, str], name: str) -> dict[str, str]:
+    """Form data for the translation fields, to fill an edit form."""
+    return {f"{name}_{code}": values.get(code, "") for code in TRANSLATED}
+
+
 class MeetingForm(FlaskForm):
     title = StringField(_l("Title"), render_kw={"maxlength": TITLE_MAX, "required": True})
     starts_at = DateTimeLocalField(
@@ -66,6 +90,14 @@ class MeetingForm(FlaskForm):
         description=_l("An address, or a link for a digital meeting."),
     )
     is_digital = BooleanField(_l("Digital meeting"))
+    intro = TextAreaField(
+        _l("Welcome text for residents"),
+        render_kw={"maxlength": INTRO_MAX, "rows": 3},
+        description=_l("Shown when residents join and until the first step starts."),
+    )
+
+
+_add_translation_fields(MeetingForm, "intro", INTRO_MAX)
 
 
 class VotingForm(FlaskForm):
@@ -105,3 +137,6 @@ class PhaseForm(FlaskForm):
         render_kw={"min": 1, "max": 600},
     )
     kind = SelectField(_l("Kind"), choices=kind_choices, default=PhaseKind.share.value)
+
+
+_add_translation_fields(PhaseForm, "prompt", PROMPT_MAX)

@@ -13,6 +13,7 @@ from facilitate.dialogues.models import Theme
 
 PLACE_MAX = 200
 PROMPT_MAX = 500
+INTRO_MAX = 1000
 JOIN_CODE_LENGTH = 8
 
 
@@ -66,6 +67,12 @@ class Meeting(Base):
     #: An address, or a note on the video link for a digital meeting.
     place: Mapped[str] = mapped_column(sa.String(PLACE_MAX), default="")
     is_digital: Mapped[bool] = mapped_column(default=False)
+    #: A welcome residents read on the join page and on their phones before the first step.
+    intro: Mapped[str] = mapped_column(sa.String(INTRO_MAX), default="", server_default="")
+    #: The intro in other languages, by language code; residents get theirs when given.
+    intro_translations: Mapped[dict[str, str]] = mapped_column(
+        sa.JSON, default=dict, server_default="{}"
+    )
     #: What residents type or scan to join; unique, from unambiguous characters.
     join_code: Mapped[str] = mapped_column(sa.String(JOIN_CODE_LENGTH), unique=True)
     status: Mapped[MeetingStatus] = mapped_column(_enum(MeetingStatus), default=MeetingStatus.draft)
@@ -122,6 +129,10 @@ class Phase(Base):
     title: Mapped[str] = mapped_column(sa.String(200))
     #: The question residents see on their phones during this phase.
     prompt: Mapped[str] = mapped_column(sa.String(PROMPT_MAX), default="")
+    #: The prompt in other languages, by language code.
+    prompt_translations: Mapped[dict[str, str]] = mapped_column(
+        sa.JSON, default=dict, server_default="{}"
+    )
     minutes: Mapped[int] = mapped_column(default=10)
     kind: Mapped[PhaseKind] = mapped_column(_enum(PhaseKind), default=PhaseKind.share)
 

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from facilitate.db import session
 from facilitate.dialogues.models import Theme
 from facilitate.errors import Conflict, NotFound, ValidationError
-from facilitate.validation import check_int_range, check_optional_text, check_title
+from facilitate.languages import TRANSLATED
+from facilitate.validation import (
+    check_int_range,
+    check_optional_text,
+    check_title,
+    check_translations,
+)
 
 from .agendas import DEFAULT_TEMPLATE, TEMPLATES
 from .models import (
+    INTRO_MAX,
     JOIN_CODE_LENGTH,
     PLACE_MAX,
     PROMPT_MAX,
@@ -28,6 +36,7 @@ from .models import (
     VotingMethod,
     default_results,
 )
+from .signals import content_changed
 
 #: No 0/O, 1/I/L: codes are read off a projector and typed on small keyboards.
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -42,6 +51,7 @@ class PhaseSpec:
     prompt: str = ""
     minutes: int = 10
     kind: str = PhaseKind.share.value
+    prompt_translations: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -101,14 +111,32 @@ def check_phase(spec: PhaseSpec, *, field: str = "agenda") -> Phase:
         prompt=check_optional_text(spec.prompt, field=f"{field}.prompt", max_length=PROMPT_MAX),
         minutes=check_int_range(spec.minutes, field=f"{field}.minutes", low=1, high=MINUTES_MAX),
         kind=kind,
+        prompt_translations=check_translations(
+            spec.prompt_translations, field=f"{field}.prompt", max_length=PROMPT_MAX
+        ),
     )
 
 
 def template_phases(key: str) -> list[Phase]:
-    """The template's steps as new phases, in the current locale."""
+    """The template's steps as new phases, in the current locale, with each prompt in
+    every other language the catalogs have it in (residents read theirs)."""
+    steps = TEMPLATES[check_template(key)].steps
+    originals = [str(step.prompt) for step in steps]
+    translations: list[dict[str, str]] = [{} for _ in steps]
+    for code in TRANSLATED:
+        with force_locale(code):
+            for prompts, step, original in zip(translations, steps, originals, strict=True):
+                if (prompt := str(step.prompt)) != original:
+                    prompts[code] = prompt
     return [
-        Phase(title=str(s.title), prompt=str(s.prompt), minutes=s.minutes, kind=s.kind)
-        for s in TEMPLATES[check_template(key)].steps
+        Phase(
+            title=str(step.title),
+            prompt=original,
+            minutes=step.minutes,
+            kind=step.kind,
+            prompt_translations=prompts,
+        )
+        for step, original, prompts in zip(steps, originals, translations, strict=True)
     ]
 
 
@@ -156,6 +184,8 @@ def create_meeting(
     starts_at: dt.datetime | None = None,
     place: str | None = None,
     is_digital: bool = False,
+    intro: str | None = None,
+    intro_translations: Mapping[str, str] | None = None,
     template: str | None = None,
     agenda: Sequence[PhaseSpec] | None = None,
     voting: VotingSpec | None = None,
@@ -165,6 +195,8 @@ def create_meeting(
         raise ValidationError(_l("The dialogue is archived."), field="theme")
     title = check_title(title)
     place = check_optional_text(place, field="place", max_length=PLACE_MAX)
+    intro = check_optional_text(intro, field="intro", max_length=INTRO_MAX)
+    intros = check_translations(intro_translations, field="intro", max_length=INTRO_MAX)
     starts_at = check_starts_at(starts_at)
     phases = (
         check_agenda(agenda) if agenda is not None else template_phases(check_template(template))
@@ -178,6 +210,8 @@ def create_meeting(
         starts_at=starts_at,
         place=place,
         is_digital=is_digital,
+        intro=intro,
+        intro_translations=intros,
         join_code=new_join_code(),
         voting_method=method,
         voting_dots=dots,
@@ -197,12 +231,22 @@ def update_meeting(
     starts_at: dt.datetime | None,
     place: str | None,
     is_digital: bool,
+    intro: str | None = None,
+    intro_translations: Mapping[str, str] | None = None,
 ) -> Meeting:
+    """``intro`` and ``intro_translations`` stay as they are when ``None``."""
     meeting.title = check_title(title)
     meeting.place = check_optional_text(place, field="place", max_length=PLACE_MAX)
+    if intro is not None:
+        meeting.intro = check_optional_text(intro, field="intro", max_length=INTRO_MAX)
+    if intro_translations is not None:
+        meeting.intro_translations = check_translations(
+            intro_translations, field="intro", max_length=INTRO_MAX
+        )
     meeting.starts_at = check_starts_at(starts_at)
     meeting.is_digital = is_digital
     session().flush()
+    content_changed.send(meeting)
     return meeting
 
 
@@ -240,6 +284,7 @@ def add_phase(meeting: Meeting, spec: PhaseSpec) -> Phase:
     phase.position = len(meeting.phases)
     meeting.phases.append(phase)
     session().flush()
+    content_changed.send(meeting)
     return phase
 
 
@@ -247,9 +292,11 @@ def update_phase(phase: Phase, spec: PhaseSpec) -> Phase:
     checked = check_phase(spec, field="phase")
     phase.title = checked.title
     phase.prompt = checked.prompt
+    phase.prompt_translations = checked.prompt_translations
     phase.minutes = checked.minutes
     phase.kind = checked.kind
     session().flush()
+    content_changed.send(phase.meeting)
     return phase
 
 
@@ -271,6 +318,7 @@ def remove_phase(phase: Phase) -> None:
     meeting.phases.remove(phase)
     _renumber(meeting.phases)
     session().flush()
+    content_changed.send(meeting)
 
 
 def move_phase(phase: Phase, offset: int) -> None:
@@ -283,3 +331,4 @@ def move_phase(phase: Phase, offset: int) -> None:
     _renumber(phases)
     phase.meeting.phases[:] = phases
     session().flush()
+    content_changed.send(phase.meeting)

@@ -22,6 +22,8 @@ from .forms import (
     kind_choices,
     method_choices,
     results_choices,
+    translations_data,
+    translations_from,
 )
 from .links import join_url
 from .models import Meeting
@@ -48,6 +50,7 @@ def _phase_spec(form: PhaseForm) -> ops.PhaseSpec:
         prompt=form.prompt.data or "",
         minutes=form.minutes.data if form.minutes.data is not None else 0,
         kind=form.kind.data or "",
+        prompt_translations=translations_from(form, "prompt"),
     )
 
 
@@ -70,6 +73,8 @@ def new(theme_id: int) -> View:
             starts_at=from_local(form.starts_at.data),
             place=form.place.data,
             is_digital=form.is_digital.data,
+            intro=form.intro.data,
+            intro_translations=translations_from(form, "intro"),
             template=form.template.data,
             voting=_voting_spec(form),
         )
@@ -103,6 +108,8 @@ def edit(meeting_id: int) -> View:
             "starts_at": to_local(meeting.starts_at),
             "place": meeting.place,
             "is_digital": meeting.is_digital,
+            "intro": meeting.intro,
+            **translations_data(meeting.intro_translations, "intro"),
         }
     )
     context = {"meeting": meeting}
@@ -115,6 +122,8 @@ def edit(meeting_id: int) -> View:
             starts_at=from_local(form.starts_at.data),
             place=form.place.data,
             is_digital=form.is_digital.data,
+            intro=form.intro.data or "",
+            intro_translations=translations_from(form, "intro"),
         )
     except DomainError as error:
         return refuse("meetings/edit.html", form, error, **context)
@@ -183,7 +192,7 @@ def add_phase(meeting_id: int) -> View:
 def edit_phase(meeting_id: int, phase_id: int) -> View:
     meeting = ops.get_meeting(meeting_id)
     phase = ops.get_phase(phase_id, meeting=meeting)
-    form = PhaseForm(obj=phase)
+    form = PhaseForm(obj=phase, data=translations_data(phase.prompt_translations, "prompt"))
     context = {"meeting": meeting, "phase": phase}
     if not form.validate_on_submit():
         return show_form("meetings/phase_form.html", form, **context)

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 from fpdf import FPDF
 
-from facilitate.actions.exports import FONTS
+from facilitate.pdfs import finish, use_fonts
 
 from .labels import tally_label
 
@@ -29,9 +29,8 @@ def meeting_report(context: dict[str, Any], *, compress: bool = True) -> bytes:
     meeting = context["meeting"]
     doc = _Report(orientation="portrait", unit="mm", format="A4")
     doc.set_compression(compress)
-    doc.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    doc.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    doc.set_text_shaping(True)
+
+    use_fonts(doc)
     doc.set_title(meeting.title)
     doc.alias_nb_pages()
     doc.add_page()
@@ -103,4 +102,4 @@ def meeting_report(context: dict[str, Any], *, compress: bool = True) -> bytes:
                 line(_counts(proposal["tally"]))
             if proposal["note"]:
                 line(proposal["note"])
-    return bytes(doc.output())
+    return finish(doc)

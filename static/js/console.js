@@ -5,6 +5,7 @@
   var byId = function (id) { return document.getElementById(id); };
   var room;
   var hiding = null; // the contribution whose hide form is open, kept across redraws
+  var translating = null; // likewise for the translate form
 
   function button(label, onclick, cls, key) {
     return el("button", { type: "button", class: cls || "secondary", text: label, onclick: onclick, "data-key": key });
@@ -40,9 +41,31 @@
     return form;
   }
 
+  function translateForm(c) {
+    var text = el("textarea", { rows: "2", maxlength: "500", dir: "auto", "aria-label": t("Translation") });
+    text.value = c.translation || "";
+    var language = el("select", { "aria-label": t("Translated into") }, Object.keys(F.config.languages).map(function (code) {
+      var option = el("option", { value: code, lang: code, text: F.config.languages[code] });
+      if (code === (c.translation_language || F.config.language)) option.selected = true;
+      return option;
+    }));
+    var form = el("form", { class: "translate-form" }, [text, language, el("button", { type: "submit", text: t("Save") }),
+      button(t("Cancel"), function () { translating = null; room.render(room.state, room); })]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      room.send("contribution_translate", { id: c.id, text: text.value, language: language.value }, function (ack) {
+        if (ack.ok) { translating = null; room.render(room.state, room); }
+      });
+    });
+    return form;
+  }
+
   function wallItem(c, state) {
     if (hiding && hiding.id === c.id) return hiding.node;
+    if (translating && translating.id === c.id) return translating.node;
     var tags = [el("span", { class: "kind kind-" + c.kind, text: F.kindLabel(c.kind) })];
+    var label = F.languageLabel(c);
+    if (label) tags.push(" · ", label);
     if (c.group) tags.push(" · " + t("Group %(num)s", { num: c.group }));
     if (c.on_behalf) tags.push(" · " + t("typed in by a note-taker"));
     if (c.pinned) tags.push(" · " + t("Pinned"));
@@ -58,14 +81,19 @@
         room.render(room.state, room);
         node.querySelector("input").focus();
       }));
+      actions.push(button(c.translation ? t("Edit translation") : t("Translate"), function () {
+        var node = el("li", { class: "contribution", "data-id": c.id }, F.contributionText(c).concat([translateForm(c)]));
+        translating = { id: c.id, node: node };
+        room.render(room.state, room);
+        node.querySelector("textarea").focus();
+      }, null, "translate-" + c.id));
       actions.push(button(c.pinned ? t("Unpin") : t("Pin"), function () { room.send("contribution_pin", { id: c.id }); }, null, "pin-" + c.id));
       actions.push(button(t("Make a proposal"), function () { room.send("proposal_promote", { contribution_id: c.id }); }));
     }
-    return el("li", { class: "contribution" + (c.hidden ? " is-hidden" : "") + (c.pinned ? " pinned" : ""), "data-id": c.id }, [
-      el("p", { class: "text", dir: "auto", text: c.text }),
+    return el("li", { class: "contribution" + (c.hidden ? " is-hidden" : "") + (c.pinned ? " pinned" : ""), "data-id": c.id }, F.contributionText(c).concat([
       el("p", { class: "meta" }, tags),
       el("div", { class: "item-actions" }, actions),
-    ]);
+    ]));
   }
 
   function renderWall(state) {

@@ -67,6 +67,7 @@
     if (name === "state") return JSON.parse(JSON.stringify(payload));
     if (!state) return state;
     if (name === "meeting") state.meeting = payload;
+    else if (name === "phases") state.phases = payload.phases;
     else if (name === "phase") state.current_phase = payload.current_phase;
     else if (name === "timer" || name === "groups" || name === "presence") state[name] = payload;
     else if (name === "hands") state.hands = payload.hands;
@@ -259,10 +260,35 @@
     return state.current_phase === null ? null : state.phases[state.current_phase] || null;
   }
 
+  /* Content given in several languages: the viewer's when someone wrote it, else the original. */
+  function inMyLanguage(original, translations) {
+    var mine = translations && translations[config.language];
+    return mine || original || "";
+  }
+
+  /* A contribution's text with its language, a small label when it is not the original
+   * language (so the facilitator can find someone to help), and any translation beneath. */
+  function contributionText(c) {
+    var nodes = [el("p", { class: "text", dir: "auto", lang: c.language || null, text: c.text })];
+    if (c.translation) {
+      nodes.push(el("p", { class: "translation", dir: "auto", lang: c.translation_language || null }, [
+        el("span", { class: "translation-label", text: t("Translation") + ": " }), el("bdi", { text: c.translation }),
+      ]));
+    }
+    return nodes;
+  }
+
+  function languageLabel(c) {
+    if (!c.language || c.language === config.original_language) return null;
+    var name = (config.languages || {})[c.language] || c.language;
+    return el("span", { class: "lang-label", lang: c.language, title: name, text: c.language.toUpperCase() + " · " + name });
+  }
+
   var KIND_KEYS = { experience: "Experience", cause: "Cause", idea: "Idea", question: "Question" };
 
   window.Facilitate = {
     config: config, t: t, el: el, replace: replace, apply: apply, Room: Room,
-    currentPhase: currentPhase, clock: clock, kindLabel: function (kind) { return t(KIND_KEYS[kind] || kind); },
+    currentPhase: currentPhase, clock: clock, inMyLanguage: inMyLanguage,
+    contributionText: contributionText, languageLabel: languageLabel, kindLabel: function (kind) { return t(KIND_KEYS[kind] || kind); },
   };
 })();

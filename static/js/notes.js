@@ -24,7 +24,8 @@
     byId("sent").insertBefore(entry, byId("sent").firstChild);
     text.value = "";
     text.focus();
-    room.send("contribution_add", { text: value, kind: kind, on_behalf: true }, function (ack) {
+    var language = byId("write-language").value || null;
+    room.send("contribution_add", { text: value, kind: kind, on_behalf: true, language: language }, function (ack) {
       status.textContent = " · " + (ack.ok ? t("Sent") : (ack.error && ack.error.message) || "");
       if (!ack.ok) entry.classList.add("refused");
     });

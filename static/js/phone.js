@@ -3,6 +3,7 @@
   "use strict";
   var F = window.Facilitate, t = F.t, el = F.el;
   var editing = null; // {id, node}: an open edit survives redraws, focus and all
+  var confirming = null; // the id whose delete waits for its second tap
   var byId = function (id) { return document.getElementById(id); };
 
   function meta(c) {
@@ -54,21 +55,26 @@
           node.querySelector("textarea").focus();
         } }));
       }
-      var confirmDelete = false;
-      buttons.push(el("button", { type: "button", class: "secondary danger", text: t("Delete"), onclick: function (event) {
-        if (!confirmDelete) { // two taps, so a thumb's slip deletes nothing
-          confirmDelete = true;
-          event.target.textContent = t("Really delete?");
-          return;
-        }
-        room.send("contribution_delete", { id: c.id });
-      } }));
+      // Two taps, so a thumb's slip deletes nothing; the first is kept across redraws.
+      var armed = confirming === c.id;
+      buttons.push(el("button", {
+        type: "button", class: "secondary danger", "data-key": "delete-" + c.id,
+        text: armed ? t("Really delete?") : t("Delete"),
+        onclick: function () {
+          if (confirming !== c.id) {
+            confirming = c.id;
+            room.render(room.state, room);
+            return;
+          }
+          confirming = null;
+          room.send("contribution_delete", { id: c.id });
+        },
+      }));
     }
-    return el("li", { class: "contribution" + (c.own ? " own" : ""), "data-id": c.id }, [
-      el("p", { class: "text", dir: "auto", text: c.text }),
+    return el("li", { class: "contribution" + (c.own ? " own" : ""), "data-id": c.id }, F.contributionText(c).concat([
       meta(c),
       el("div", { class: "item-actions" }, buttons),
-    ]);
+    ]));
   }
 
   function renderPhase(state) {
@@ -80,10 +86,13 @@
       children.push(el("p", { text: t("The meeting is closed. Thank you for taking part!") }));
     } else if (!phase) {
       children.push(el("p", { text: t("The meeting has not started yet.") }));
+      var intro = F.inMyLanguage(state.meeting.intro, state.meeting.intros);
+      if (intro) children.push(el("p", { class: "intro", dir: "auto", text: intro }));
     } else {
       children.push(el("p", { class: "phase-step", text: t("Step %(num)s of %(total)s", { num: state.current_phase + 1, total: state.phases.length }) }));
       children.push(el("h2", { dir: "auto", text: phase.title }));
-      if (phase.prompt) children.push(el("p", { class: "prompt", dir: "auto", text: phase.prompt }));
+      var prompt = F.inMyLanguage(phase.prompt, phase.prompts);
+      if (prompt) children.push(el("p", { class: "prompt", dir: "auto", text: prompt }));
     }
     children.push(timer);
     F.replace(box, children);

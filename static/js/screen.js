@@ -5,13 +5,14 @@
   var byId = function (id) { return document.getElementById(id); };
 
   function card(c) {
-    return el("li", { class: "contribution" + (c.pinned ? " pinned" : ""), "data-id": c.id }, [
-      el("p", { class: "text", dir: "auto", text: c.text }),
+    var label = F.languageLabel(c);
+    return el("li", { class: "contribution" + (c.pinned ? " pinned" : ""), "data-id": c.id }, F.contributionText(c).concat([
       el("p", { class: "meta" }, [
         el("span", { class: "kind kind-" + c.kind, text: F.kindLabel(c.kind) }),
+        label ? " · " : null, label,
         c.reactions ? " · " + t("Me too") + " " + c.reactions : null,
       ]),
-    ]);
+    ]));
   }
 
   /* Pinned first, then the newest on top: the room reads what was just said. */

@@ -97,10 +97,15 @@ def test_meeting_create_from_agenda_201_returns_object_and_writes(
         "starts_at": "2025-05-01T16:00:00Z",
         "place": "Myrtorps bibliotek",
         "is_digital": False,
+        "intro": "",
+        "intro_translations": {},
         "status": "draft",
         "join_code": code,
         "join_url": f"http://localhost/j/{code}",
-        "agenda": [{"id": phase_ids[i], "position": i, **phase} for i, phase in enumerate(AGENDA)],
+        "agenda": [
+            {"id": phase_ids[i], "position": i, "prompt_translations": {}, **phase}
+            for i, phase in enumerate(AGENDA)
+        ],
         "voting": {"method": "dots", "dots": 5, "cap": 2, "results": "live"},
     }
     assert db == {
@@ -330,3 +335,30 @@ def test_meeting_get_without_token_401(client: FlaskClient, app: Flask, theme_id
         session().commit()
         meeting_id = meeting.id
     error_of(Api(client).get(f"/meetings/{meeting_id}"), 401, "unauthorized")
+
+
+def test_meeting_create_with_translations_201_and_unknown_language_422(
+    app: Flask, facilitator: Api, theme_id: int
+) -> None:
+    response = facilitator.post(
+        f"/themes/{theme_id}/meetings",
+        json={
+            "title": "Kväll",
+            "intro": "Välkommen",
+            "intro_translations": {"so": "Soo dhawow", "fi": ""},
+            "agenda": [{"title": "Start", "prompt": "Hej", "prompt_translations": {"ar": "مرحبا"}}],
+        },
+    )
+    assert response.status_code == 201
+    body = response.get_json()
+    assert (body["intro"], body["intro_translations"]) == ("Välkommen", {"so": "Soo dhawow"})
+    assert body["agenda"][0]["prompt_translations"] == {"ar": "مرحبا"}
+    refused = facilitator.post(
+        f"/themes/{theme_id}/meetings",
+        json={"title": "Kväll 2", "agenda": [{"title": "S", "prompt_translations": {"de": "x"}}]},
+    )
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["field"] == "agenda.0.prompt.de"
+    with app.app_context():
+        titles = session().scalars(sa.select(Meeting.title)).all()
+    assert titles == ["Kväll"]

@@ -49,6 +49,8 @@ def sample(model: type[BaseModel]) -> dict[str, Any]:
             values[name] = False
         elif kind is int or int in args:
             values[name] = 1
+        elif name == "language":
+            values[name] = "sv"
         elif kind is str or str in args:
             values[name] = "Ett rimligt värde"
     values["client_id"] = cid()

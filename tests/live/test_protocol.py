@@ -19,6 +19,7 @@ from facilitate.auth.models import Role
 from facilitate.db import session
 from facilitate.extensions import db
 from facilitate.live.models import ClientWrite, Contribution
+from facilitate.meetings import operations as meeting_ops
 
 from .conftest import NS, cid, named, open_meeting
 
@@ -250,6 +251,8 @@ def apply(state: dict[str, Any], name: str, payload: Any) -> dict[str, Any]:
         return copy.deepcopy(payload)
     if name == "meeting":
         state["meeting"] = payload
+    elif name == "phases":
+        state["phases"] = payload["phases"]
     elif name == "phase":
         state["current_phase"] = payload["current_phase"]
     elif name in {"timer", "groups", "presence"}:
@@ -313,6 +316,8 @@ def test_state_plus_events_equals_fresh_state(
     ack(room["anna"], "reaction_remove", contribution_id=b["id"])
     ack(room["anna"], "contribution_edit", id=a["id"], text="Dålig belysning vid skolan")
     ack(room["console"], "contribution_pin", id=a["id"])
+    ack(room["notes"], "contribution_translate", id=a["id"], text="Poor lighting", language="en")
+    ack(room["bo"], "contribution_add", text="الإضاءة ضعيفة في الحديقة")
     ack(room["console"], "contribution_hide", id=b["id"], reason="Dubblett")
     # Hidden and shown again: Bo's "me too" on Anna's must come back to his screen.
     ack(room["console"], "contribution_hide", id=a["id"], reason="Kontroll")
@@ -322,6 +327,17 @@ def test_state_plus_events_equals_fresh_state(
     ack(room["console"], "timer_start", seconds=300)
     ack(room["console"], "timer_pause")
     ack(room["console"], "phase_goto", index=2)
+    with app.app_context():  # the facilitator adds a translation of a step's question
+        phase = meeting_ops.get_meeting(meeting_id).phases[2]
+        spec = meeting_ops.PhaseSpec(
+            title=phase.title,
+            prompt=phase.prompt,
+            minutes=phase.minutes,
+            kind=phase.kind.value,
+            prompt_translations={**phase.prompt_translations, "so": "Maxaa sababa?"},
+        )
+        meeting_ops.update_phase(phase, spec)
+        session().commit()
     c = ack(room["bo"], "contribution_add", text="I nästa steg")
     ack(room["bo"], "contribution_delete", id=c["id"])
     # Proposals and a dots vote (hidden results: residents get no tally, staff do).
@@ -354,8 +370,8 @@ def test_state_plus_events_equals_fresh_state(
     for name in watchers:
         assert comparable(pictures[name]) == comparable(fresh[name]), name
     # The pictures differ by who is looking: staff see the hidden one, residents do not.
-    assert len(fresh["console"]["contributions"]) == 3
-    assert len(fresh["anna"]["contributions"]) == 2
+    assert len(fresh["console"]["contributions"]) == 4
+    assert len(fresh["anna"]["contributions"]) == 3
     shown = next(c for c in pictures["bo"]["contributions"] if c["id"] == a["id"])
     assert shown["reacted"] is True
 

@@ -32,7 +32,13 @@ def test_connect_participant_gets_state(
         "tally",
         "me",
     }
-    assert state["meeting"] == {"id": meeting_id, "title": "Kväll", "status": "open"}
+    assert state["meeting"] == {
+        "id": meeting_id,
+        "title": "Kväll",
+        "status": "open",
+        "intro": "",
+        "intros": {},
+    }
     assert state["me"]["role"] == "participant"
     assert len(state["phases"]) == 6
 

@@ -45,15 +45,6 @@ VALID = {
 
 
 @pytest.fixture
-def theme_id(app: Flask) -> int:
-    with app.app_context():
-        dialogue = dialogue_ops.create_dialogue("Trygghet", areas=["Fröslunda"])
-        theme = dialogue_ops.create_theme(dialogue, "Belysning")
-        session().commit()
-        return theme.id
-
-
-@pytest.fixture
 def meeting_id(app: Flask, theme_id: int) -> int:
     with app.app_context():
         meeting = ops.create_meeting(
