@@ -253,7 +253,10 @@ class TallyFlusher(Coalescer):
         meeting = session().get(Meeting, meeting_id)
         if meeting is None:
             return
-        self.emit("tally", proposal_ops.staff_tally(meeting), audience.staff(meeting_id))
+        staff_view = proposal_ops.staff_tally(meeting)
+        if staff_view is None:  # marked by a proposal before voting opened: nothing to count
+            return
+        self.emit("tally", staff_view, audience.staff(meeting_id))
         public_view = proposal_ops.public_tally(meeting)
         if public_view is not None:
             self.emit("tally", public_view, audience.public(meeting_id))

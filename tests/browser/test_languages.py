@@ -4,6 +4,7 @@ overlapping, mixed-direction text intact; screenshots in test-output/screenshots
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,6 +48,24 @@ LAYOUT_PROBLEMS = """(selector) => {
 }"""
 
 
+# Each redraw replaces the phone's elements, so a box is read in one script run: a locator's
+# bounding_box() can find the element gone between resolving it and measuring it.
+MEASURE = """selector => {
+    const e = document.querySelector(selector);
+    const box = e && e.getBoundingClientRect();
+    return box && box.width ? [box.left, box.right] : null;
+}"""
+
+
+def edges(page: Page, selector: str) -> tuple[float, float]:
+    """The left and right edge of the first element that matches, once it has a box."""
+    deadline = time.monotonic() + 5
+    while (found := page.evaluate(MEASURE, selector)) is None:
+        assert time.monotonic() < deadline, f"{selector} never had a box"
+        page.wait_for_timeout(50)
+    return found[0], found[1]
+
+
 def layout_problems(page: Page) -> list[list[str]]:
     result: list[list[str]] = page.evaluate(LAYOUT_PROBLEMS, CONTROLS)
     return result
@@ -84,14 +103,10 @@ def test_every_language_fits_a_phone_and_arabic_reads_right_to_left(
         page.screenshot(path=str(SCREENSHOTS / f"phone-{choice}.png"), full_page=True)
     # Mirrored: the step line and the write form start at the right edge in Arabic.
     for selector in (".phase-step", "label[for=write-text]"):
-        for page in (phones["sv"], arabic):  # not mid-redraw, when it has no box
-            expect(page.locator(selector)).to_be_visible()
-        left_to_right = phones["sv"].locator(selector).bounding_box()
-        right_to_left = arabic.locator(selector).bounding_box()
-        assert left_to_right is not None
-        assert right_to_left is not None
-        assert left_to_right["x"] < 40, selector
-        assert right_to_left["x"] + right_to_left["width"] > PHONE["width"] - 40, selector
+        left_to_right = edges(phones["sv"], selector)
+        right_to_left = edges(arabic, selector)
+        assert left_to_right[0] < 40, selector
+        assert right_to_left[1] > PHONE["width"] - 40, selector
     # The facilitator sees which language it is in, and translates it for the room.
     item = console.locator("#wall .contribution").first
     expect(item.locator(".lang-label")).to_have_text("AR · العربية")

@@ -357,6 +357,19 @@ def test_merge_carries_ballots_over_once(
     )
 
 
+def test_merge_before_any_vote_sends_no_tally(room: dict[str, SocketIOTestClient]) -> None:
+    a = ack(room["anna"], "proposal_add", title="Belysning i parken")["id"]
+    b = ack(room["bo"], "proposal_add", title="Belysning i parken, tack")["id"]
+    drain(room)
+    ack(room["console"], "proposal_merge", ids=[b], into=a)
+    time.sleep(SETTLE)
+    for name, client in room.items():
+        received = client.get_received(NS)
+        assert named(received, "tally") == [], name
+        # Every event carries its payload: a client applies events[i]["args"][0].
+        assert all(len(event["args"]) == 1 for event in received), name
+
+
 def test_decide_agreed_becomes_action_item(
     app: Flask, room: dict[str, SocketIOTestClient], meeting_id: int
 ) -> None:
