@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
@@ -36,20 +36,26 @@ def test_every_endpoint_declares_a_permission(app: Flask) -> None:
     assert {"dialogues.dashboard", "auth.login", "auth.users"} <= set(endpoints(app))
 
 
-def test_anonymous_refused_everywhere_but_public(app: Flask, client: FlaskClient) -> None:
-    checked = 0
+def guarded(app: Flask) -> Iterator[tuple[str, str, str]]:
+    """(endpoint, url, method) of every route that is not public, ids filled in as 1."""
     for rule in app.url_map.iter_rules():
         permission = declared_permission(app.view_functions.get(rule.endpoint, lambda: None))
         if rule.endpoint in LIBRARY_ENDPOINTS or permission in (PUBLIC, None):
             continue
         url = re.sub(r"<(?:int:)?[^>]+>", "1", rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            response = client.open(url, method=method)
-            expected = {401} if url.startswith("/api/") else {302}
-            assert response.status_code in expected, (method, url, response.status_code)
-            if response.status_code == 302:
-                assert response.headers["Location"].startswith("/login")
-            checked += 1
+            yield rule.endpoint, url, method
+
+
+def test_anonymous_refused_everywhere_but_public(app: Flask, client: FlaskClient) -> None:
+    checked = 0
+    for _, url, method in guarded(app):
+        response = client.open(url, method=method)
+        expected = {401} if url.startswith("/api/") else {302}
+        assert response.status_code in expected, (method, url, response.status_code)
+        if response.status_code == 302:
+            assert response.headers["Location"].startswith("/login")
+        checked += 1
     assert checked > 20
 
 
@@ -109,23 +115,18 @@ def test_resident_gets_no_further_than_anonymous(
     meeting_id, token = residents[who]
     client.set_cookie(participants.cookie_name(meeting_id), token)
     assert client.get(f"/m/{meeting_id}").status_code == 200  # the phone's own page
+    headers = {"Authorization": f"Bearer {token}"}
     checked = 0
-    for rule in app.url_map.iter_rules():
-        permission = declared_permission(app.view_functions.get(rule.endpoint, lambda: None))
-        if rule.endpoint in LIBRARY_ENDPOINTS or permission in (PUBLIC, None):
-            continue
-        url = re.sub(r"<(?:int:)?[^>]+>", "1", rule.rule)
-        headers = {"Authorization": f"Bearer {token}"}
-        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            response = client.open(url, method=method, headers=headers)
-            if not url.startswith("/api/"):
-                expected = 302  # to the login page, as for anyone else
-            else:  # a valid token of the lowest role: it reads its own meeting's proposals
-                expected = RESIDENT_API.get(rule.endpoint, {}).get(who, 403)
-            assert response.status_code == expected, (who, method, url, response.status_code)
-            if expected == 302:
-                assert response.headers["Location"].startswith("/login"), (who, url)
-            checked += 1
+    for endpoint, url, method in guarded(app):
+        response = client.open(url, method=method, headers=headers)
+        if not url.startswith("/api/"):
+            expected = 302  # to the login page, as for anyone else
+        else:  # a valid token of the lowest role: it reads its own meeting's proposals
+            expected = RESIDENT_API.get(endpoint, {}).get(who, 403)
+        assert response.status_code == expected, (who, method, url, response.status_code)
+        if expected == 302:
+            assert response.headers["Location"].startswith("/login"), (who, url)
+        checked += 1
     assert checked > 20
 
 
