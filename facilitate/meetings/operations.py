@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from facilitate.db import session
 from facilitate.dialogues.models import Theme
 from facilitate.errors import Conflict, NotFound, ValidationError
-from facilitate.languages import TRANSLATED
+from facilitate.languages import ORIGINAL, TRANSLATED
 from facilitate.validation import (
     check_int_range,
     check_optional_text,
@@ -118,25 +118,27 @@ def check_phase(spec: PhaseSpec, *, field: str = "agenda") -> Phase:
 
 
 def template_phases(key: str) -> list[Phase]:
-    """The template's steps as new phases, in the current locale, with each prompt in
-    every other language the catalogs have it in (residents read theirs)."""
+    """The template's steps as new phases, in the dialogue's own language whatever the
+    facilitator's screen is in, with each prompt in every other language the catalogs have
+    it in (residents read theirs)."""
     steps = TEMPLATES[check_template(key)].steps
-    originals = [str(step.prompt) for step in steps]
+    with force_locale(ORIGINAL):
+        originals = [(str(step.title), str(step.prompt)) for step in steps]
     translations: list[dict[str, str]] = [{} for _ in steps]
     for code in TRANSLATED:
         with force_locale(code):
-            for prompts, step, original in zip(translations, steps, originals, strict=True):
+            for prompts, step, (_, original) in zip(translations, steps, originals, strict=True):
                 if (prompt := str(step.prompt)) != original:
                     prompts[code] = prompt
     return [
         Phase(
-            title=str(step.title),
-            prompt=original,
+            title=title,
+            prompt=prompt,
             minutes=step.minutes,
             kind=step.kind,
             prompt_translations=prompts,
         )
-        for step, original, prompts in zip(steps, originals, translations, strict=True)
+        for step, (title, prompt), prompts in zip(steps, originals, translations, strict=True)
     ]
 
 

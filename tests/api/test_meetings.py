@@ -137,7 +137,11 @@ def test_meeting_create_from_named_template_201(
     assert [(p["kind"], p["minutes"]) for p in body["agenda"]] == [
         (s.kind.value, s.minutes) for s in steps
     ]
-    assert body["agenda"][0]["title"] == "Welcome and check-in"
+    # In the dialogue's own language, whatever the client's; English among the translations.
+    assert body["agenda"][0]["title"] == "Välkomna och incheckning"
+    assert body["agenda"][0]["prompt_translations"]["en"] == (
+        "Who are you, and what brings you here today?"
+    )
     assert [p["position"] for p in body["agenda"]] == list(range(len(steps)))
     assert body["is_digital"] is True
     assert body["starts_at"] is None

@@ -18,6 +18,7 @@ from playwright.sync_api import (
     BrowserContext,
     Page,
     Playwright,
+    ViewportSize,
     expect,
     sync_playwright,
 )
@@ -36,8 +37,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+#: A common phone's screen, held upright.
+PHONE: ViewportSize = {"width": 360, "height": 740}
 #: A cheap phone's screen: the narrowest the UI promises to work on.
-PHONE = {"width": 320, "height": 640}
+NARROW: ViewportSize = {"width": 320, "height": 640}
+#: The facilitator's laptop.
+LAPTOP: ViewportSize = {"width": 1366, "height": 768}
 TIMEOUT_MS = 15_000
 # Assertions wait for the room to catch up; a slow CI machine gets the same patience.
 expect.set_options(timeout=10_000)
@@ -107,7 +112,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
 @pytest.fixture
 def staff(browser: Browser, server: Server) -> Iterator[BrowserContext]:
     """A laptop logged in as the demo facilitator, in English."""
-    context = browser.new_context(locale="en-GB", base_url=server.url)
+    context = browser.new_context(locale="en-GB", base_url=server.url, viewport=LAPTOP)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.goto("/login")
@@ -122,12 +127,12 @@ def staff(browser: Browser, server: Server) -> Iterator[BrowserContext]:
 
 @pytest.fixture
 def phone(browser: Browser, server: Server) -> Iterator[Callable[..., Page]]:
-    """A resident's phone: 320 px wide, touch, its own cookies; Swedish unless told."""
+    """A resident's phone: 360 × 740 unless told, touch, its own cookies; Swedish unless told."""
     contexts: list[BrowserContext] = []
 
-    def _phone(locale: str = "sv-SE") -> Page:
+    def _phone(locale: str = "sv-SE", viewport: ViewportSize = PHONE) -> Page:
         context = browser.new_context(
-            locale=locale, base_url=server.url, viewport=PHONE, has_touch=True, is_mobile=True
+            locale=locale, base_url=server.url, viewport=viewport, has_touch=True, is_mobile=True
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)

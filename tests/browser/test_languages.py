@@ -10,7 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from .conftest import PHONE, Server
+from .conftest import NARROW, Server
 from .test_live_meeting import join, join_code, open_console
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
@@ -81,7 +81,7 @@ def test_every_language_fits_a_phone_and_arabic_reads_right_to_left(
     console.click("#timer-form button[type=submit]")
     phones: dict[str, Page] = {}
     for choice, locale in CHOICES.items():
-        page = phone(locale)
+        page = phone(locale, NARROW)
         if choice == "sv-easy":
             page.goto("/language/sv-easy?next=/join")
         join(page, code, choice)
@@ -98,7 +98,7 @@ def test_every_language_fits_a_phone_and_arabic_reads_right_to_left(
         # dir="auto": an Arabic sentence reads right to left on every phone, place name whole.
         assert text.evaluate("e => getComputedStyle(e).direction") == "rtl", choice
         expect(page.locator("[data-timer]").first).to_have_text(CLOCK)
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], choice
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"], choice
         assert layout_problems(page) == [], choice
         page.screenshot(path=str(SCREENSHOTS / f"phone-{choice}.png"), full_page=True)
     # Mirrored: the step line and the write form start at the right edge in Arabic.
@@ -106,7 +106,7 @@ def test_every_language_fits_a_phone_and_arabic_reads_right_to_left(
         left_to_right = edges(phones["sv"], selector)
         right_to_left = edges(arabic, selector)
         assert left_to_right[0] < 40, selector
-        assert right_to_left[1] > PHONE["width"] - 40, selector
+        assert right_to_left[1] > NARROW["width"] - 40, selector
     # The facilitator sees which language it is in, and translates it for the room.
     item = console.locator("#wall .contribution").first
     expect(item.locator(".lang-label")).to_have_text("AR · العربية")
@@ -122,10 +122,10 @@ def test_every_language_fits_a_phone_and_arabic_reads_right_to_left(
     expect(phones["sv"].locator("#wall .translation")).to_have_attribute("lang", "sv")
     # The pages before and after the room fit too, in Arabic.
     for path in ("/join", f"/j/{code}", "/privacy", "/d/1/feedback"):
-        page = phone("ar")
+        page = phone("ar", NARROW)
         page.goto(path)
         expect(page.locator("html")).to_have_attribute("dir", "rtl")
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"], path
         assert layout_problems(page) == [], path
     arabic.screenshot(path=str(SCREENSHOTS / "phone-ar-translated.png"), full_page=True)
     # Staff can work in Arabic too: the console and the projector mirror on a laptop.
@@ -142,7 +142,7 @@ def test_every_language_fits_a_phone_and_arabic_reads_right_to_left(
 def test_layout_check_catches_overlap_and_overflow(
     server: Server, phone: Callable[..., Page]
 ) -> None:
-    page = phone("ar")
+    page = phone("ar", NARROW)
     page.goto("/join")
     assert layout_problems(page) == []
     page.evaluate(

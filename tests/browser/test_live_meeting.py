@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from .conftest import Server
+from .conftest import NARROW, Server
 
 MEETING = 1  # the demo's first meeting, a draft with the 90-minute in-depth agenda
 
@@ -43,7 +43,7 @@ def test_meeting_live_on_console_projector_and_phones(
     screen = staff.new_page()
     screen.goto(f"/meetings/{MEETING}/screen")
     code = join_code(console)
-    anna, bo = phone(), phone("en-GB")
+    anna, bo = phone(viewport=NARROW), phone("en-GB")
     join(anna, code, "Anna")
     join(bo, code, "Bo")
 
@@ -89,7 +89,7 @@ def test_meeting_live_on_console_projector_and_phones(
 
     # The phone is usable at 320 px: nothing wider than the screen.
     width = anna.evaluate("document.documentElement.scrollWidth")
-    assert width <= 320
+    assert width <= NARROW["width"]
 
 
 def test_phone_offline_writes_survive_server_restart(

@@ -40,7 +40,6 @@ def test_whole_story_from_new_meeting_to_feedback_page(
 ) -> None:
     # A facilitator creates a meeting from the 90-minute template, with a dots vote.
     desk = staff.new_page()
-    desk.set_viewport_size({"width": 1366, "height": 768})
     desk.goto(f"/themes/{THEME}/meetings/new")
     desk.fill("#title", "Kvällsdialog om belysning")
     desk.select_option("#template", "in_depth_90")
@@ -52,7 +51,6 @@ def test_whole_story_from_new_meeting_to_feedback_page(
     expect(desk.locator("#conn")).to_have_attribute("data-state", "online")
     desk.click("#meeting-open")
     screen = staff.new_page()
-    screen.set_viewport_size({"width": 1366, "height": 768})
     screen.goto(f"/meetings/{meeting_id}/screen")
     join_url = desk.locator(".join-url").inner_text()
 

@@ -3,6 +3,7 @@ read them."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
@@ -140,9 +141,17 @@ def test_phase_prompt_translations_shown_on_phone_in_each_language(
         assert f'<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">' in page
 
 
-def test_meeting_from_template_has_prompts_in_every_language(app: Flask, theme_id: int) -> None:
-    with app.test_request_context(headers={"Accept-Language": "sv"}):
+@pytest.mark.parametrize("screen", ["sv", "en", "ar"])
+def test_meeting_from_template_has_prompts_in_every_language(
+    app: Flask, theme_id: int, screen: str
+) -> None:
+    # Whatever the facilitator's screen is in, the steps are in Swedish, the dialogue's own.
+    with app.test_request_context(headers={"Accept-Language": screen}):
         meeting = ops.create_meeting(dialogue_ops.get_theme(theme_id), "Kväll")
+        assert meeting.phases[0].title == "Välkomna och incheckning"
+        assert meeting.phases[0].prompt_translations["en"] == (
+            "Who are you, and what brings you here today?"
+        )
         for phase in meeting.phases:
             assert set(phase.prompt_translations) == {"en", "fi", "ar", "so"}, phase.title
             assert phase.prompt not in phase.prompt_translations.values()

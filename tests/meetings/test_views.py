@@ -89,7 +89,7 @@ def test_meeting_create_from_each_template(
     assert meeting.status is MeetingStatus.draft
     assert re.fullmatch(r"[A-HJ-NP-Z2-9]{8}", meeting.join_code)
     with app.test_request_context():
-        expected = template_rows(template)
+        expected = template_rows(template, "sv")  # the dialogue's own language
     assert phase_rows(app, meeting.id) == expected
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     positions = [html.find(title) for title, *_ in expected]
