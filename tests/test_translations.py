@@ -347,6 +347,7 @@ STAFF_PAGES = (
     "/meetings/1/screen",
     "/meetings/1/notes",
     "/meetings/1/report",
+    "/meetings/1/people",
     "/dialogues/1/actions",
     "/dialogues/1/conversations",
     "/dialogues/1/conversations/new",

@@ -368,6 +368,23 @@ def erase_participant(meeting: Meeting, participant_id: int) -> int:
     return len(written)
 
 
+def people_and_words(meeting: Meeting) -> list[tuple[Participant, list[Contribution]]]:
+    """Everyone who joined, in order, with what they still have on record (hidden too):
+    how staff find the resident who asks, during the meeting or long after it."""
+    people = session().scalars(
+        sa.select(Participant).where(Participant.meeting_id == meeting.id).order_by(Participant.id)
+    )
+    words: dict[int, list[Contribution]] = {}
+    for contribution in session().scalars(
+        sa.select(Contribution)
+        .where(Contribution.meeting_id == meeting.id, Contribution.deleted.is_(False))
+        .where(Contribution.participant_id.is_not(None))
+        .order_by(Contribution.id)
+    ):
+        words.setdefault(contribution.participant_id or 0, []).append(contribution)
+    return [(person, words.get(person.id, [])) for person in people]
+
+
 def hide_contribution(meeting: Meeting, contribution_id: int, reason: str) -> Contribution:
     contribution = get_contribution(meeting, contribution_id)
     contribution.hidden = True

@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -30,7 +30,7 @@ from facilitate.meetings.models import Meeting
 from facilitate.meetings.operations import normalise_join_code
 from facilitate.web import refuse, show_form
 
-from . import participants
+from . import participants, room
 from .forms import JoinForm, age_band_choices
 from .handout import handout_pdf, qr_svg
 from .join_limits import count_failure
@@ -205,6 +205,26 @@ def notes(meeting_id: int) -> View:
         ViewerRole.facilitator if current_user.has_role(Role.facilitator) else ViewerRole.observer
     )
     return _staff_page("live/notes.html", meeting_id, role)
+
+
+@bp.route("/meetings/<int:meeting_id>/people")
+@requires(Role.facilitator)
+def people(meeting_id: int) -> View:
+    """Who joined and what they wrote, so a resident's request to erase it can be met."""
+    meeting = meeting_ops.get_meeting(meeting_id)
+    return _page("live/people.html", meeting=meeting, people=room.people_and_words(meeting))
+
+
+@bp.route("/meetings/<int:meeting_id>/people/<int:participant_id>/erase", methods=["POST"])
+@requires(Role.facilitator)
+def erase_person(meeting_id: int, participant_id: int) -> Response:
+    meeting = meeting_ops.get_meeting(meeting_id)
+    erased = room.erase_participant(meeting, participant_id)
+    flash(
+        ngettext("%(num)d contribution was erased.", "%(num)d contributions were erased.", erased),
+        "success",
+    )
+    return redirect(url_for(".people", meeting_id=meeting.id))
 
 
 # -- printables ----------------------------------------------------------------------------
