@@ -53,6 +53,7 @@ FIELDS = [
     "outcome",
     "note",
     "on_behalf",
+    "language",
 ]
 payloads = st.one_of(
     junk,
