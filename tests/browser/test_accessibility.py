@@ -49,6 +49,9 @@ def test_pages_have_no_serious_accessibility_violations(
     notes.goto(f"/meetings/{MEETING}/notes")
     actions = staff.new_page()
     actions.goto("/dialogues/1/actions")
+    people = staff.new_page()
+    people.goto(f"/meetings/{MEETING}/people")
+    people.click("details.confirm summary")  # the second step, open
     public = phone()
     public.goto("/d/1/feedback")
     start = phone()
@@ -61,13 +64,14 @@ def test_pages_have_no_serious_accessibility_violations(
             "projector": screen,
             "notes": notes,
             "action list": actions,
+            "people": people,
             "feedback": public,
             "join": start,
         }.items()
     }
     assert found == {name: [] for name in found}
     # 200 % zoom on a 1366 px laptop leaves 683 CSS pixels: nothing may need a sideways scroll.
-    for page in (console, screen, notes, actions):
+    for page in (console, screen, notes, actions, people):
         page.set_viewport_size({"width": 683, "height": 384})
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 683, (page.url, width)
