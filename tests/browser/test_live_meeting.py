@@ -245,5 +245,9 @@ def test_proposals_vote_and_decision(
     console.click("#voting-close")
     expect(screen.locator(".proposal .counts").first).to_contain_text("6")
     expect(bo.locator(".proposal .counts").nth(1)).to_have_text("1 prickar från 1 personer")
-    console.locator(".proposal").first.get_by_role("button", name="Agreed", exact=True).click()
+    agreed = console.locator(".proposal").first.get_by_role("button", name="Agreed", exact=True)
+    agreed.click()
+    expect(agreed).to_have_attribute("aria-pressed", "true")
+    # Not only its colour: a chosen button shows a mark too.
+    assert "✓" in agreed.evaluate("e => getComputedStyle(e, '::before').content")
     expect(anna.locator(".proposal .status").first).to_have_text("Beslutat")
