@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from apiflask import APIFlask
 
 from facilitate.extensions import csrf
@@ -17,3 +19,28 @@ def init_app(app: APIFlask) -> None:
     app.config["HTTP_ERROR_SCHEMA"] = ERROR_SCHEMA
     app.config["VALIDATION_ERROR_SCHEMA"] = ERROR_SCHEMA
     app.register_blueprint(views.bp)
+    app.spec_processor(_document_what_apiflask_leaves_out)
+
+
+def _document_what_apiflask_leaves_out(spec: dict[str, Any] | str) -> dict[str, Any] | str:
+    """Say what APIFlask's generated document leaves open, so that clients (and tests
+    generated from it) know: every body is required, and path ids are row ids."""
+    from .schemas import ID_MAX
+
+    if isinstance(spec, str):  # YAML, which this app never serves (SPEC_FORMAT is json)
+        return spec
+    for operations in spec["paths"].values():
+        for operation in operations.values():
+            if "requestBody" in operation:
+                # Each view reads a JSON object; without a body it answers 400.
+                operation["requestBody"]["required"] = True
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["schema"] == {"type": "integer"}:
+                    # <int:…> takes no sign; past ID_MAX the API answers 404 (see views).
+                    parameter["schema"] = {
+                        "type": "integer",
+                        "format": "int64",
+                        "minimum": 1,
+                        "maximum": ID_MAX,
+                    }
+    return spec

@@ -10,10 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from flask_babel import gettext as _
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 from facilitate.actions.models import ActionStatus
 from facilitate.dialogues.models import (
@@ -62,9 +73,38 @@ IsoDate = Annotated[dt.date, Field(strict=False), BeforeValidator(_iso_date)]
 IsoDateTime = Annotated[dt.datetime, Field(strict=False), BeforeValidator(_iso_datetime)]
 
 
+@dataclass(frozen=True)
+class _MaxLength:
+    """A length limit, documented as ``maxLength`` and held to as the text is sent.
+
+    The operation enforces the limit again on the cleaned text (NFC, no surrounding white
+    space) for every caller; over the API, text longer than documented is refused even
+    when cleaning would shorten it, since the document promises ``maxLength`` of what is
+    sent. Same message as the operation's.
+    """
+
+    limit: int
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["maxLength"] = self.limit
+        return json_schema
+
+    def _check(self, value: str) -> str:
+        if len(value) > self.limit:
+            raise ValueError(_("At most %(max)d characters.", max=self.limit))
+        return value
+
+
 def _max_length(limit: int) -> Any:
-    """Document a length limit; the operation enforces it on the cleaned text."""
-    return Field(json_schema_extra={"maxLength": limit})
+    return _MaxLength(limit)
 
 
 def _one_of(values: Iterable[str]) -> Any:
@@ -95,6 +135,22 @@ PhaseKindName = Annotated[str, _one_of(PhaseKind)]
 VotingMethodName = Annotated[str, _one_of(VotingMethod)]
 ResultsName = Annotated[str, _one_of(ResultsVisibility)]
 TemplateKey = Annotated[str, _one_of(sorted(TEMPLATES))]
+#: The largest id a row can have (a signed 64-bit integer); SQLite cannot even look up a
+#: larger one, so ids past it are refused before any lookup.
+ID_MAX = 2**63 - 1
+
+
+def _theme_id(value: int) -> int:
+    # The operation refuses any id that is not one of the dialogue's themes, with this
+    # message, but it looks the id up first.
+    if not 1 <= value <= ID_MAX:
+        raise ValueError(_("No such theme."))
+    return value
+
+
+ThemeId = Annotated[
+    int, Field(json_schema_extra={"minimum": 1, "maximum": ID_MAX}), AfterValidator(_theme_id)
+]
 
 
 class Input(BaseModel):
@@ -211,13 +267,13 @@ class ConversationIn(Input):
         description="Short notes or quotes; no names or other personal details.",
         json_schema_extra={"minItems": 1, "maxItems": NOTES_MAX},
     )
-    theme_ids: list[int] = Field(
+    theme_ids: list[ThemeId] = Field(
         default_factory=list, description="Themes of this dialogue every note supports."
     )
 
 
 class NoteThemesIn(Input):
-    theme_ids: list[int] = Field(description="The note's themes from now on; [] for none.")
+    theme_ids: list[ThemeId] = Field(description="The note's themes from now on; [] for none.")
 
 
 # -- responses -----------------------------------------------------------------------------

@@ -8,13 +8,15 @@ models in ``schemas`` and then by the same operations the pages use. Errors are
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from apiflask import APIBlueprint
 from apiflask.exceptions import HTTPError
 from apiflask.schemas import FileSchema
-from flask import jsonify
+from flask import abort, jsonify, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
@@ -40,6 +42,7 @@ from facilitate.reporting.trail import trail, trail_json
 
 from .auth import current_api_user_id, current_participant, token_or_participant, token_required
 from .schemas import (
+    ID_MAX,
     ActionOut,
     ActionPatch,
     ActionRef,
@@ -67,6 +70,18 @@ from .schemas import (
 
 bp = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="API v1")
 
+
+@bp.url_value_preprocessor
+def _ids_fit(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """An id past ID_MAX names no row: 404, before SQLite overflows looking it up (500).
+
+    Not a maximum on the URL converter: Werkzeug answers a failed conversion with 405
+    when the same URL has a rule for another method.
+    """
+    if any(type(v) is int and v > ID_MAX for v in (values or {}).values()):
+        abort(404)
+
+
 #: Error responses of the views that take a body, besides the generated 401, 404 and 422.
 WRITE_ERRORS = {
     400: "The body is not JSON.",
@@ -93,6 +108,28 @@ def _http_error(error: HTTPError) -> tuple[Response, int]:
             if field != "_schema":  # the body as a whole, e.g. not an object
                 body["field"] = field
     return jsonify({"error": body}), status
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def json_object(view: F) -> F:
+    """Refuse a JSON body that is not an object (422), under the token check and above
+    ``bp.input``.
+
+    APIFlask reads a ``null`` body as ``{}``, so a PATCH of ``null`` would change nothing
+    and answer 200; other non-objects get this message rather than Pydantic's untranslated
+    one.
+    """
+
+    @functools.wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        # A body that is not JSON at all raises the documented 400 right here.
+        if not isinstance(request.get_json(force=True), dict):
+            raise ValidationError(_l("Send the body as a JSON object."))
+        return view(*args, **kwargs)
+
+    return cast(F, checked)
 
 
 # -- serialisation -------------------------------------------------------------------------
@@ -178,6 +215,7 @@ def list_dialogues() -> list[DialogueOut]:
 
 @bp.post("/dialogues")
 @token_required(bp, Role.facilitator)
+@json_object
 @bp.input(DialogueIn)
 @bp.output(DialogueOut, status_code=201)
 @bp.doc(responses=WRITE_ERRORS)
@@ -197,6 +235,7 @@ def create_dialogue(json_data: DialogueIn) -> DialogueOut:
 
 @bp.post("/dialogues/<int:dialogue_id>/themes")
 @token_required(bp, Role.facilitator)
+@json_object
 @bp.input(ThemeIn)
 @bp.output(ThemeOut, status_code=201)
 @bp.doc(responses=WRITE_ERRORS)
@@ -212,6 +251,7 @@ def create_theme(dialogue_id: int, json_data: ThemeIn) -> ThemeOut:
 
 @bp.post("/themes/<int:theme_id>/meetings")
 @token_required(bp, Role.facilitator)
+@json_object
 @bp.input(MeetingIn)
 @bp.output(MeetingOut, status_code=201)
 @bp.doc(responses=WRITE_ERRORS)
@@ -262,6 +302,7 @@ def get_meeting(meeting_id: int) -> MeetingOut:
 
 @bp.post("/join")
 @public
+@json_object
 @bp.input(JoinIn)
 @bp.output(JoinOut, status_code=201)
 @bp.doc(
@@ -293,6 +334,7 @@ def join(json_data: JoinIn) -> JoinOut:
 
 @bp.patch("/meetings/<int:meeting_id>")
 @token_required(bp, Role.facilitator)
+@json_object
 @bp.input(VotingPatch)
 @bp.output(MeetingOut)
 @bp.doc(responses={**WRITE_ERRORS, 409: "A vote has opened: the settings are fixed."})
@@ -343,6 +385,7 @@ def list_actions(dialogue_id: int) -> list[ActionOut]:
 
 @bp.patch("/actions/<int:action_id>")
 @token_required(bp, Role.facilitator)
+@json_object
 @bp.input(ActionPatch)
 @bp.output(ActionOut)
 @bp.doc(responses=WRITE_ERRORS)
@@ -405,6 +448,7 @@ def conversation_out(conversation: Conversation) -> ConversationOut:
 
 @bp.post("/dialogues/<int:dialogue_id>/conversations")
 @token_required(bp, Role.facilitator)
+@json_object
 @bp.input(ConversationIn)
 @bp.output(ConversationOut, status_code=201)
 @bp.doc(responses={**WRITE_ERRORS, 409: "The dialogue is archived."})
@@ -461,6 +505,7 @@ def get_note(note_id: int) -> NoteTrailOut:
 
 @bp.put("/notes/<int:note_id>/themes")
 @token_required(bp, Role.facilitator)
+@json_object
 @bp.input(NoteThemesIn)
 @bp.output(NoteOut)
 @bp.doc(responses=WRITE_ERRORS)

@@ -153,7 +153,9 @@ class Api:
         bearer = token if token is not None else self.token
         if bearer is not None and "Authorization" not in all_headers:
             all_headers["Authorization"] = f"Bearer {bearer}"
-        response = self.client.open("/api/v1" + path, method=method, json=json, headers=all_headers)
+        response = self.client.open(
+            "/api/v1" + path, method=method, json=json, data=data, headers=all_headers
+        )
         self.validate(method, "/api/v1" + path, response)
         return response
 
