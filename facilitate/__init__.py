@@ -46,10 +46,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
+    import rooms
+
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # A watched Redis queue: a write is refused while it is away, not acked unheard.
+        client_manager=rooms.client_manager(
+            app.config["SOCKETIO_MESSAGE_QUEUE"], app.config["SOCKETIO_CHANNEL"]
+        ),
         # None means same-origin only; never "*" nor [] (which turns the origin check off
         # and would allow cross-site hijacking of a resident's socket).
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),  # type: ignore[arg-type]
@@ -78,8 +84,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     init_api(app)
     errors_web.init_app(app)
     cli.init_app(app)
-    import rooms
-
     rooms.init_app(app)
     _security_headers(app)
     return app

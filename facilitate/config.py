@@ -57,6 +57,7 @@ def from_environment() -> dict[str, Any]:
         "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(instance),
         "SECRET_KEY": load_secret_key(instance),
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL") or DEFAULTS["SOCKETIO_CHANNEL"],
         "HOST": os.environ.get("HOST", "127.0.0.1"),
         "PORT": int(os.environ.get("PORT", "5000")),
         "ASYNC_MODE": mode,
@@ -69,6 +70,8 @@ def from_environment() -> dict[str, Any]:
 DEFAULTS: dict[str, Any] = {
     "ASYNC_MODE": "threading",
     "SOCKETIO_MESSAGE_QUEUE": None,
+    #: The queue's channel: deployments (or test runs) sharing one Redis each need their own.
+    "SOCKETIO_CHANNEL": "flask-socketio",
     "HOST": "127.0.0.1",
     "PORT": 5000,
     "SESSION_COOKIE_HTTPONLY": True,

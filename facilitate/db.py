@@ -85,12 +85,34 @@ def configure_engine(engine: Engine) -> None:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
 
 
+#: libpq's settings for how long a dead PostgreSQL may hold a request or a socket write
+#: before it is refused as unavailable (docs/reliability.md, "Bad days").
+POSTGRES_CONNECT_ARGS: dict[str, Any] = {
+    # A host that does not answer would otherwise hold a connection attempt for the
+    # kernel's SYN retries, about two minutes.
+    "connect_timeout": 5,
+    # A statement sent to a peer that vanished would otherwise be retransmitted for
+    # about fifteen minutes before the send fails.
+    "tcp_user_timeout": 10_000,
+    # Waiting for an answer from a vanished peer ends after about a minute, not two hours;
+    # a slow query on a live server is unaffected (its kernel answers the probes).
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+}
+
+
 def engine_options(url: str) -> dict[str, Any]:
     options: dict[str, Any] = {"url": url}
     if url.startswith("sqlite"):
         options["connect_args"] = {"timeout": 5}
     else:
+        # A pooled connection that a restart or a network cut dropped is found by a ping
+        # when it is checked out, so the write that gets it does not fail on it.
         options["pool_pre_ping"] = True
+        if url.startswith("postgresql"):
+            options["connect_args"] = dict(POSTGRES_CONNECT_ARGS)
     return options
 
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from .errors import DomainError
+from .errors import DomainError, Unavailable
+from .extensions import login_manager
+
+#: Seconds a client should wait before trying again when the database is away.
+RETRY_AFTER = 5
 
 
 def _wants_json() -> bool:
@@ -17,6 +23,10 @@ def _wants_json() -> bool:
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> tuple[Response | str, int]:
+        original = getattr(error, "original_exception", None)
+        if isinstance(original, OperationalError):
+            # Raised where no handler sees it (the commit after the view): still a 503.
+            return _database_unavailable(original)
         code = error.code or 500
         if _wants_json():
             body = {
@@ -40,6 +50,32 @@ def init_app(app: Flask) -> None:
         return render_template(
             "error.html", code=error.status, title=str(error.message), message=str(error.message)
         ), error.status
+
+    app.register_error_handler(OperationalError, _database_unavailable)
+
+
+def _database_unavailable(error: OperationalError) -> tuple[Response | str, int]:
+    """The database is down or locked: a 503 that says nothing was saved, not a traceback.
+
+    The request's writes roll back after this (its status is an error), so that is true.
+    """
+    current_app.logger.error(
+        "database unavailable for %s %s: %s", request.method, request.path, error.orig or error
+    )
+    # Drawn for an anonymous visitor: the signed-in menu would ask the database for the
+    # user (again, after a rollback expired it) and fail inside the error page.
+    login_manager._update_request_context_with_user()
+    unavailable = Unavailable(
+        _l("The service is unavailable for a moment. Nothing was saved; try again shortly.")
+    )
+    if _wants_json():
+        response = jsonify({"error": unavailable.as_dict()})
+    else:
+        page = render_template("error.html", code=503, title="503", message=unavailable.message)
+        response = current_app.make_response(page)
+    # No cache may keep the outage; a client may come back when Retry-After says.
+    response.headers.update({"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"})
+    return response, unavailable.status
 
 
 def _error_message(code: int) -> str:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import Flask
 
 from facilitate import events
 from facilitate.extensions import socketio
+
+from .queue import WatchedRedisManager, client_manager
+
+__all__ = ["client_manager", "init_app"]
 
 
 def init_app(app: Flask) -> None:
@@ -20,3 +26,7 @@ def init_app(app: Flask) -> None:
     app.extensions[engine.PRESENCE_KEY] = engine.PresenceFlusher(socketio.server)  # type: ignore[attr-defined]
     app.extensions[engine.TALLY_KEY] = engine.TallyFlusher(socketio.server)  # type: ignore[attr-defined]
     app.config.setdefault("LIVE_WRITE_LIMIT", (30, 10.0))
+    manager = socketio.server.manager  # type: ignore[attr-defined]
+    if isinstance(manager, WatchedRedisManager):
+        manager.recovered = functools.partial(engine.resync_local, app)
+        app.extensions[engine.QUEUE_KEY] = manager

@@ -50,6 +50,11 @@ class Registry:
         with self._lock:
             return [self._by_sid[sid] for sid in self._by_meeting.get(meeting_id, ())]
 
+    def meetings(self) -> list[int]:
+        """The meetings with a connection to this instance."""
+        with self._lock:
+            return list(self._by_meeting)
+
     def online_participants(self, meeting_id: int) -> set[int]:
         return {
             c.viewer.participant_id

@@ -31,6 +31,7 @@ from facilitate.proposals import operations as proposal_ops
 
 from .connections import Connection, registry
 from .limits import limiter
+from .queue import WatchedRedisManager
 
 NAMESPACE = "/live"
 PRESENCE_INTERVAL = 1
@@ -181,6 +182,17 @@ def resync(meeting_id: int) -> None:
         send_state(conn)
 
 
+def resync_local(app: Flask) -> None:
+    """Every connection to this instance gets a fresh ``state``: called when the message
+    queue is back, since events other instances sent while it was away never came."""
+    with app.app_context():
+        try:
+            for meeting_id in registry.meetings():
+                resync(meeting_id)
+        finally:
+            session().close()
+
+
 # -- broadcasts and presence ---------------------------------------------------------------
 
 
@@ -202,6 +214,10 @@ class Coalescer:
     """
 
     INTERVAL = 1.0
+    #: While the database is away a flush is tried again this often, this many times:
+    #: the room's summary comes back with the database, not with the next change.
+    RETRY_DELAY = 2.0
+    RETRIES = 30
 
     def __init__(self, server: Any) -> None:
         self._server = server
@@ -210,18 +226,35 @@ class Coalescer:
 
     def mark(self, app: Flask, meeting_id: int) -> None:
         self._dirty.add(meeting_id)
+        self._schedule(app, self.INTERVAL, 0)
+
+    def _schedule(self, app: Flask, delay: float, attempt: int) -> None:
         if not self._scheduled:
             self._scheduled = True
-            socketio.start_background_task(self._flush_later, app)
+            socketio.start_background_task(self._flush_later, app, delay, attempt)
 
-    def _flush_later(self, app: Flask) -> None:
-        socketio.sleep(self.INTERVAL)  # type: ignore[arg-type]  # any number of seconds
+    def _flush_later(self, app: Flask, delay: float, attempt: int) -> None:
+        socketio.sleep(delay)  # type: ignore[arg-type]  # any number of seconds
         self._scheduled = False
         dirty, self._dirty = self._dirty, set()
         with app.app_context():
-            for meeting_id in dirty:
-                self.flush(meeting_id)
-            session().close()
+            try:
+                for meeting_id in dirty:
+                    self.flush(meeting_id)
+            except DBAPIError as error:
+                session().rollback()
+                if attempt >= self.RETRIES:
+                    app.logger.error(
+                        "%s gave up on meetings %s: %s", type(self).__name__, dirty, error.orig
+                    )
+                    return
+                app.logger.warning("%s waits for the database: %s", type(self).__name__, error.orig)
+                # Only rooms someone here still sits in are worth waiting for.
+                self._dirty |= {m for m in dirty if registry.in_meeting(m)}
+                if self._dirty:
+                    self._schedule(app, self.RETRY_DELAY, attempt + 1)
+            finally:
+                session().close()
 
     def emit(self, event: str, payload: object, to: str) -> None:
         self._server.emit(event, payload, to=to, namespace=NAMESPACE)
@@ -264,6 +297,8 @@ class TallyFlusher(Coalescer):
 
 PRESENCE_KEY = "facilitate.presence"
 TALLY_KEY = "facilitate.tally"
+#: The watched message queue, when one is configured (rooms/queue.py).
+QUEUE_KEY = "facilitate.queue"
 
 
 def mark_tally(meeting_id: int) -> None:
@@ -327,6 +362,14 @@ def _error(error: DomainError) -> dict[str, Any]:
     return {"ok": False, "error": error.as_dict()}
 
 
+def _check_queue() -> None:
+    """Refuse a write whose events could not reach the other instances' clients; it is
+    applied once the message queue answers again (the phone re-sends it)."""
+    queue: WatchedRedisManager | None = current_app.extensions.get(QUEUE_KEY)
+    if queue is not None and not queue.writable():
+        raise Unavailable(_l("The server cannot save right now; try again."))
+
+
 AFTER_COMMIT = "live_after_commit"
 
 
@@ -379,6 +422,7 @@ def write(name: str, model: type[M], who: str) -> Callable[[Handler[M]], Handler
                 if earlier is not None:
                     return earlier
                 _authorise(viewer, who, payload)
+                _check_queue()
                 limit, window = current_app.config["LIVE_WRITE_LIMIT"]
                 if not limiter.allow(viewer.actor, limit, window):
                     raise Forbidden(_l("Too many writes; wait a moment."), code="rate_limited")

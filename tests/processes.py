@@ -20,6 +20,7 @@ _CLEARED = (
     "SECRET_KEY",
     "DATABASE_URL",
     "SOCKETIO_MESSAGE_QUEUE",
+    "SOCKETIO_CHANNEL",
     "HOST",
     "PORT",
     "ASYNC_MODE",

@@ -1,0 +1,209 @@
+"""Bad days: the Redis message queue that two instances share goes away and comes back.
+
+The Socket.IO test client refuses a message queue, so this runs the real server twice
+(``python wsgi.py``, gevent), both on one SQLite file and on one Redis reached through a
+proxy the test cuts; the phones are Socket.IO clients, Anna on instance A and Bo on
+instance B. (Long-polling: closing a WebSocket client waits 3 s for a close frame.)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+import socketio  # type: ignore[import-untyped]
+import sqlalchemy as sa
+from faults_proxy import Proxy, proxy_to
+from flask import Flask
+from processes import app_env, free_port, serving
+
+from facilitate.db import session
+from facilitate.live.models import Contribution
+from rooms.queue import WatchedRedisManager
+
+from .conftest import NS, open_meeting
+
+#: How long a refusal may take: the queue's PING times out after half a second.
+PROMPT = 2.0
+#: How long an instance may take to see the queue back and resync its rooms: its
+#: subscriber reconnects after python-socketio's first back-off (1 s), then a probe
+#: must come back (two turns of 0.5 s).
+RECOVERY = 8.0
+
+
+class Phone:
+    """A Socket.IO client that keeps every event it hears."""
+
+    def __init__(self, url: str, token: str) -> None:
+        self.heard: list[tuple[str, Any]] = []
+        self._changed = threading.Condition()
+        self.client = socketio.Client()
+        self.client.on("*", self._hear, namespace=NS)
+        self.client.connect(
+            url, namespaces=[NS], auth={"token": token}, transports=["polling"], wait_timeout=5
+        )
+
+    def _hear(self, event: str, data: Any) -> None:
+        with self._changed:
+            self.heard.append((event, data))
+            self._changed.notify_all()
+
+    def call(self, event: str, data: dict[str, Any]) -> Any:
+        return self.client.call(event, data, namespace=NS, timeout=5)
+
+    def named(self, event: str) -> list[Any]:
+        with self._changed:
+            return [data for name, data in self.heard if name == event]
+
+    def heard_more(self, event: str, than: int) -> bool:
+        return len(self.named(event)) > than
+
+    def texts(self) -> list[str]:
+        return [c["text"] for c in self.named("contribution")]
+
+    def wait(self, condition: Callable[[], bool], timeout: float) -> bool:
+        """Whether ``condition`` holds, waiting up to ``timeout`` s for events to make it."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not condition():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._changed.wait(left)
+            return True
+
+    def close(self) -> None:
+        self.client.disconnect()
+        http = getattr(self.client.eio, "http", None)
+        if http is not None:  # the client leaves its HTTP session open otherwise
+            http.close()
+
+
+@pytest.fixture
+def redis_proxy() -> Iterator[Proxy]:
+    try:
+        redis.Redis(port=6379, socket_timeout=2, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        pytest.fail(f"Redis at 127.0.0.1:6379 is unreachable ({error}); .ci/run starts it")
+    with proxy_to(6379) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def instances(
+    app: Flask, app_config: dict[str, Any], redis_proxy: Proxy, tmp_path: Path
+) -> Iterator[dict[str, str]]:
+    """Instances A and B: one database, one Redis (through the proxy), one channel."""
+    common = {
+        "SECRET_KEY": "queue-tests",
+        "DATABASE_URL": app_config["DATABASE_URL"],
+        "SOCKETIO_MESSAGE_QUEUE": f"redis://127.0.0.1:{redis_proxy.port}/0",
+        # Its own channel: other runs of this test on the machine share the Redis server.
+        "SOCKETIO_CHANNEL": f"facilitate-test-{secrets.token_hex(6)}",
+    }
+    urls = {}
+    logs = {name: tmp_path / f"server-{name}.log" for name in ("a", "b")}
+    with ExitStack() as stack:
+        for name, log in logs.items():
+            port = free_port()
+            stack.enter_context(serving(app_env(tmp_path, PORT=str(port), **common), log))
+            urls[name] = f"http://127.0.0.1:{port}"
+        yield urls
+    for name, log in logs.items():  # shown when the test fails
+        print(f"-- instance {name} --", log.read_text(errors="replace"), sep="\n")
+
+
+def stored(app: Flask) -> list[str]:
+    with app.app_context():
+        texts = list(session().scalars(sa.select(Contribution.text)))
+        session().close()
+        return texts
+
+
+def test_redis_down_refuses_the_write_then_delivers_the_retry_once(
+    app: Flask,
+    meeting_id: int,
+    join: Callable[..., str],
+    instances: dict[str, str],
+    redis_proxy: Proxy,
+) -> None:
+    open_meeting(app, meeting_id)
+    anna = Phone(instances["a"], join(meeting_id, "Anna", "Fröslunda"))
+    bo = Phone(instances["b"], join(meeting_id, "Bo", "Myrtorp"))
+    try:
+        # The queue works: Anna's words reach Bo on the other instance.
+        assert anna.call("contribution_add", {"client_id": "w1", "text": "Före"})["ok"]
+        assert bo.wait(lambda: "Före" in bo.texts(), timeout=5)
+
+        redis_proxy.cut()
+        held = {"client_id": "w2", "text": "Medan Redis var borta"}
+        started = time.monotonic()
+        answer = anna.call("contribution_add", held)
+        assert time.monotonic() - started < PROMPT
+        assert answer["ok"] is False
+        assert answer["error"]["code"] == "unavailable"
+        assert anna.client.connected  # refused, not dropped
+        assert stored(app) == ["Före"]  # not stored, so the outbox sends it again later
+
+        states = {phone: len(phone.named("state")) for phone in (anna, bo)}
+        redis_proxy.restore()
+        # Each instance sees the queue back and sends its own phones a fresh state, in
+        # case they missed events meanwhile; a phone's outbox goes out on a state.
+        for phone, before in states.items():
+            assert phone.wait(functools.partial(phone.heard_more, "state", before), RECOVERY)
+
+        again = anna.call("contribution_add", held)
+        assert again["ok"] is True
+        assert bo.wait(lambda: held["text"] in bo.texts(), timeout=5)
+        assert anna.call("contribution_add", held) == again  # a re-send is not a second write
+        assert sorted(stored(app)) == sorted(["Före", held["text"]])
+    finally:
+        anna.close()
+        bo.close()
+
+
+def test_the_watcher_needs_its_own_probe_back_before_it_resyncs(redis_proxy: Proxy) -> None:
+    """Up again means both ways: PING answered and a probe sent since heard back."""
+    manager = WatchedRedisManager(
+        f"redis://127.0.0.1:{redis_proxy.port}/0", f"facilitate-test-{secrets.token_hex(6)}"
+    )
+    resyncs: list[bool] = []
+    manager.recovered = lambda: resyncs.append(True)
+
+    def hear(n: int, host: str = manager.host_id) -> bool:
+        probe = {"method": manager.PROBE, "host_id": host, "n": n}
+        return manager._probe(json.dumps(probe).encode())
+
+    manager.check()  # sends probe 1
+    assert hear(1)
+    assert manager.healthy
+
+    redis_proxy.cut()
+    assert manager.writable() is False
+    assert manager.healthy is False
+    redis_proxy.restore()
+    manager.check()  # PING answered, probe 2 sent: not heard yet
+    assert manager.healthy is False
+    assert resyncs == []
+    assert hear(2, host="another-instance")  # taken off the channel, but not ours
+    manager.check()
+    assert resyncs == []
+    assert hear(2)
+    manager.check()
+    assert manager.healthy
+    assert resyncs == [True]
+
+    # Probes that stop coming back (a subscriber that lost the channel) count as down.
+    manager.check()
+    manager.check()
+    assert manager.healthy is False
+    assert not manager._probe(b'{"method": "emit", "event": "contribution"}')  # events pass
