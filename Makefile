@@ -72,4 +72,4 @@ soak: catalogs
 	SOAK_KILLS=$(SOAK_KILLS) $(BIN)/pytest tests/test_kill.py -v --durations=0
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build/static

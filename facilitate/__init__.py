@@ -10,9 +10,9 @@ from apiflask import APIFlask
 from flask import Response, request
 from flask_login import current_user
 
+from . import assets, i18n
 from . import config as config_module
 from . import db as db_module
-from . import i18n
 from .extensions import babel, csrf, limiter, login_manager, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +86,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     cli.init_app(app)
     rooms.init_app(app)
     _security_headers(app)
+    # Last: it wraps the WSGI app, Socket.IO's middleware included, to answer /static/ first.
+    assets.init_app(app)
     return app
 
 

@@ -27,7 +27,7 @@ from facilitate.live import participants
 from facilitate.live import room as room_ops
 from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings import operations as meeting_ops
-from facilitate.meetings.models import MeetingStatus
+from facilitate.meetings.models import Meeting, MeetingStatus
 from facilitate.models import Base
 from facilitate.proposals import operations as proposal_ops
 
@@ -80,6 +80,25 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo(runner: FlaskCliRunner) -> None:
+    """The demo dialogue, its meetings and its logins."""
+    assert runner.invoke(args=["demo"]).exit_code == 0
+
+
+@pytest.fixture
+def demo_join_path(app: Flask, demo: None) -> str:
+    """``/j/<code>`` of the demo's first meeting, opened at its first step so it takes
+    residents; a POST there joins and redirects to the phone page."""
+    with app.app_context():
+        meeting = session().get(Meeting, 1)
+        assert meeting is not None
+        meeting.status, meeting.current_phase = MeetingStatus.open, 0
+        code = meeting.join_code
+        session().commit()
+    return f"/j/{code}"
 
 
 @pytest.fixture

@@ -7,13 +7,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-from flask import Flask
-from flask.testing import FlaskClient, FlaskCliRunner
+from flask.testing import FlaskClient
 from test_translations import STAFF_PAGES
-
-from facilitate.db import session
-from facilitate.meetings.models import Meeting, MeetingStatus
 
 #: Pages anyone may open; the phone's own page is reached by joining first.
 PUBLIC_PAGES = ("/join", "/privacy", "/login", "/d/1/feedback")
@@ -44,11 +39,6 @@ def check_headers(response: Any, path: str) -> None:
         assert INLINE_HANDLER.findall(html) == [], path
 
 
-@pytest.fixture
-def demo(runner: FlaskCliRunner) -> None:
-    assert runner.invoke(args=["demo"]).exit_code == 0
-
-
 def test_public_pages_strict_and_cacheable_by_nobody_else(client: FlaskClient, demo: None) -> None:
     for path in PUBLIC_PAGES:
         response = client.get(path)
@@ -59,14 +49,8 @@ def test_public_pages_strict_and_cacheable_by_nobody_else(client: FlaskClient, d
     check_headers(code, "/api/v1/openapi.json")
 
 
-def test_phone_page_strict_and_private(app: Flask, client: FlaskClient, demo: None) -> None:
-    with app.app_context():
-        meeting = session().get(Meeting, 1)
-        assert meeting is not None
-        meeting.status, meeting.current_phase = MeetingStatus.open, 0
-        code = meeting.join_code
-        session().commit()
-    joined = client.post(f"/j/{code}", data={})
+def test_phone_page_strict_and_private(client: FlaskClient, demo_join_path: str) -> None:
+    joined = client.post(demo_join_path, data={})
     assert joined.status_code == 302
     response = client.get(joined.headers["Location"])
     assert response.status_code == 200
