@@ -23,6 +23,11 @@ NAMING_CONVENTION = {
 }
 
 
+#: The largest id a row can have (a signed 64-bit integer); SQLite cannot even look up a
+#: larger one, so ids past it are refused before any lookup.
+ID_MAX = 2**63 - 1
+
+
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from typing import Any
+
+from flask import Flask, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from .db import ID_MAX
 from .errors import DomainError, Unavailable
 from .extensions import login_manager
 
@@ -20,7 +23,19 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _ids_fit(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """An id past ID_MAX names no row: 404, before SQLite overflows looking it up (500).
+
+    Not a maximum on the URL converter: Werkzeug answers a failed conversion with 405
+    when the same URL has a rule for another method.
+    """
+    if any(type(v) is int and v > ID_MAX for v in (values or {}).values()):
+        abort(404)
+
+
 def init_app(app: Flask) -> None:
+    app.url_value_preprocessor(_ids_fit)
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> tuple[Response | str, int]:
         original = getattr(error, "original_exception", None)
@@ -35,10 +50,18 @@ def init_app(app: Flask) -> None:
                     "message": error.description or error.name,
                 }
             }
-            return jsonify(body), code
-        return render_template(
-            "error.html", code=code, title=str(code), message=_error_message(code)
-        ), code
+            response = jsonify(body)
+        else:
+            response = current_app.make_response(
+                render_template(
+                    "error.html", code=code, title=str(code), message=_error_message(code)
+                )
+            )
+        # What the error itself says, such as the Allow of a 405, which RFC 9110 requires.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response, code
 
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError) -> tuple[Response | str, int]:

@@ -25,7 +25,7 @@ def init_app(app: APIFlask) -> None:
 def _document_what_apiflask_leaves_out(spec: dict[str, Any] | str) -> dict[str, Any] | str:
     """Say what APIFlask's generated document leaves open, so that clients (and tests
     generated from it) know: every body is required, and path ids are row ids."""
-    from .schemas import ID_MAX
+    from facilitate.db import ID_MAX
 
     if isinstance(spec, str):  # YAML, which this app never serves (SPEC_FORMAT is json)
         return spec

@@ -27,6 +27,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from facilitate.actions.models import ActionStatus
+from facilitate.db import ID_MAX
 from facilitate.dialogues.models import (
     AREA_NAME_MAX,
     DESCRIPTION_MAX,
@@ -135,9 +136,6 @@ PhaseKindName = Annotated[str, _one_of(PhaseKind)]
 VotingMethodName = Annotated[str, _one_of(VotingMethod)]
 ResultsName = Annotated[str, _one_of(ResultsVisibility)]
 TemplateKey = Annotated[str, _one_of(sorted(TEMPLATES))]
-#: The largest id a row can have (a signed 64-bit integer); SQLite cannot even look up a
-#: larger one, so ids past it are refused before any lookup.
-ID_MAX = 2**63 - 1
 
 
 def _theme_id(value: int) -> int:

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from apiflask import APIBlueprint
 from apiflask.exceptions import HTTPError
 from apiflask.schemas import FileSchema
-from flask import abort, jsonify, request
+from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
@@ -42,7 +42,6 @@ from facilitate.reporting.trail import trail, trail_json
 
 from .auth import current_api_user_id, current_participant, token_or_participant, token_required
 from .schemas import (
-    ID_MAX,
     ActionOut,
     ActionPatch,
     ActionRef,
@@ -69,17 +68,6 @@ from .schemas import (
 )
 
 bp = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="API v1")
-
-
-@bp.url_value_preprocessor
-def _ids_fit(_endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """An id past ID_MAX names no row: 404, before SQLite overflows looking it up (500).
-
-    Not a maximum on the URL converter: Werkzeug answers a failed conversion with 405
-    when the same URL has a rule for another method.
-    """
-    if any(type(v) is int and v > ID_MAX for v in (values or {}).values()):
-        abort(404)
 
 
 #: Error responses of the views that take a body, besides the generated 401, 404 and 422.

@@ -27,17 +27,18 @@ from schemathesis import APIOperation, CheckContext, Response
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import (
+    allow_header_conformance,
     content_type_conformance,
     negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
 )
 
 from api.test_openapi import Api, error_of
 from facilitate import create_app
-from facilitate.api.schemas import ID_MAX
 from facilitate.auth import operations as auth_ops
-from facilitate.db import session
+from facilitate.db import ID_MAX, session
 from facilitate.demo import ADMIN_EMAIL, load_demo
 from facilitate.dialogues.models import DESCRIPTION_MAX
 
@@ -137,7 +138,12 @@ def test_api_answers_admin_as_documented(case: Case, app: Flask, seeded: str) ->
     case.call_and_validate(
         app=app,
         headers={"Authorization": f"Bearer {seeded}"},
-        checks=[*CONFORMANCE, negative_data_rejection],
+        checks=[
+            *CONFORMANCE,
+            negative_data_rejection,
+            unsupported_method,
+            allow_header_conformance,
+        ],
     )
 
 
