@@ -65,11 +65,12 @@ pytest: catalogs
 
 test: lint typecheck pytest
 
-# The long runs, outside `make test`: 20 kill -9s per database in a write storm
-# (results and how to read them: docs/reliability.md).
+# The long runs, outside `make test`: 20 kill -9s per database in a storm of contributions
+# and votes; -rP prints each database's counts (results and how to read them:
+# docs/reliability.md).
 SOAK_KILLS ?= 20
 soak: catalogs
-	SOAK_KILLS=$(SOAK_KILLS) $(BIN)/pytest tests/test_kill.py -v --durations=0
+	SOAK_KILLS=$(SOAK_KILLS) $(BIN)/pytest tests/test_kill.py -v -rP --durations=0
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build/static

@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
     socketio.on_event("disconnect", engine.on_disconnect, namespace=engine.NAMESPACE)
     for name, handler in engine.EVENTS.items():
         socketio.on_event(name, handler, namespace=engine.NAMESPACE)
-    events.set_sender(engine.broadcast)
+    events.set_sender(engine.send_events)
     app.extensions[engine.PRESENCE_KEY] = engine.PresenceFlusher(socketio.server)  # type: ignore[attr-defined]
     app.extensions[engine.TALLY_KEY] = engine.TallyFlusher(socketio.server)  # type: ignore[attr-defined]
     app.config.setdefault("LIVE_WRITE_LIMIT", (30, 10.0))

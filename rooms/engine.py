@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -156,24 +157,32 @@ def presence(meeting_id: int, *, staff: bool) -> dict[str, Any]:
     return data
 
 
+#: Held while a connection's ``state`` is read and sent, and while committed events go
+#: out. Otherwise an event committed after a snapshot's read could reach the client just
+#: before that snapshot, which replaces the client's picture without it, for good.
+_delivering = threading.RLock()
+
+
 def send_state(conn: Connection) -> None:
-    meeting = session().get(Meeting, conn.viewer.meeting_id)
-    assert meeting is not None
-    participant = (
-        session().get(Participant, conn.viewer.participant_id)
-        if conn.viewer.participant_id is not None
-        else None
-    )
-    wanted = rooms_for(conn.viewer, participant, meeting)
-    for room in conn.rooms - wanted:
-        leave_room(room, sid=conn.sid, namespace=NAMESPACE)
-    for room in wanted - conn.rooms:
-        join_room(room, sid=conn.sid, namespace=NAMESPACE)
-    conn.rooms = wanted
-    state = snapshot(
-        meeting, conn.viewer, participant, presence(meeting.id, staff=conn.viewer.is_staff)
-    )
-    socketio.emit("state", state, to=conn.sid, namespace=NAMESPACE)
+    with _delivering:
+        session().expire_all()  # read it all now, not what this connection loaded before
+        meeting = session().get(Meeting, conn.viewer.meeting_id)
+        assert meeting is not None
+        participant = (
+            session().get(Participant, conn.viewer.participant_id)
+            if conn.viewer.participant_id is not None
+            else None
+        )
+        wanted = rooms_for(conn.viewer, participant, meeting)
+        for room in conn.rooms - wanted:
+            leave_room(room, sid=conn.sid, namespace=NAMESPACE)
+        for room in wanted - conn.rooms:
+            join_room(room, sid=conn.sid, namespace=NAMESPACE)
+        conn.rooms = wanted
+        state = snapshot(
+            meeting, conn.viewer, participant, presence(meeting.id, staff=conn.viewer.is_staff)
+        )
+        socketio.emit("state", state, to=conn.sid, namespace=NAMESPACE)
 
 
 def resync(meeting_id: int) -> None:
@@ -197,13 +206,19 @@ def resync_local(app: Flask) -> None:
 
 
 def broadcast(batch: Sequence[events.Event]) -> None:
-    """The after-commit sender: each delivery to its room, minus the skipped room's sockets."""
+    """Each delivery to its room, minus the skipped room's sockets."""
     for event in batch:
         skip = None
         if event.skip is not None:
             manager = socketio.server.manager  # type: ignore[attr-defined]
             skip = [sid for sid, _ in manager.get_participants(NAMESPACE, event.skip)] or None
         socketio.emit(event.name, event.payload, to=event.to, namespace=NAMESPACE, skip_sid=skip)
+
+
+def send_events(batch: Sequence[events.Event]) -> None:
+    """The after-commit sender: ``broadcast``, never while a ``state`` is read and sent."""
+    with _delivering:
+        broadcast(batch)
 
 
 class Coalescer:

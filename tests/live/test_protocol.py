@@ -3,7 +3,7 @@ restarts, and a client's picture (first state plus events) against a fresh state
 
 from __future__ import annotations
 
-import copy
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -14,12 +14,18 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_socketio import SocketIOTestClient
 
+# ``comparable`` is re-exported: the other protocol tests import it from here.
+from pictures import apply
+from pictures import comparable as comparable
+
 from facilitate import create_app
 from facilitate.auth.models import Role
 from facilitate.db import session
 from facilitate.extensions import db
 from facilitate.live.models import ClientWrite, Contribution
+from facilitate.live.snapshot import snapshot
 from facilitate.meetings import operations as meeting_ops
+from rooms import engine
 
 from .conftest import NS, cid, named, open_meeting
 
@@ -245,61 +251,6 @@ def test_groups_walls_private_and_late_joiner(
 # -- a client's picture --------------------------------------------------------------------
 
 
-def apply(state: dict[str, Any], name: str, payload: Any) -> dict[str, Any]:
-    """How a client folds an event into its state (docs/protocol.md, "Keeping state")."""
-    if name == "state":
-        return copy.deepcopy(payload)
-    if name == "meeting":
-        state["meeting"] = payload
-    elif name == "phases":
-        state["phases"] = payload["phases"]
-    elif name == "phase":
-        state["current_phase"] = payload["current_phase"]
-    elif name in {"timer", "groups", "presence"}:
-        state[name] = payload
-    elif name == "hands":
-        state["hands"] = payload["hands"]
-    elif name == "contribution":
-        items = state["contributions"]
-        current = next((c for c in items if c["id"] == payload["id"]), None)
-        if current is None:
-            items.append({"reacted": False, **payload})
-            items.sort(key=lambda c: c["id"])
-        else:
-            current.update(payload)
-    elif name == "contribution_removed":
-        state["contributions"] = [c for c in state["contributions"] if c["id"] != payload["id"]]
-    elif name == "reaction":
-        for item in state["contributions"]:
-            if item["id"] == payload["contribution_id"]:
-                item["reactions"] = payload["reactions"]
-                if "reacted" in payload:
-                    item["reacted"] = payload["reacted"]
-    elif name == "proposal":
-        proposals = [p for p in state["proposals"] if p["id"] != payload["id"]]
-        state["proposals"] = sorted([*proposals, payload], key=lambda p: p["id"])
-    elif name == "proposal_removed":
-        state["proposals"] = [p for p in state["proposals"] if p["id"] != payload["id"]]
-    elif name in {"voting", "tally"}:
-        state[name] = payload
-    elif name == "vote":
-        votes = state["me"]["votes"]
-        key = str(payload["proposal_id"])
-        if payload["value"] == 0 and state["voting"]["method"] == "dots":
-            votes.pop(key, None)
-        else:
-            votes[key] = payload["value"]
-        state["me"]["remaining"] = payload["remaining"]
-    return state
-
-
-def comparable(state: dict[str, Any]) -> dict[str, Any]:
-    result = copy.deepcopy(state)
-    result["timer"].pop("now")
-    result.pop("presence")
-    return result
-
-
 def test_state_plus_events_equals_fresh_state(
     app: Flask,
     room: dict[str, SocketIOTestClient],
@@ -374,6 +325,39 @@ def test_state_plus_events_equals_fresh_state(
     assert len(fresh["anna"]["contributions"]) == 3
     shown = next(c for c in pictures["bo"]["contributions"] if c["id"] == a["id"])
     assert shown["reacted"] is True
+
+
+def test_write_committed_while_a_state_is_read_reaches_the_new_client(
+    room: dict[str, SocketIOTestClient],
+    connect: Connect,
+    join: Callable[..., str],
+    meeting_id: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A write that commits after a connecting client's state was read must reach that
+    client after the state: before it, the state would wipe it from the picture for good."""
+    writers: list[threading.Thread] = []
+
+    def read_then_write(*args: Any) -> dict[str, Any]:
+        state = snapshot(*args)
+        writer = threading.Thread(
+            target=ack, args=(room["anna"], "contribution_add"), kwargs={"text": "Under tiden"}
+        )
+        writers.append(writer)
+        writer.start()
+        writer.join(timeout=0.5)  # committed at once; its event is what must wait
+        return state
+
+    monkeypatch.setattr(engine, "snapshot", read_then_write)
+    late = connect({"token": join(meeting_id, "Dan")})
+    monkeypatch.undo()
+    writers[0].join(timeout=5)
+    picture: dict[str, Any] | None = None
+    for event in late.get_received(NS):
+        if picture is not None or event["name"] == "state":
+            picture = apply(picture or {}, event["name"], event["args"][0])
+    assert picture is not None
+    assert [c["text"] for c in picture["contributions"]] == ["Under tiden"]
 
 
 def test_restart_on_same_database_loses_nothing(
