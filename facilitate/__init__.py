@@ -9,6 +9,7 @@ from typing import Any
 from apiflask import APIFlask
 from flask import Response, request
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import assets, i18n
 from . import config as config_module
@@ -88,6 +89,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     _security_headers(app)
     # Last: it wraps the WSGI app, Socket.IO's middleware included, to answer /static/ first.
     assets.init_app(app)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # Outermost, so everything inside (limits, cookies, the origin check) sees the
+        # resident's address and scheme, not the proxy's.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     return app
 
 

@@ -46,6 +46,13 @@ def default_database_url(instance: Path) -> str:
     return f"sqlite:///{instance / 'facilitate.db'}"
 
 
+def _count(name: str) -> int:
+    raw = os.environ.get(name, "0") or "0"
+    if not raw.isdigit():
+        raise SystemExit(f"{name} must be a whole number, not {raw!r}")
+    return int(raw)
+
+
 def from_environment() -> dict[str, Any]:
     """Build the configuration mapping from environment variables."""
     instance = _instance_path()
@@ -61,6 +68,7 @@ def from_environment() -> dict[str, Any]:
         "HOST": os.environ.get("HOST", "127.0.0.1"),
         "PORT": int(os.environ.get("PORT", "5000")),
         "ASYNC_MODE": mode,
+        "TRUSTED_PROXIES": _count("TRUSTED_PROXIES"),
         # Secure cookies only when served over HTTPS (set by the deployment).
         "SESSION_COOKIE_SECURE": os.environ.get("HTTPS", "").lower() in ("1", "true", "yes"),
     }
@@ -74,6 +82,9 @@ DEFAULTS: dict[str, Any] = {
     "SOCKETIO_CHANNEL": "flask-socketio",
     "HOST": "127.0.0.1",
     "PORT": 5000,
+    #: Proxies in front that set X-Forwarded-For/-Proto (nginx: 1). Without it, behind a
+    #: proxy every resident has the proxy's address, and per-address limits hit them all.
+    "TRUSTED_PROXIES": 0,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,

@@ -1,0 +1,189 @@
+"""deploy/nginx.conf in front of two instances that share a database and Redis: sticky by
+a cookie (not by address), long-polling and WebSocket both through it, and what one
+instance's resident writes reaches the other's. Behind a trusted proxy the app sees each
+resident's own address."""
+
+from __future__ import annotations
+
+import collections
+import re
+import secrets
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+import requests
+import socketio  # type: ignore[import-untyped]
+from flask import Flask
+from flask.testing import FlaskClient
+from processes import app_env, free_port, serving
+
+from .conftest import NS, open_meeting
+
+SITE = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
+ROUTE = "facilitate_route"
+
+
+def site_for(listen: int, ports: list[int]) -> str:
+    """The example file as shipped, pointed at this test's port and instances."""
+    text = SITE.read_text()
+    servers = "".join(f"    server 127.0.0.1:{port};\n" for port in ports)
+    text, found = re.subn(r"(?:    server 127\.0\.0\.1:\d+;\n)+", servers, text)
+    assert found == 1
+    text, found = re.subn(r"listen 80;", f"listen 127.0.0.1:{listen};", text)
+    assert found == 1
+    return text
+
+
+@pytest.fixture
+def proxy(
+    app: Flask, app_config: dict[str, Any], meeting_id: int, tmp_path: Path
+) -> Iterator[dict[str, Any]]:
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.fail("nginx is missing: apt-get install -y nginx-light (see .ci/run)")
+    try:
+        redis.Redis(port=6379, socket_timeout=2).ping()
+    except redis.RedisError as error:
+        pytest.fail(f"Redis at 127.0.0.1:6379 is unreachable ({error}); .ci/run starts it")
+    open_meeting(app, meeting_id)
+    common = {
+        "SECRET_KEY": "deploy-tests",
+        "DATABASE_URL": app_config["DATABASE_URL"],
+        "SOCKETIO_MESSAGE_QUEUE": "redis://127.0.0.1:6379/0",
+        "SOCKETIO_CHANNEL": f"facilitate-test-{secrets.token_hex(6)}",
+        "TRUSTED_PROXIES": "1",
+    }
+    listen = free_port()
+    ports = [free_port(), free_port()]
+    (tmp_path / "site.conf").write_text(site_for(listen, ports))
+    (tmp_path / "nginx.conf").write_text(
+        f"""
+pid {tmp_path}/nginx.pid;
+error_log {tmp_path}/error.log;
+daemon off;
+worker_processes 1;
+events {{}}
+http {{
+    log_format routed '$cookie_{ROUTE} $upstream_addr $uri';
+    access_log {tmp_path}/access.log routed;
+    client_body_temp_path {tmp_path}/body;
+    proxy_temp_path {tmp_path}/proxy;
+    include {tmp_path}/site.conf;
+}}
+"""
+    )
+    with ExitStack() as stack:
+        for n, port in enumerate(ports):
+            env = app_env(tmp_path, PORT=str(port), **common)
+            stack.enter_context(serving(env, tmp_path / f"server-{n}.log"))
+        server = subprocess.Popen(
+            [nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+            stderr=subprocess.DEVNULL,  # its error_log is in tmp_path
+        )
+        stack.callback(server.wait, 10)
+        stack.callback(server.terminate)
+        url = f"http://127.0.0.1:{listen}"
+        for _ in range(50):
+            try:
+                requests.get(f"{url}/join", timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        yield {"url": url, "ports": ports, "log": tmp_path / "access.log"}
+
+
+def routes(log: Path) -> dict[str, set[str]]:
+    """Which instances served each cookie value, from nginx's access log."""
+    served = collections.defaultdict(set)
+    for line in log.read_text().splitlines():
+        cookie, upstream, _ = line.split(" ", 2)
+        served[cookie].add(upstream)
+    return served
+
+
+def test_sticky_by_cookie_spread_over_instances(proxy: dict[str, Any]) -> None:
+    first = requests.get(f"{proxy['url']}/join", timeout=5)
+    assert first.status_code == 200
+    assert ROUTE in first.cookies  # a browser without one is given a key
+    keys = [secrets.token_hex(8) for _ in range(16)]
+    for _ in range(3):
+        for key in keys:
+            assert requests.get(f"{proxy['url']}/join", cookies={ROUTE: key}, timeout=5).ok
+    served = routes(proxy["log"])
+    assert all(len(served[key]) == 1 for key in keys)  # each key stays on one instance
+    used = {next(iter(served[key])) for key in keys}
+    assert used == {f"127.0.0.1:{port}" for port in proxy["ports"]}  # and keys spread
+
+
+def test_residents_on_two_instances_through_the_proxy_see_each_other(
+    proxy: dict[str, Any], meeting_id: int, join: Callable[..., str]
+) -> None:
+    keys: dict[str, str] = {}
+    while len(keys) < 2:  # a key for each instance
+        key = secrets.token_hex(8)
+        requests.get(f"{proxy['url']}/join", cookies={ROUTE: key}, timeout=5)
+        keys.setdefault(next(iter(routes(proxy["log"])[key])), key)
+    (anna_key, bo_key) = keys.values()
+    heard: list[Any] = []
+    anna, bo = socketio.Client(), socketio.Client()
+    bo.on("contribution", heard.append, namespace=NS)
+    try:
+        anna.connect(
+            proxy["url"],
+            namespaces=[NS],
+            auth={"token": join(meeting_id, "Anna")},
+            headers={"Cookie": f"{ROUTE}={anna_key}"},
+            transports=["websocket"],
+            wait_timeout=5,
+        )
+        bo.connect(
+            proxy["url"],
+            namespaces=[NS],
+            auth={"token": join(meeting_id, "Bo")},
+            headers={"Cookie": f"{ROUTE}={bo_key}"},
+            transports=["polling"],  # a phone whose network blocks WebSockets
+            wait_timeout=5,
+        )
+        answer = anna.call(
+            "contribution_add", {"client_id": "via-nginx", "text": "Hörs det?"}, namespace=NS
+        )
+        assert answer["ok"] is True
+        deadline = time.monotonic() + 5
+        while not heard and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [c["text"] for c in heard] == ["Hörs det?"]
+    finally:
+        for client in (anna, bo):
+            client.disconnect()
+    served = routes(proxy["log"])
+    assert len(served[anna_key] | served[bo_key]) == 2  # really on two instances
+
+
+LIMITED = {"RATELIMIT_ENABLED": True, "JOIN_FAILURE_LIMIT": "3 per minute"}
+
+
+def missed_join(client: FlaskClient, address: str) -> int:
+    """A join with a wrong code, from ``address`` as a proxy in front would forward it."""
+    response = client.post(
+        "/api/v1/join", json={"join_code": "ZZZZ2222"}, headers={"X-Forwarded-For": address}
+    )
+    return response.status_code
+
+
+@pytest.mark.parametrize("app_config", [{**LIMITED, "TRUSTED_PROXIES": 1}], indirect=True)
+def test_behind_a_trusted_proxy_limits_count_each_resident(client: FlaskClient) -> None:
+    assert [missed_join(client, "203.0.113.5") for _ in range(4)] == [404, 404, 404, 429]
+    assert missed_join(client, "203.0.113.6") == 404  # another resident behind the same proxy
+
+
+@pytest.mark.parametrize("app_config", [LIMITED], indirect=True)
+def test_without_trusted_proxy_forwarded_address_is_ignored(client: FlaskClient) -> None:
+    # Not spoofable: a client cannot escape the limit by making up addresses.
+    assert [missed_join(client, f"203.0.113.{n}") for n in range(4)] == [404, 404, 404, 429]
