@@ -99,13 +99,19 @@ http {{
         yield {"url": url, "ports": ports, "log": tmp_path / "access.log"}
 
 
-def routes(log: Path) -> dict[str, set[str]]:
-    """Which instances served each cookie value, from nginx's access log."""
-    served = collections.defaultdict(set)
-    for line in log.read_text().splitlines():
-        cookie, upstream, _ = line.split(" ", 2)
-        served[cookie].add(upstream)
-    return served
+def routes(log: Path, keys: list[str]) -> dict[str, set[str]]:
+    """Which instances served each of ``keys``, from nginx's access log.
+
+    nginx writes a request's line after sending its response, so wait for them."""
+    deadline = time.monotonic() + 10
+    while True:
+        served = collections.defaultdict(set)
+        for line in log.read_text().splitlines():
+            cookie, upstream, _ = line.split(" ", 2)
+            served[cookie].add(upstream)
+        if all(served[key] for key in keys) or time.monotonic() > deadline:
+            return served
+        time.sleep(0.05)
 
 
 def test_sticky_by_cookie_spread_over_instances(proxy: dict[str, Any]) -> None:
@@ -116,7 +122,7 @@ def test_sticky_by_cookie_spread_over_instances(proxy: dict[str, Any]) -> None:
     for _ in range(3):
         for key in keys:
             assert requests.get(f"{proxy['url']}/join", cookies={ROUTE: key}, timeout=5).ok
-    served = routes(proxy["log"])
+    served = routes(proxy["log"], keys)
     assert all(len(served[key]) == 1 for key in keys)  # each key stays on one instance
     used = {next(iter(served[key])) for key in keys}
     assert used == {f"127.0.0.1:{port}" for port in proxy["ports"]}  # and keys spread
@@ -129,7 +135,7 @@ def test_residents_on_two_instances_through_the_proxy_see_each_other(
     while len(keys) < 2:  # a key for each instance
         key = secrets.token_hex(8)
         requests.get(f"{proxy['url']}/join", cookies={ROUTE: key}, timeout=5)
-        keys.setdefault(next(iter(routes(proxy["log"])[key])), key)
+        keys.setdefault(next(iter(routes(proxy["log"], [key])[key])), key)
     (anna_key, bo_key) = keys.values()
     heard: list[Any] = []
     anna, bo = socketio.Client(), socketio.Client()
@@ -162,7 +168,7 @@ def test_residents_on_two_instances_through_the_proxy_see_each_other(
     finally:
         for client in (anna, bo):
             client.disconnect()
-    served = routes(proxy["log"])
+    served = routes(proxy["log"], [anna_key, bo_key])
     assert len(served[anna_key] | served[bo_key]) == 2  # really on two instances
 
 
