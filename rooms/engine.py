@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -221,7 +222,7 @@ def send_events(batch: Sequence[events.Event]) -> None:
         broadcast(batch)
 
 
-class Coalescer:
+class Coalescer(abc.ABC):
     """Sends a room's changing summary at most once per ``INTERVAL``, however often it changes.
 
     A join storm or a vote storm marks a room many times; it is flushed once. Each app
@@ -274,8 +275,9 @@ class Coalescer:
     def emit(self, event: str, payload: object, to: str) -> None:
         self._server.emit(event, payload, to=to, namespace=NAMESPACE)
 
+    @abc.abstractmethod
     def flush(self, meeting_id: int) -> None:
-        raise NotImplementedError
+        """Send the room's summary now: each kind of summary says what that is."""
 
 
 class PresenceFlusher(Coalescer):
