@@ -6,6 +6,7 @@ a fresh ``state``. ``make test`` kills a few times per database; ``make soak`` s
 
 from __future__ import annotations
 
+import abc
 import collections
 import copy
 import gc
@@ -111,7 +112,7 @@ class Storm:
             return self.answers
 
 
-class Client:
+class Client(abc.ABC):
     """One identity on /live. It keeps its picture, and an outbox that it sends in order,
     each write again with the same client_id until the server answers it."""
 
@@ -167,8 +168,9 @@ class Client:
     def next_id(self) -> str:
         return f"{self.name}-{next(self.numbers)}"
 
+    @abc.abstractmethod
     def next_write(self, rng: random.Random) -> Write:
-        raise NotImplementedError
+        """The next write of the storm: each kind of client makes its own mix."""
 
     def send(self, event: str, **payload: Any) -> dict[str, Any]:
         """A write outside the storm (setting up): sent until answered, and it must be stored."""
@@ -230,7 +232,7 @@ class Client:
                 self.problems.append(f"{self.name}: {write} must be refused: {answer}")
             self.refused.append(write)
 
-    def applied(self, write: Write) -> None:
+    def applied(self, write: Write) -> None:  # noqa: B027 -- a hook, most clients need none
         """Called for each write the server stored, in order."""
 
     def run(self, rng: random.Random) -> None:
