@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import json
 import secrets
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -20,17 +19,17 @@ from typing import Any
 
 import pytest
 import redis
-import socketio  # type: ignore[import-untyped]
 import sqlalchemy as sa
 from faults_proxy import Proxy, proxy_to
 from flask import Flask
+from phones import Phone
 from processes import app_env, free_port, serving
 
 from facilitate.db import session
 from facilitate.live.models import Contribution
 from rooms.queue import WatchedRedisManager
 
-from .conftest import NS, open_meeting
+from .conftest import open_meeting
 
 #: How long a refusal may take: the queue's PING times out after half a second.
 PROMPT = 2.0
@@ -38,54 +37,6 @@ PROMPT = 2.0
 #: subscriber reconnects after python-socketio's first back-off (1 s), then a probe
 #: must come back (two turns of 0.5 s).
 RECOVERY = 8.0
-
-
-class Phone:
-    """A Socket.IO client that keeps every event it hears."""
-
-    def __init__(self, url: str, token: str) -> None:
-        self.heard: list[tuple[str, Any]] = []
-        self._changed = threading.Condition()
-        self.client = socketio.Client()
-        self.client.on("*", self._hear, namespace=NS)
-        self.client.connect(
-            url, namespaces=[NS], auth={"token": token}, transports=["polling"], wait_timeout=5
-        )
-
-    def _hear(self, event: str, data: Any) -> None:
-        with self._changed:
-            self.heard.append((event, data))
-            self._changed.notify_all()
-
-    def call(self, event: str, data: dict[str, Any]) -> Any:
-        return self.client.call(event, data, namespace=NS, timeout=5)
-
-    def named(self, event: str) -> list[Any]:
-        with self._changed:
-            return [data for name, data in self.heard if name == event]
-
-    def heard_more(self, event: str, than: int) -> bool:
-        return len(self.named(event)) > than
-
-    def texts(self) -> list[str]:
-        return [c["text"] for c in self.named("contribution")]
-
-    def wait(self, condition: Callable[[], bool], timeout: float) -> bool:
-        """Whether ``condition`` holds, waiting up to ``timeout`` s for events to make it."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while not condition():
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                self._changed.wait(left)
-            return True
-
-    def close(self) -> None:
-        self.client.disconnect()
-        http = getattr(self.client.eio, "http", None)
-        if http is not None:  # the client leaves its HTTP session open otherwise
-            http.close()
 
 
 @pytest.fixture
