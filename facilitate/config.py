@@ -59,12 +59,23 @@ def from_environment() -> dict[str, Any]:
     mode = os.environ.get("ASYNC_MODE", "gevent")
     if mode not in ASYNC_MODES:
         raise SystemExit(f"ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, not {mode!r}")
+    queue = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    channel = os.environ.get("SOCKETIO_CHANNEL") or DEFAULTS["SOCKETIO_CHANNEL"]
     return {
         "INSTANCE_PATH": str(instance),
         "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(instance),
         "SECRET_KEY": load_secret_key(instance),
-        "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
-        "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL") or DEFAULTS["SOCKETIO_CHANNEL"],
+        "SOCKETIO_MESSAGE_QUEUE": queue,
+        "SOCKETIO_CHANNEL": channel,
+        # Instances sharing a queue share the per-address limits (joins, logins) too, in
+        # the same Redis under the channel's name; each counts alone while it is away.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or queue or "memory://",
+        "RATELIMIT_KEY_PREFIX": channel,
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # A join must not wait on a Redis that does not answer: the fallback takes over.
+        "RATELIMIT_STORAGE_OPTIONS": (
+            {"socket_timeout": 0.5, "socket_connect_timeout": 0.5} if queue else {}
+        ),
         "HOST": os.environ.get("HOST", "127.0.0.1"),
         "PORT": int(os.environ.get("PORT", "5000")),
         "ASYNC_MODE": mode,

@@ -10,6 +10,7 @@ from facilitate import events
 from facilitate.extensions import socketio
 
 from .queue import WatchedRedisManager, client_manager
+from .shared import Shared
 
 __all__ = ["client_manager", "init_app"]
 
@@ -23,10 +24,15 @@ def init_app(app: Flask) -> None:
     for name, handler in engine.EVENTS.items():
         socketio.on_event(name, handler, namespace=engine.NAMESPACE)
     events.set_sender(engine.send_events)
-    app.extensions[engine.PRESENCE_KEY] = engine.PresenceFlusher(socketio.server)  # type: ignore[attr-defined]
-    app.extensions[engine.TALLY_KEY] = engine.TallyFlusher(socketio.server)  # type: ignore[attr-defined]
+    shared = Shared(app.config.get("SOCKETIO_MESSAGE_QUEUE"), app.config["SOCKETIO_CHANNEL"])
+    app.extensions[engine.SHARED_KEY] = shared
+    server = socketio.server  # type: ignore[attr-defined]
+    app.extensions[engine.PRESENCE_KEY] = engine.PresenceFlusher(server, shared)
+    app.extensions[engine.TALLY_KEY] = engine.TallyFlusher(server, shared)
     app.config.setdefault("LIVE_WRITE_LIMIT", (30, 10.0))
-    manager = socketio.server.manager  # type: ignore[attr-defined]
+    manager = server.manager
     if isinstance(manager, WatchedRedisManager):
         manager.recovered = functools.partial(engine.resync_local, app)
+        manager.resynced = functools.partial(engine.resync_asked, app)
+        manager.delivering = engine.delivering
         app.extensions[engine.QUEUE_KEY] = manager

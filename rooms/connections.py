@@ -1,8 +1,9 @@
 """Who is connected to which room, in this process.
 
 Presence is the one piece of room state not in the database: it is about live
-connections, which a restart ends anyway. With several instances behind a
-sticky load balancer each counts its own connections (see docs/protocol.md).
+connections, which a restart ends anyway. With several instances, each shares its
+part of it through Redis (rooms/shared.py); this registry stays the truth about the
+connections here.
 """
 
 from __future__ import annotations

@@ -32,8 +32,8 @@ from facilitate.meetings.models import Meeting, MeetingStatus
 from facilitate.proposals import operations as proposal_ops
 
 from .connections import Connection, registry
-from .limits import limiter
 from .queue import WatchedRedisManager
+from .shared import HEARTBEAT, Shared
 
 NAMESPACE = "/live"
 PRESENCE_INTERVAL = 1
@@ -131,9 +131,19 @@ def rooms_for(viewer: Viewer, participant: Participant | None, meeting: Meeting)
     return rooms
 
 
+def shared() -> Shared:
+    """The room state this app shares with the other instances (rooms/shared.py)."""
+    found: Shared = current_app.extensions[SHARED_KEY]
+    return found
+
+
+def online_participants(meeting_id: int) -> set[int]:
+    """The meeting's residents connected to any instance."""
+    return shared().online(meeting_id, registry.online_participants(meeting_id))
+
+
 def presence(meeting_id: int, *, staff: bool) -> dict[str, Any]:
-    connections = registry.in_meeting(meeting_id)
-    online = {c.viewer.participant_id for c in connections if c.viewer.participant_id is not None}
+    online = online_participants(meeting_id)
     joined = session().scalar(
         sa.select(sa.func.count(Participant.id)).where(Participant.meeting_id == meeting_id)
     )
@@ -161,11 +171,11 @@ def presence(meeting_id: int, *, staff: bool) -> dict[str, Any]:
 #: Held while a connection's ``state`` is read and sent, and while committed events go
 #: out. Otherwise an event committed after a snapshot's read could reach the client just
 #: before that snapshot, which replaces the client's picture without it, for good.
-_delivering = threading.RLock()
+delivering = threading.RLock()
 
 
 def send_state(conn: Connection) -> None:
-    with _delivering:
+    with delivering:
         session().expire_all()  # read it all now, not what this connection loaded before
         meeting = session().get(Meeting, conn.viewer.meeting_id)
         assert meeting is not None
@@ -186,10 +196,28 @@ def send_state(conn: Connection) -> None:
         socketio.emit("state", state, to=conn.sid, namespace=NAMESPACE)
 
 
-def resync(meeting_id: int) -> None:
-    """Everyone in the meeting gets a fresh ``state`` (after groups are split or ended)."""
+def resync_here(meeting_id: int) -> None:
+    """Everyone in the meeting connected to this instance gets a fresh ``state``."""
     for conn in registry.in_meeting(meeting_id):
         send_state(conn)
+
+
+def resync(meeting_id: int) -> None:
+    """Everyone in the meeting gets a fresh ``state``, on every instance (after voting
+    opens or closes, or groups are split or ended: pictures change wholesale)."""
+    resync_here(meeting_id)
+    queue: WatchedRedisManager | None = current_app.extensions.get(QUEUE_KEY)
+    if queue is not None:
+        queue.publish_resync(meeting_id)
+
+
+def resync_asked(app: Flask, meeting_id: int) -> None:
+    """Another instance changed the meeting wholesale: this one's connections catch up."""
+    with app.app_context():
+        try:
+            resync_here(meeting_id)
+        finally:
+            session().close()
 
 
 def resync_local(app: Flask) -> None:
@@ -198,7 +226,7 @@ def resync_local(app: Flask) -> None:
     with app.app_context():
         try:
             for meeting_id in registry.meetings():
-                resync(meeting_id)
+                resync_here(meeting_id)
         finally:
             session().close()
 
@@ -218,7 +246,7 @@ def broadcast(batch: Sequence[events.Event]) -> None:
 
 def send_events(batch: Sequence[events.Event]) -> None:
     """The after-commit sender: ``broadcast``, never while a ``state`` is read and sent."""
-    with _delivering:
+    with delivering:
         broadcast(batch)
 
 
@@ -230,17 +258,26 @@ class Coalescer(abc.ABC):
     """
 
     INTERVAL = 1.0
+    #: The name of its claims in the shared state (rooms/shared.py).
+    KIND = "summary"
     #: While the database is away a flush is tried again this often, this many times:
     #: the room's summary comes back with the database, not with the next change.
     RETRY_DELAY = 2.0
     RETRIES = 30
 
-    def __init__(self, server: Any) -> None:
+    def __init__(self, server: Any, shared: Shared) -> None:
         self._server = server
+        self._shared = shared
         self._dirty: set[int] = set()
         self._scheduled = False
 
     def mark(self, app: Flask, meeting_id: int) -> None:
+        # With several instances, one flush covers the marks of all: whoever claims the
+        # room sends it, and the others leave it to them.
+        if meeting_id in self._dirty:
+            return
+        if not self._shared.claim(self.KIND, meeting_id, ttl=4 * self.INTERVAL):
+            return
         self._dirty.add(meeting_id)
         self._schedule(app, self.INTERVAL, 0)
 
@@ -253,6 +290,8 @@ class Coalescer(abc.ABC):
         socketio.sleep(delay)  # type: ignore[arg-type]  # any number of seconds
         self._scheduled = False
         dirty, self._dirty = self._dirty, set()
+        # Released before the room is read: a mark from now on claims the next flush.
+        self._shared.release(self.KIND, dirty)
         with app.app_context():
             try:
                 for meeting_id in dirty:
@@ -284,6 +323,7 @@ class PresenceFlusher(Coalescer):
     """``presence`` at most about once a second per room: names for staff only."""
 
     INTERVAL = PRESENCE_INTERVAL
+    KIND = "presence"
 
     def flush(self, meeting_id: int) -> None:
         self.emit("presence", presence(meeting_id, staff=False), audience.public(meeting_id))
@@ -298,6 +338,7 @@ class TallyFlusher(Coalescer):
     """
 
     INTERVAL = 0.25
+    KIND = "tally"
 
     def flush(self, meeting_id: int) -> None:
         meeting = session().get(Meeting, meeting_id)
@@ -316,6 +357,7 @@ PRESENCE_KEY = "facilitate.presence"
 TALLY_KEY = "facilitate.tally"
 #: The watched message queue, when one is configured (rooms/queue.py).
 QUEUE_KEY = "facilitate.queue"
+SHARED_KEY = "facilitate.shared"
 
 
 def mark_tally(meeting_id: int) -> None:
@@ -338,6 +380,8 @@ def on_connect(auth: object) -> None:
             session().commit()
     conn = Connection(sid=request.sid, viewer=viewer)  # type: ignore[attr-defined]
     registry.add(conn)
+    shared().arrived(viewer.meeting_id, conn.sid, viewer.participant_id)
+    _beating(current_app._get_current_object())  # type: ignore[attr-defined]
     send_state(conn)
     mark_presence(viewer.meeting_id)
 
@@ -345,7 +389,36 @@ def on_connect(auth: object) -> None:
 def on_disconnect(*_args: object) -> None:
     conn = registry.remove(request.sid)  # type: ignore[attr-defined]
     if conn is not None:
+        shared().left(conn.viewer.meeting_id, conn.sid)
         mark_presence(conn.viewer.meeting_id)
+
+
+_HEARTS: set[int] = set()
+
+
+def _beating(app: Flask) -> None:
+    """Start the app's presence heartbeat once its server runs (only with several instances)."""
+    if shared().distributed and id(app) not in _HEARTS:
+        _HEARTS.add(id(app))
+        socketio.start_background_task(_heartbeat, app)
+
+
+def _heartbeat(app: Flask) -> None:
+    state: Shared = app.extensions[SHARED_KEY]
+    while True:
+        socketio.sleep(HEARTBEAT)  # type: ignore[arg-type]  # any number of seconds
+        try:
+            here: dict[int, dict[str, int]] = {}
+            for meeting_id in registry.meetings():
+                here[meeting_id] = {
+                    c.sid: c.viewer.participant_id
+                    for c in registry.in_meeting(meeting_id)
+                    if c.viewer.participant_id is not None
+                }
+            for meeting_id in state.heartbeat(here):
+                app.extensions[PRESENCE_KEY].mark(app, meeting_id)
+        except Exception:  # the heartbeat must outlive any one bad turn
+            app.logger.exception("presence heartbeat failed")
 
 
 # -- the write wrapper ---------------------------------------------------------------------
@@ -441,7 +514,7 @@ def write(name: str, model: type[M], who: str) -> Callable[[Handler[M]], Handler
                 _authorise(viewer, who, payload)
                 _check_queue()
                 limit, window = current_app.config["LIVE_WRITE_LIMIT"]
-                if not limiter.allow(viewer.actor, limit, window):
+                if not shared().allow(viewer.actor, limit, window):
                     raise Forbidden(_l("Too many writes; wait a moment."), code="rate_limited")
                 meeting = session().get(Meeting, viewer.meeting_id)
                 assert meeting is not None

@@ -14,7 +14,7 @@ from facilitate.live.models import Participant
 from facilitate.meetings.models import Meeting
 from facilitate.proposals import operations as proposals
 
-from .connections import Connection, registry
+from .connections import Connection
 from .engine import (
     ANYONE,
     FACILITATOR,
@@ -24,6 +24,7 @@ from .engine import (
     Write,
     after_commit,
     mark_tally,
+    online_participants,
     resync,
     write,
 )
@@ -234,7 +235,7 @@ def hand_clear(conn: Connection, meeting: Meeting, _: Participant | None, p: Wri
 
 @write("groups_split", GroupsSplit, FACILITATOR)
 def groups_split(conn: Connection, meeting: Meeting, _: Participant | None, p: GroupsSplit) -> Ack:
-    online = registry.online_participants(meeting.id)
+    online = online_participants(meeting.id)  # on every instance
     seating = room.split_groups(meeting, p.count, p.by, online)
     _after_commit_resync(meeting.id)
     return {"count": p.count, "groups": {str(k): v for k, v in seating.items()}}

@@ -17,10 +17,17 @@ nobody would know. This manager says when the queue cannot carry events:
   fresh ``state``).
 
 Probes are swallowed here: other instances ignore them, and old ones would drop them.
+
+Some changes replace a room's whole picture (voting opens or closes, groups split or
+end): the instance that made one sends its own connections a fresh ``state`` and
+publishes a ``facilitate.resync`` message, on which every other instance does the same
+for its connections in that meeting (``resynced``, set by ``rooms.init_app``). It comes
+after the change's events on the same channel, so each ``state`` includes the change.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Callable
@@ -42,6 +49,10 @@ def _nothing() -> None:
     pass
 
 
+def _no_resync(meeting_id: int) -> None:
+    pass
+
+
 def client_manager(url: str | None, channel: str = DEFAULT_CHANNEL) -> Any:
     """The Socket.IO client manager for ``SOCKETIO_MESSAGE_QUEUE``.
 
@@ -58,6 +69,7 @@ def client_manager(url: str | None, channel: str = DEFAULT_CHANNEL) -> Any:
 
 class WatchedRedisManager(socketio.RedisManager):  # type: ignore[misc]
     PROBE = "facilitate.probe"
+    RESYNC = "facilitate.resync"
 
     def __init__(
         self,
@@ -84,6 +96,12 @@ class WatchedRedisManager(socketio.RedisManager):  # type: ignore[misc]
         self.interval = interval
         #: Called by the watcher when the queue carries events again after a failure.
         self.recovered: Callable[[], None] = _nothing
+        #: Called in a background task when another instance asks for a meeting's resync.
+        self.resynced: Callable[[int], None] = _no_resync
+        #: Held while an event is handed to this instance's connections, as by the local
+        #: sender: an event another instance committed after a ``state`` was read here
+        #: must not reach the client before that ``state`` (rooms.engine sets it).
+        self.delivering: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
         self._health = redis.Redis.from_url(
             url, socket_timeout=timeout, socket_connect_timeout=timeout, retry=Retry(NoBackoff(), 0)
         )
@@ -126,10 +144,18 @@ class WatchedRedisManager(socketio.RedisManager):  # type: ignore[misc]
             self._down("an event could not be published")
         return receivers
 
+    def _handle_emit(self, message: Any) -> Any:
+        with self.delivering:
+            return super()._handle_emit(message)
+
     def _listen(self) -> Any:
         for message in super()._listen():
-            if not self._probe(message):
+            if not self._probe(message) and not self._resync(message):
                 yield message
+
+    def publish_resync(self, meeting_id: int) -> None:
+        """Ask every other instance to send its connections in the meeting a fresh ``state``."""
+        self._publish({"method": self.RESYNC, "host_id": self.host_id, "meeting_id": meeting_id})
 
     # -- the watcher ----------------------------------------------------------------------
 
@@ -166,18 +192,36 @@ class WatchedRedisManager(socketio.RedisManager):  # type: ignore[misc]
             self._healthy = False
             logger.warning("message queue unavailable: %s", reason)
 
-    def _probe(self, message: Any) -> bool:
-        """Whether ``message`` is a probe (which the server must not see); notes our own."""
+    @staticmethod
+    def _ours(message: Any, method: str) -> dict[str, Any] | None:
+        """``message`` decoded when it is one of ours with ``method``, else None."""
         if isinstance(message, str):
             message = message.encode()
         # A cheap look first: every event of every instance passes here.
-        if not isinstance(message, bytes) or self.PROBE.encode() not in message[:40]:
-            return False
+        if not isinstance(message, bytes) or method.encode() not in message[:40]:
+            return None
         try:
             data = json.loads(message)
         except ValueError:
+            return None
+        if not isinstance(data, dict) or data.get("method") != method:
+            return None
+        return data
+
+    def _resync(self, message: Any) -> bool:
+        data = self._ours(message, self.RESYNC)
+        if data is None:
             return False
-        if not isinstance(data, dict) or data.get("method") != self.PROBE:
+        meeting_id = data.get("meeting_id")
+        if data.get("host_id") != self.host_id and isinstance(meeting_id, int):
+            # Not in the listener itself: it must go on delivering events meanwhile.
+            self.server.start_background_task(self.resynced, meeting_id)
+        return True
+
+    def _probe(self, message: Any) -> bool:
+        """Whether ``message`` is a probe (which the server must not see); notes our own."""
+        data = self._ours(message, self.PROBE)
+        if data is None:
             return False
         if data.get("host_id") == self.host_id and isinstance(data.get("n"), int):
             self._heard = max(self._heard, data["n"])

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,3 +97,24 @@ def serving(env: Mapping[str, str], log: Path) -> Iterator[subprocess.Popen[byte
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+
+
+@contextmanager
+def instances(
+    tmp_path: Path, common: Mapping[str, str], names: tuple[str, ...] = ("a", "b")
+) -> Iterator[dict[str, str]]:
+    """Several ``serving`` instances sharing ``common`` settings, each on its own port:
+    their URLs by name. Their logs are printed afterwards (pytest shows them on failure)."""
+    urls = {}
+    logs = {name: tmp_path / f"server-{name}.log" for name in names}
+    try:
+        with ExitStack() as stack:
+            for name, log in logs.items():
+                port = free_port()
+                stack.enter_context(serving(app_env(tmp_path, PORT=str(port), **common), log))
+                urls[name] = f"http://127.0.0.1:{port}"
+            yield urls
+    finally:
+        for name, log in logs.items():
+            if log.exists():
+                print(f"-- instance {name} --", log.read_text(errors="replace"), sep="\n")

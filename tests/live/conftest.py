@@ -18,7 +18,6 @@ from facilitate.live import participants
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.models import MeetingStatus
 from rooms.connections import registry
-from rooms.limits import limiter
 
 NS = "/live"
 _ids = itertools.count(1)
@@ -75,7 +74,6 @@ def connect(app: Flask) -> Iterator[Callable[..., SocketIOTestClient]]:
         if client.is_connected(NS):
             client.disconnect(NS)
     registry.clear()
-    limiter.clear()
 
 
 @pytest.fixture

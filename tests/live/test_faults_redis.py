@@ -13,7 +13,6 @@ import json
 import secrets
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ import sqlalchemy as sa
 from faults_proxy import Proxy, proxy_to
 from flask import Flask
 from phones import Phone
-from processes import app_env, free_port, serving
+from processes import instances
 
 from facilitate.db import session
 from facilitate.live.models import Contribution
@@ -49,8 +48,8 @@ def redis_proxy() -> Iterator[Proxy]:
         yield proxy
 
 
-@pytest.fixture
-def instances(
+@pytest.fixture(name="instances")
+def two_instances(
     app: Flask, app_config: dict[str, Any], redis_proxy: Proxy, tmp_path: Path
 ) -> Iterator[dict[str, str]]:
     """Instances A and B: one database, one Redis (through the proxy), one channel."""
@@ -61,16 +60,8 @@ def instances(
         # Its own channel: other runs of this test on the machine share the Redis server.
         "SOCKETIO_CHANNEL": f"facilitate-test-{secrets.token_hex(6)}",
     }
-    urls = {}
-    logs = {name: tmp_path / f"server-{name}.log" for name in ("a", "b")}
-    with ExitStack() as stack:
-        for name, log in logs.items():
-            port = free_port()
-            stack.enter_context(serving(app_env(tmp_path, PORT=str(port), **common), log))
-            urls[name] = f"http://127.0.0.1:{port}"
+    with instances(tmp_path, common) as urls:
         yield urls
-    for name, log in logs.items():  # shown when the test fails
-        print(f"-- instance {name} --", log.read_text(errors="replace"), sep="\n")
 
 
 def stored(app: Flask) -> list[str]:
