@@ -7,7 +7,7 @@ FLASK  := $(BIN)/flask --app wsgi
 STAMP  := $(VENV)/.installed
 CATALOGS := facilitate/translations
 
-.PHONY: install run serve test soak lint typecheck pytest catalogs messages migrate demo clean
+.PHONY: install run serve test soak bench lint typecheck pytest catalogs messages migrate demo clean
 
 # Re-installs whenever the pins change; a missing venv is created first.
 $(STAMP): pyproject.toml constraints.txt
@@ -71,6 +71,15 @@ test: lint typecheck pytest
 SOAK_KILLS ?= 20
 soak: catalogs
 	SOAK_KILLS=$(SOAK_KILLS) $(BIN)/pytest tests/test_kill.py -v -rP --durations=0
+
+# The load benchmark, outside `make test`: the five scenarios of docs/performance.md at full
+# scale (1,000-2,000 residents over several client processes, loopback only), then a table
+# against the targets. Needs PostgreSQL and Redis on 127.0.0.1 for the town hall. About
+# ten minutes; BENCH_ARGS picks scenarios or a scale, e.g. BENCH_ARGS="hall baseline".
+BENCH_ARGS ?=
+bench: catalogs
+	mkdir -p build
+	$(BIN)/python -m bench --json build/bench-results.json $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build/static

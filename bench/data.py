@@ -1,0 +1,125 @@
+"""The bench's databases and meetings, made by the app's own migrations and operations."""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import sqlalchemy as sa
+
+from facilitate import create_app
+from facilitate.db import session
+from facilitate.dialogues import operations as dialogue_ops
+from facilitate.extensions import db
+from facilitate.live import room as room_ops
+from facilitate.live.models import Contribution, Participant
+from facilitate.live.views_json import Viewer, ViewerRole
+from facilitate.meetings import operations as meeting_ops
+from facilitate.proposals import operations as proposal_ops
+from facilitate.proposals.models import Vote
+from tests.processes import ROOT, app_env
+
+from .servers import SECRET
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@dataclass(frozen=True)
+class Room:
+    meeting_id: int
+    join_code: str
+    #: The one proposal on the open ballot (approval, live results); None when no vote.
+    proposal_id: int | None
+
+
+def migrate(instance: Path, database_url: str) -> None:
+    """``flask db upgrade``, as an operator brings a database to the current schema."""
+    env = app_env(instance, DATABASE_URL=database_url, SECRET_KEY=SECRET)
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"db upgrade failed:\n{done.stdout}\n{done.stderr}")
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for one scenario, dropped afterwards."""
+    name = f"facilitate_bench_{secrets.token_hex(6)}"
+    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class Data:
+    """An app bound to the bench's database (threading mode, no server): makes meetings
+    through the operations a facilitator's console calls, and counts what was stored."""
+
+    def __init__(self, instance: Path, database_url: str) -> None:
+        self.app = create_app(
+            {
+                "DATABASE_URL": database_url,
+                "SECRET_KEY": SECRET,
+                "INSTANCE_PATH": str(instance),
+                "ASYNC_MODE": "threading",
+            }
+        )
+
+    def make_rooms(self, count: int, *, voting: bool) -> list[Room]:
+        """``count`` open meetings of one dialogue; with ``voting``, each with an open vote
+        (approval, live results) on one proposal."""
+        made = []
+        with self.app.app_context():
+            dialogue = dialogue_ops.create_dialogue("Bänken", areas=["Fröslunda", "Myrtorp"])
+            theme = dialogue_ops.create_theme(dialogue, "Belysning")
+            for n in range(count):
+                meeting = meeting_ops.create_meeting(theme, f"Kväll {n + 1}")
+                proposal_id = None
+                if voting:
+                    spec = meeting_ops.VotingSpec(method="approval", results="live")
+                    meeting_ops.set_voting(meeting, spec)
+                room_ops.open_meeting(meeting)
+                if voting:
+                    staff = Viewer(meeting.id, ViewerRole.facilitator)
+                    proposal = proposal_ops.add_proposal(meeting, staff, None, "Belys skolvägen")
+                    proposal_ops.open_voting(meeting)
+                    proposal_id = proposal.id
+                made.append((meeting, proposal_id))
+            session().commit()
+            return [Room(m.id, m.join_code, pid) for m, pid in made]
+
+    def count_votes(self, proposal_id: int) -> int:
+        with self.app.app_context():
+            query = sa.select(sa.func.count(Vote.id)).where(Vote.proposal_id == proposal_id)
+            return session().scalar(query) or 0
+
+    def contribution_ids(self, meeting_ids: list[int]) -> set[int]:
+        with self.app.app_context():
+            query = sa.select(Contribution.id).where(Contribution.meeting_id.in_(meeting_ids))
+            return set(session().scalars(query))
+
+    def count_participants(self, meeting_ids: list[int]) -> int:
+        with self.app.app_context():
+            query = sa.select(sa.func.count(Participant.id)).where(
+                Participant.meeting_id.in_(meeting_ids)
+            )
+            return session().scalar(query) or 0
+
+    def close(self) -> None:
+        with self.app.app_context():
+            db.engine.dispose()

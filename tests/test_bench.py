@@ -1,0 +1,47 @@
+"""The benchmark's harness at a tiny scale: every scenario runs and yields sound results.
+
+`make bench` runs it at full scale (docs/performance.md); here each scenario runs with a
+handful of residents, and only what cannot be flaky is asserted: every scenario produced
+its measures, every write was acknowledged, none was lost or duplicated, nobody dropped.
+The latency and CPU targets are the full run's business, not this test's.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+from processes import ROOT
+
+SCENARIOS = ["1 hall storm", "2 town hall", "3 many rooms", "4 join storm", "5 baseline"]
+
+
+def test_bench_smoke(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(out.read_text())
+    assert report["failed"] == []
+    results = {r["name"]: r for r in report["results"]}
+    assert sorted(results) == SCENARIOS
+    for name, result in results.items():
+        assert result["writes_ok"] == result["residents"] or name == "3 many rooms", result
+        assert result["writes_ok"] > 0, result
+        assert result["writes_refused"] == 0, result
+        assert (result["lost"], result["duplicated"], result["dropped"]) == (0, 0, 0), result
+        assert result["messages_per_second"] > 0, result
+        assert result["peak_rss"] > 0, result
+        for label, values in result["latencies"].items():
+            assert not any(math.isnan(v) for v in values), (name, label, values)
+    # The table is printed for a person too.
+    assert "| 1 hall storm |" in done.stdout
