@@ -13,6 +13,7 @@ from typing import Any
 
 import psycopg
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
@@ -221,6 +222,17 @@ def postgres_url() -> Iterator[str]:
             yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_config(tmp_path: Path, postgres_url: str) -> Iterator[dict[str, Any]]:
+    """Settings on this module's PostgreSQL database. A module runs on PostgreSQL by
+    overriding ``app_config`` with these; ``app`` creates the tables."""
+    yield make_config(tmp_path, DATABASE_URL=postgres_url)
+    # The database lives as long as the module: each test starts on empty tables.
+    engine = sa.create_engine(postgres_url)
+    Base.metadata.drop_all(engine)
+    engine.dispose()
 
 
 @pytest.fixture
