@@ -70,11 +70,17 @@ def from_environment() -> dict[str, Any]:
         # Instances sharing a queue share the per-address limits (joins, logins) too, in
         # the same Redis under the channel's name; each counts alone while it is away.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or queue or "memory://",
-        "RATELIMIT_KEY_PREFIX": channel,
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # A join must not wait on a Redis that does not answer: the fallback takes over.
         "RATELIMIT_STORAGE_OPTIONS": (
-            {"socket_timeout": 0.5, "socket_connect_timeout": 0.5} if queue else {}
+            {
+                "key_prefix": f"{channel}:ratelimit",
+                "socket_timeout": 0.5,
+                "socket_connect_timeout": 0.5,
+                "wrap_exceptions": True,
+            }
+            if queue
+            else {}
         ),
         "HOST": os.environ.get("HOST", "127.0.0.1"),
         "PORT": int(os.environ.get("PORT", "5000")),

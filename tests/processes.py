@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -118,3 +120,12 @@ def instances(
         for name, log in logs.items():
             if log.exists():
                 print(f"-- instance {name} --", log.read_text(errors="replace"), sep="\n")
+
+
+def http_status(url: str) -> int:
+    """The status of a GET of ``url``, errors included."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 -- http only
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code

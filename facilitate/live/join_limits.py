@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from limits import parse
+from limits.errors import StorageError
 
 from facilitate.errors import DomainError
 from facilitate.extensions import limiter
@@ -26,5 +27,11 @@ def count_failure() -> None:
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return
     item = parse(current_app.config["JOIN_FAILURE_LIMIT"])
-    if not limiter.limiter.hit(item, "join-failure", get_remote_address()):
+    try:
+        allowed = limiter.limiter.hit(item, "join-failure", get_remote_address())
+    except StorageError as error:
+        # The shared count (Redis) is away: the miss is still a 404, only not counted.
+        current_app.logger.warning("join failures not counted: %s", error.storage_error)
+        return
+    if not allowed:
         raise TooManyFailures(_l("Too many attempts. Wait a minute and try again."))

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from faults_proxy import Proxy, proxy_to
 from flask import Flask
 from phones import Phone
-from processes import instances
+from processes import http_status, instances
 
 from facilitate.db import session
 from facilitate.live.models import Contribution
@@ -95,6 +95,11 @@ def test_redis_down_refuses_the_write_then_delivers_the_retry_once(
         assert answer["error"]["code"] == "unavailable"
         assert anna.client.connected  # refused, not dropped
         assert stored(app) == ["Före"]  # not stored, so the outbox sends it again later
+        # Joining still works: presence and the join limit count per instance meanwhile.
+        cem = Phone(instances["b"], join(meeting_id, "Cem", "Myrtorp"))
+        assert cem.wait(lambda: cem.last("state") is not None, PROMPT)
+        cem.close()
+        assert http_status(f"{instances['a']}/j/ZZZZ2222") == 404
 
         states = {phone: len(phone.named("state")) for phone in (anna, bo)}
         redis_proxy.restore()

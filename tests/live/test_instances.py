@@ -20,6 +20,7 @@ import redis
 import sqlalchemy as sa
 from flask import Flask
 from phones import Phone
+from processes import http_status
 
 from facilitate.auth.models import Role
 from facilitate.db import session
@@ -196,3 +197,12 @@ def test_write_limit_is_shared_by_instances(
     assert answers[30]["error"]["code"] == "rate_limited"
     with app.app_context():
         assert session().scalar(sa.select(sa.func.count(ClientWrite.id))) == 30
+
+
+def test_failed_joins_are_counted_across_instances(
+    app: Flask, pair: dict[str, str], tmp_path: Path
+) -> None:
+    """Someone guessing codes gets no fresh budget from the other instance."""
+
+    answers = [http_status(f"{pair['ab'[n % 2]]}/j/ZZZZ2222") for n in range(31)]
+    assert answers == [404] * 30 + [429]  # JOIN_FAILURE_LIMIT: 30 per minute per address
