@@ -34,5 +34,5 @@ def init_app(app: Flask) -> None:
     if isinstance(manager, WatchedRedisManager):
         manager.recovered = functools.partial(engine.resync_local, app)
         manager.resynced = functools.partial(engine.resync_asked, app)
-        manager.delivering = engine.delivering
+        manager.delivering = engine.delivering_to
         app.extensions[engine.QUEUE_KEY] = manager

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import abc
+import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -125,7 +126,7 @@ def rooms_for(viewer: Viewer, participant: Participant | None, meeting: Meeting)
     if viewer.role is ViewerRole.screen:
         rooms.add(audience.screen(meeting.id))
     if participant is not None:
-        rooms.add(audience.participant(participant.id))
+        rooms.add(audience.participant(meeting.id, participant.id))
         if meeting.groups_count is not None and participant.group is not None:
             rooms.add(audience.group(meeting.id, participant.group))
     return rooms
@@ -168,14 +169,43 @@ def presence(meeting_id: int, *, staff: bool) -> dict[str, Any]:
     return data
 
 
-#: Held while a connection's ``state`` is read and sent, and while committed events go
-#: out. Otherwise an event committed after a snapshot's read could reach the client just
-#: before that snapshot, which replaces the client's picture without it, for good.
-delivering = threading.RLock()
+class DeliveryLocks:
+    """One lock per meeting, held while a connection's ``state`` is read and sent and while
+    the meeting's events go out. Otherwise an event committed after a snapshot's read could
+    reach the client just before that snapshot, which replaces the client's picture without
+    it, for good. Per meeting, so a slow snapshot in one room holds up no other room."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[int, threading.RLock] = {}
+
+    def __repr__(self) -> str:
+        return f"<DeliveryLocks meetings={len(self._locks)}>"
+
+    def meeting(self, meeting_id: int) -> threading.RLock:
+        with self._guard:
+            return self._locks.setdefault(meeting_id, threading.RLock())
+
+    @contextlib.contextmanager
+    def audiences(self, rooms: Iterable[str | None]) -> Iterator[None]:
+        """The locks of every meeting the audiences belong to, taken in order (no deadlock)."""
+        meetings = sorted({m for m in map(audience.meeting_of, rooms) if m is not None})
+        with contextlib.ExitStack() as stack:
+            for meeting_id in meetings:
+                stack.enter_context(self.meeting(meeting_id))
+            yield
+
+
+delivering = DeliveryLocks()
+
+
+def delivering_to(room: str | None) -> contextlib.AbstractContextManager[None]:
+    """For the message queue: an event from another instance waits for a snapshot here."""
+    return delivering.audiences([room])
 
 
 def send_state(conn: Connection) -> None:
-    with delivering:
+    with delivering.meeting(conn.viewer.meeting_id):
         session().expire_all()  # read it all now, not what this connection loaded before
         meeting = session().get(Meeting, conn.viewer.meeting_id)
         assert meeting is not None
@@ -246,7 +276,7 @@ def broadcast(batch: Sequence[events.Event]) -> None:
 
 def send_events(batch: Sequence[events.Event]) -> None:
     """The after-commit sender: ``broadcast``, never while a ``state`` is read and sent."""
-    with delivering:
+    with delivering.audiences(event.to for event in batch):
         broadcast(batch)
 
 

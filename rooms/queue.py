@@ -53,6 +53,10 @@ def _no_resync(meeting_id: int) -> None:
     pass
 
 
+def _nowhere(room: Any) -> contextlib.AbstractContextManager[None]:
+    return contextlib.nullcontext()
+
+
 def client_manager(url: str | None, channel: str = DEFAULT_CHANNEL) -> Any:
     """The Socket.IO client manager for ``SOCKETIO_MESSAGE_QUEUE``.
 
@@ -98,10 +102,10 @@ class WatchedRedisManager(socketio.RedisManager):  # type: ignore[misc]
         self.recovered: Callable[[], None] = _nothing
         #: Called in a background task when another instance asks for a meeting's resync.
         self.resynced: Callable[[int], None] = _no_resync
-        #: Held while an event is handed to this instance's connections, as by the local
-        #: sender: an event another instance committed after a ``state`` was read here
-        #: must not reach the client before that ``state`` (rooms.engine sets it).
-        self.delivering: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
+        #: Held while an event to ``room`` is handed to this instance's connections, as
+        #: by the local sender: an event another instance committed after a ``state`` was
+        #: read here must not reach the client before that ``state`` (rooms.engine sets it).
+        self.delivering: Callable[[Any], contextlib.AbstractContextManager[Any]] = _nowhere
         self._health = redis.Redis.from_url(
             url, socket_timeout=timeout, socket_connect_timeout=timeout, retry=Retry(NoBackoff(), 0)
         )
@@ -145,7 +149,7 @@ class WatchedRedisManager(socketio.RedisManager):  # type: ignore[misc]
         return receivers
 
     def _handle_emit(self, message: Any) -> Any:
-        with self.delivering:
+        with self.delivering(message.get("room") if isinstance(message, dict) else None):
             return super()._handle_emit(message)
 
     def _listen(self) -> Any:

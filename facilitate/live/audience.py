@@ -29,6 +29,14 @@ def group(meeting_id: int, number: int) -> str:
     return f"m{meeting_id}:g{number}"
 
 
-def participant(participant_id: int) -> str:
+def participant(meeting_id: int, participant_id: int) -> str:
     """Every connection of one phone (a participant may have two tabs open)."""
-    return f"p{participant_id}"
+    return f"m{meeting_id}:p{participant_id}"
+
+
+def meeting_of(room: str | None) -> int | None:
+    """The meeting an audience belongs to: every audience is one meeting's."""
+    if room is None or not room.startswith("m"):
+        return None
+    number = room[1:].split(":", 1)[0]
+    return int(number) if number.isdigit() else None

@@ -142,7 +142,7 @@ def _announce(meeting: Meeting, contribution: Contribution) -> None:
         for to in _resident_audiences(meeting, contribution):
             events.queue("contribution_removed", removed, to)
         if author is not None:
-            events.queue("contribution_removed", removed, audience.participant(author))
+            events.queue("contribution_removed", removed, audience.participant(meeting.id, author))
         return
     events.queue(
         "contribution",
@@ -154,10 +154,12 @@ def _announce(meeting: Meeting, contribution: Contribution) -> None:
             events.queue("contribution_removed", {"id": contribution.id}, to)
         if author is not None:
             events.queue(
-                "contribution_removed", {"id": contribution.id}, audience.participant(author)
+                "contribution_removed",
+                {"id": contribution.id},
+                audience.participant(meeting.id, author),
             )
         return
-    skip = audience.participant(author) if author is not None else None
+    skip = audience.participant(meeting.id, author) if author is not None else None
     public_view = contribution_json(contribution, staff=False, own=False)
     for to in _resident_audiences(meeting, contribution):
         events.queue("contribution", public_view, to, skip=skip)
@@ -165,7 +167,7 @@ def _announce(meeting: Meeting, contribution: Contribution) -> None:
         own_view = contribution_json(
             contribution, staff=False, own=True, reacted=_reacted(contribution, author)
         )
-        events.queue("contribution", own_view, audience.participant(author))
+        events.queue("contribution", own_view, audience.participant(meeting.id, author))
 
 
 # -- meeting, phases, timer ----------------------------------------------------------------
@@ -408,7 +410,7 @@ def show_contribution(meeting: Meeting, contribution_id: int) -> Contribution:
             events.queue(
                 "reaction",
                 {"contribution_id": contribution.id, "reactions": count, "reacted": True},
-                audience.participant(reaction.participant_id),
+                audience.participant(meeting.id, reaction.participant_id),
             )
     return contribution
 
@@ -445,11 +447,11 @@ def _announce_reactions(meeting: Meeting, contribution: Contribution, reactor: i
     events.queue("reaction", count, audience.staff(meeting.id))
     if contribution.hidden:
         return
-    skip = audience.participant(reactor)
+    skip = audience.participant(meeting.id, reactor)
     for to in _resident_audiences(meeting, contribution):
         events.queue("reaction", count, to, skip=skip)
     mine = {**count, "reacted": _reacted(contribution, reactor)}
-    events.queue("reaction", mine, audience.participant(reactor))
+    events.queue("reaction", mine, audience.participant(meeting.id, reactor))
 
 
 def set_reaction(

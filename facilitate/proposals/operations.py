@@ -456,7 +456,7 @@ def cast_vote(
         session().add(Vote(proposal_id=proposal.id, participant_id=participant.id, value=value))
     session().flush()
     mine: dict[str, Any] = {"proposal_id": proposal.id, "value": value, "remaining": remaining}
-    events.queue("vote", mine, audience.participant(participant.id))
+    events.queue("vote", mine, audience.participant(meeting.id, participant.id))
     return remaining
 
 
