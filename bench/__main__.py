@@ -11,14 +11,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import math
 import os
 import platform
 import sys
 import traceback
 from pathlib import Path
 
-from .scenarios import FULL, SCENARIOS, SMOKE, Result
+from .scenarios import FULL, SCENARIOS, SMOKE, Result, milliseconds
 
 #: The issue's targets for one instance on a 2-core machine.
 ACK_P95_MS = 250.0
@@ -58,10 +57,6 @@ def judge(result: Result, floor: Result | None) -> list[str]:
     return verdicts
 
 
-def _ms(values: tuple[float, float, float]) -> str:
-    return " / ".join("-" if math.isnan(v) else f"{v:,.0f}" for v in values)
-
-
 def table(results: list[Result]) -> str:
     """The results as a Markdown table, one row per measured latency."""
     lines = [
@@ -73,7 +68,7 @@ def table(results: list[Result]) -> str:
         for n, (label, values) in enumerate(r.latencies.items()):
             if n == 0:
                 head = (
-                    f"| {r.name} | {r.residents:,} | {label} | {_ms(values)} "
+                    f"| {r.name} | {r.residents:,} | {label} | {milliseconds(values)} "
                     f"| {r.messages_per_second:,.0f} "
                     f"| {r.cpu_seconds:.1f} ({r.busy_cpu_seconds:.1f}) "
                     f"| {r.peak_rss / 2**20:,.0f} | {r.rss_per_resident / 1024:,.0f} "
@@ -82,7 +77,7 @@ def table(results: list[Result]) -> str:
                 )
                 lines.append(head)
             else:
-                lines.append(f"| | | {label} | {_ms(values)} | | | | | | |")
+                lines.append(f"| | | {label} | {milliseconds(values)} | | | | | | |")
     return "\n".join(lines)
 
 
@@ -107,10 +102,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="a tiny scale, as the test runs")
     parser.add_argument("--workers", type=int, help="load generator processes")
     parser.add_argument("--json", type=Path, help="write the results here as JSON too")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change one parameter, e.g. --set townhall=400 (see bench/scenarios.py, Params)",
+    )
     args = parser.parse_args(argv)
     params = SMOKE if args.smoke or os.environ.get("BENCH_SCALE") == "smoke" else FULL
     if args.workers:
         params = dataclasses.replace(params, workers=args.workers)
+    for setting in args.set:
+        name, _, value = setting.partition("=")
+        kinds = {f.name: type(getattr(params, f.name)) for f in dataclasses.fields(params)}
+        if name not in kinds:
+            parser.error(f"no such parameter: {name}")
+        params = dataclasses.replace(params, **{name: kinds[name](value)})
     names = args.scenarios or list(SCENARIOS)
     unknown = set(names) - set(SCENARIOS)
     if unknown:

@@ -7,6 +7,7 @@ import json
 import math
 import secrets
 import statistics
+import sys
 import tempfile
 import time
 import urllib.request
@@ -89,6 +90,10 @@ def spread(values: Sequence[float]) -> tuple[float, float, float]:
     return (statistics.median(clean) * 1000, p95 * 1000, clean[-1] * 1000)
 
 
+def milliseconds(values: tuple[float, float, float]) -> str:
+    return " / ".join("-" if math.isnan(v) else f"{v:,.0f}" for v in values)
+
+
 def _usage_fields(usage: Usage, residents: int) -> dict[str, Any]:
     return {
         "cpu_seconds": usage.cpu_seconds,
@@ -122,7 +127,13 @@ def _facilitate(
             settings["SOCKETIO_MESSAGE_QUEUE"] = REDIS_URL
             settings["SOCKETIO_CHANNEL"] = f"facilitate-bench-{secrets.token_hex(6)}"
         servers = stack.enter_context(facilitate_servers(instance, instances, **settings))
-        yield data, made, [u for u, _ in servers], [p.pid for _, p in servers]
+        try:
+            yield data, made, [u for u, _ in servers], [p.pid for _, p in servers]
+        except Exception:
+            for log in sorted(instance.glob("server-*.log")):
+                tail = log.read_text(errors="replace").splitlines()[-20:]
+                print(f"-- the end of {log.name}:", *tail, sep="\n", file=sys.stderr)
+            raise
 
 
 def _connect(fleet: Fleet, parallel: int = 20, spread_s: float = 0.0) -> list[Any]:
@@ -148,11 +159,17 @@ def _phase(fleet: Fleet, name: str, seconds: float, **arguments: Any) -> list[An
 def _connect_all(watch: Watch, fleet: Fleet, notes: list[str]) -> float:
     """Everyone connects, the watch started just before; the CPU seconds that took."""
     watch.start()
+    began = time.monotonic()
     timings = _connect(fleet)
     failed = sum(1 for *_, error in timings if error)
     if failed:
         notes.append(f"{failed} of {len(timings)} did not connect")
-    return watch.since_start()
+    cpu = watch.since_start()
+    notes.append(
+        f"connecting took {time.monotonic() - began:.1f} s and {cpu:.1f} CPU s; "
+        f"join → state p50/p95/max {milliseconds(spread([t[2] - t[0] for t in timings]))} ms"
+    )
+    return cpu
 
 
 # -- 1, 2 and 5: the storm -----------------------------------------------------------------
