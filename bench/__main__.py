@@ -131,12 +131,15 @@ def main(argv: list[str] | None = None) -> int:
     failed = []
     for name in names:
         print(f"-- {name} ...", flush=True)
+        # Anything else running on the machine shows here: the latencies share its cores.
+        load = os.getloadavg()[0]
         try:
             results[name] = SCENARIOS[name](params)
         except Exception:
             traceback.print_exc()
             failed.append(name)
             continue
+        results[name].notes.append(f"load average (1 min) before: {load:.2f}")
         print(table([results[name]]), flush=True)
     ordered = [results[n] for n in SCENARIOS if n in results]
     print("\n" + table(ordered))

@@ -110,37 +110,39 @@ class Worker:
     # -- connect ----------------------------------------------------------------------------
 
     async def connect(
-        self, start_at: float, spread: float, parallel: int, timeout: float
+        self, start_at: float, spread: float, parallel: int, deadline: float
     ) -> dict[str, Any]:
+        """Everyone joins and connects, ``parallel`` at a time, spread over ``spread`` s;
+        whoever has not heard ``state`` by ``deadline`` has failed."""
         gate = asyncio.Semaphore(parallel)
         offsets = self._offsets(spread)
         timings = await asyncio.gather(
             *(
-                self._connect_one(r, start_at + offset, gate, timeout)
+                self._connect_one(r, start_at + offset, gate, deadline)
                 for r, offset in zip(self.residents, offsets, strict=True)
             )
         )
         return {"timings": timings, "events": self._events()}
 
     async def _connect_one(
-        self, resident: Resident, moment: float, gate: asyncio.Semaphore, timeout: float
+        self, resident: Resident, moment: float, gate: asyncio.Semaphore, deadline: float
     ) -> tuple[float, float, float, str]:
-        """(started, joined over HTTP, ``state`` heard, error or "")."""
+        """(started, joined over HTTP, ``state`` heard, error or ""); started once through
+        the gate, so the time queued on the client's side is not counted."""
         await _until(moment)
-        async with gate:
-            started = time.monotonic()
-            joined = math.nan  # until the HTTP join answers (or at once, with a token)
-            try:
-                async with asyncio.timeout(timeout):
-                    token = resident.spec.token
-                    if resident.spec.join_code is not None:
-                        token = await self._join(resident.spec)
-                    joined = time.monotonic()
-                    await self._socket(resident, token)
-                    await resident.state.wait()
-            except Exception as error:  # every failure is counted, none stops the run
-                return started, joined, math.nan, type(error).__name__
-            return started, joined, time.monotonic(), ""
+        started = joined = math.nan  # joined: when the HTTP join answers (at once, with a token)
+        try:
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())), gate:
+                started = time.monotonic()
+                token = resident.spec.token
+                if resident.spec.join_code is not None:
+                    token = await self._join(resident.spec)
+                joined = time.monotonic()
+                await self._socket(resident, token)
+                await resident.state.wait()
+        except Exception as error:  # every failure is counted, none stops the run
+            return started, joined, math.nan, type(error).__name__
+        return started, joined, time.monotonic(), ""
 
     async def _join(self, spec: Spec) -> str:
         async with self.http.post(

@@ -136,15 +136,20 @@ def _facilitate(
             raise
 
 
+#: How long connecting everyone may take, beyond the spread of the arrivals.
+CONNECT_SECONDS = 300.0
+
+
 def _connect(fleet: Fleet, parallel: int = 20, spread_s: float = 0.0) -> list[Any]:
-    timeout = spread_s + 120
+    start_at = time.monotonic() + 0.2
+    deadline = start_at + spread_s + CONNECT_SECONDS
     answers = fleet.command(
         "connect",
-        timeout + GRACE,
-        start_at=time.monotonic() + 0.2,
+        deadline - time.monotonic() + GRACE,
+        start_at=start_at,
         spread=spread_s,
         parallel=parallel,
-        timeout=timeout,
+        deadline=deadline,
     )
     return [t for a in answers for t in a["timings"]]
 
@@ -366,7 +371,7 @@ def join_storm(params: Params) -> Result:
         joined = [t for t in timings if not math.isnan(t[1])]
         with_state = [t for t in timings if not math.isnan(t[2])]
         stored = data.count_participants([room.meeting_id])
-        first = min(started for started, *_ in timings)
+        first = min((s for s, *_ in timings if not math.isnan(s)), default=math.nan)
         last = max((state for _, _, state, _ in with_state), default=first)
         return Result(
             name="4 join storm",
