@@ -30,6 +30,7 @@ _CLEARED = (
     "HTTPS",
     "FACILITATE_SERVING",
     "FLASK_APP",
+    "PSYCOPG_WAIT_FUNC",
 )
 
 
