@@ -17,6 +17,7 @@ from facilitate import create_app
 from facilitate.db import session
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.extensions import db
+from facilitate.live import participants
 from facilitate.live import room as room_ops
 from facilitate.live.models import Contribution, Participant
 from facilitate.live.views_json import Viewer, ViewerRole
@@ -102,6 +103,14 @@ class Data:
                 made.append((meeting, proposal_id))
             session().commit()
             return [Room(m.id, m.join_code, pid) for m, pid in made]
+
+    def join(self, meeting_id: int, count: int) -> list[str]:
+        """``count`` residents joined the way a phone joins; their participant tokens."""
+        with self.app.app_context():
+            meeting = meeting_ops.get_meeting(meeting_id)
+            tokens = [participants.join(meeting)[1] for _ in range(count)]
+            session().commit()
+            return tokens
 
     def count_votes(self, proposal_id: int) -> int:
         with self.app.app_context():

@@ -172,7 +172,7 @@ def _connect_all(watch: Watch, fleet: Fleet, notes: list[str]) -> float:
     cpu = watch.since_start()
     notes.append(
         f"connecting took {time.monotonic() - began:.1f} s and {cpu:.1f} CPU s; "
-        f"join → state p50/p95/max {milliseconds(spread([t[2] - t[0] for t in timings]))} ms"
+        f"arrival → state p50/p95/max {milliseconds(spread([t[2] - t[0] for t in timings]))} ms"
     )
     return cpu
 
@@ -212,6 +212,8 @@ def _storm(
     if missing:
         notes.append(f"{missing} residents never heard the final tally")
     heard_more = sum(1 for _, most, _, _ in seen if most > ok)
+    tallies = sum(count for *_, count in seen) / max(1, len(seen))
+    notes.append(f"{tallies:.1f} tallies heard per resident (state's included)")
     wrong_final = sum(1 for _, _, last, _ in seen if not last or last.get("ballots") != ok)
     in_db = stored()
     events = sum(a["events"] for a in answers) + sum(a["events"] for a in finals)
@@ -246,9 +248,12 @@ def _vote_storm(name: str, residents: int, params: Params, *, scaled_out: bool) 
         data, (room,), urls, pids = found
         proposal_id = room.proposal_id
         assert proposal_id is not None
+        # Joined beforehand (the join storm measures joining): the storm's measures start
+        # at the first connect, as the baseline's do.
+        tokens = data.join(room.meeting_id, residents)
         specs = [
-            Spec(urls[n % instances], room.meeting_id, room.join_code, proposal_id=proposal_id)
-            for n in range(residents)
+            Spec(urls[n % instances], room.meeting_id, None, token, proposal_id=proposal_id)
+            for n, token in enumerate(tokens)
         ]
         return _storm(name, specs, pids, params, lambda: data.count_votes(proposal_id))
 
