@@ -26,6 +26,8 @@ import socketio  # type: ignore[import-untyped]
 NS = "/live"
 #: How long a command may run beyond its own schedule before the parent gives up.
 GRACE = 60.0
+#: How long a worker waits for its next command before it gives up and ends.
+IDLE = 900.0
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,18 @@ def _sent_at(text: str) -> float | None:
 
 async def _until(moment: float) -> None:
     await asyncio.sleep(max(0.0, moment - time.monotonic()))
+
+
+async def _wait_for(condition: Callable[[], bool], timeout: float, step: float) -> bool:
+    """Whether ``condition`` came true within ``timeout`` s, looking every ``step`` s."""
+    deadline = time.monotonic() + timeout
+    for _ in range(math.ceil(timeout / step) + 1):
+        if condition():
+            return True
+        if time.monotonic() >= deadline:
+            break
+        await asyncio.sleep(step)
+    return condition()
 
 
 class Worker:
@@ -216,11 +230,11 @@ class Worker:
     async def final(self, expected: int, timeout: float) -> dict[str, Any]:
         """Wait until every resident has heard a tally of ``expected`` ballots."""
         residents = self._connected()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if all(r.tallies and r.tallies[-1][1] >= expected for r in residents):
-                break
-            await asyncio.sleep(0.01)
+        await _wait_for(
+            lambda: all(r.tallies and r.tallies[-1][1] >= expected for r in residents),
+            timeout,
+            0.01,
+        )
         seen = []
         for resident in residents:
             first = next((t for t, ballots in resident.tallies if ballots >= expected), math.nan)
@@ -270,11 +284,11 @@ class Worker:
     async def deliveries(self, expected: dict[int, set[int]], timeout: float) -> dict[str, Any]:
         """Wait until each resident heard every contribution of its meeting, then count."""
         residents = self._connected()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if all(expected[r.spec.meeting_id] <= r.heard.keys() for r in residents):
-                break
-            await asyncio.sleep(0.05)
+        await _wait_for(
+            lambda: all(expected[r.spec.meeting_id] <= r.heard.keys() for r in residents),
+            timeout,
+            0.05,
+        )
         lost = duplicated = extra = 0
         latencies: list[float] = []
         for resident in residents:
@@ -315,7 +329,9 @@ async def _serve(number: int, specs: Sequence[Spec], pipe: Connection) -> None:
         }
         # Bounded: the parent sends a handful of commands and then "close".
         for _ in range(100):
-            name, arguments = await asyncio.to_thread(pipe.recv)
+            if not await asyncio.to_thread(pipe.poll, IDLE):
+                return  # the parent is gone or stuck: stop rather than linger
+            name, arguments = pipe.recv()
             if name == "close":
                 pipe.send(await worker.close())
                 return
