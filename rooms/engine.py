@@ -206,7 +206,9 @@ def delivering_to(room: str | None) -> contextlib.AbstractContextManager[None]:
 
 def send_state(conn: Connection) -> None:
     with delivering.meeting(conn.viewer.meeting_id):
-        session().expire_all()  # read it all now, not what this connection loaded before
+        # Read it all now, under the lock, not what this event loaded before it: a change
+        # committed in between was sent before this connection joined its rooms.
+        session().expire_all()
         meeting = session().get(Meeting, conn.viewer.meeting_id)
         assert meeting is not None
         participant = (

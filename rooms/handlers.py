@@ -374,7 +374,8 @@ def vote_cast(
     conn: Connection, meeting: Meeting, participant: Participant | None, p: VoteCast
 ) -> Ack:
     remaining = proposals.cast_vote(meeting, participant, p.proposal_id, p.value)
-    after_commit(lambda: mark_tally(meeting.id))
+    # The id now: after the commit, reading ``meeting.id`` would load the meeting again.
+    after_commit(functools.partial(mark_tally, meeting.id))
     return {} if remaining is None else {"remaining": remaining}
 
 
@@ -383,7 +384,7 @@ def paper_votes_add(
     conn: Connection, meeting: Meeting, _: Participant | None, p: PaperVotesAdd
 ) -> Ack:
     proposals.add_paper_votes(meeting, conn.viewer, p.proposal_id, p.counts)
-    after_commit(lambda: mark_tally(meeting.id))
+    after_commit(functools.partial(mark_tally, meeting.id))
     return {}
 
 

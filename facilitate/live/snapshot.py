@@ -32,6 +32,7 @@ def snapshot(
 ) -> dict[str, Any]:
     group = participant.group if participant is not None else None
     mine = participant.id if participant is not None else None
+    proposals, on_ballot = proposal_ops.proposals_and_ballot(meeting)
     contributions = session().scalars(
         sa.select(Contribution)
         .where(Contribution.meeting_id == meeting.id, Contribution.deleted.is_(False))
@@ -56,14 +57,12 @@ def snapshot(
         "hands": [hand_json(h) for h in open_hands(meeting)],
         "groups": groups_json(meeting),
         "presence": presence,
-        "proposals": [
-            proposal_ops.proposal_json(p) for p in proposal_ops.visible_proposals(meeting)
-        ],
-        "voting": proposal_ops.voting_json(meeting),
+        "proposals": [proposal_ops.proposal_json(p) for p in proposals],
+        "voting": proposal_ops.voting_json(meeting, on_ballot),
         "tally": (
-            proposal_ops.staff_tally(meeting)
+            proposal_ops.staff_tally(meeting, on_ballot)
             if viewer.is_staff
-            else proposal_ops.public_tally(meeting)
+            else proposal_ops.public_tally(meeting, on_ballot)
         ),
         "me": {
             "participant_id": mine,

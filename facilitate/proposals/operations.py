@@ -67,14 +67,16 @@ def proposal_json(proposal: Proposal) -> dict[str, Any]:
     }
 
 
-def voting_json(meeting: Meeting) -> dict[str, Any]:
+def voting_json(meeting: Meeting, on_ballot: list[Proposal] | None = None) -> dict[str, Any]:
+    if meeting.voting_status and on_ballot is None:
+        on_ballot = ballot(meeting)
     return {
         "status": meeting.voting_status,
         "method": meeting.voting_method.value,
         "dots": meeting.voting_dots,
         "cap": meeting.effective_cap,
         "results": meeting.voting_results.value,
-        "proposal_ids": [p.id for p in ballot(meeting)] if meeting.voting_status else [],
+        "proposal_ids": [p.id for p in on_ballot or ()] if meeting.voting_status else [],
     }
 
 
@@ -95,11 +97,11 @@ def joined(meeting: Meeting) -> int:
     )
 
 
-def staff_tally(meeting: Meeting) -> dict[str, Any] | None:
+def staff_tally(meeting: Meeting, on_ballot: list[Proposal] | None = None) -> dict[str, Any] | None:
     """What staff see: counts always, with the rule's suggestion and joined versus ballots."""
     if meeting.voting_status is None:
         return None
-    data: dict[str, Any] = tally(meeting)
+    data: dict[str, Any] = tally(meeting, on_ballot)
     data["joined"] = joined(meeting)
     data["suggestions"] = {
         pid: suggest(meeting.voting_method, counts) for pid, counts in data["proposals"].items()
@@ -107,9 +109,11 @@ def staff_tally(meeting: Meeting) -> dict[str, Any] | None:
     return data
 
 
-def public_tally(meeting: Meeting) -> dict[str, Any] | None:
+def public_tally(
+    meeting: Meeting, on_ballot: list[Proposal] | None = None
+) -> dict[str, Any] | None:
     """What residents and the projector see: nothing at all while results are hidden."""
-    return tally(meeting) if results_public(meeting) else None
+    return tally(meeting, on_ballot) if results_public(meeting) else None
 
 
 def my_votes(meeting: Meeting, participant: Participant | None) -> dict[str, Any]:
@@ -140,6 +144,17 @@ def visible_proposals(meeting: Meeting) -> list[Proposal]:
             .order_by(Proposal.id)
         )
     )
+
+
+def proposals_and_ballot(meeting: Meeting) -> tuple[list[Proposal], list[Proposal]]:
+    """``visible_proposals`` and the ballot in one read, for a snapshot that needs both."""
+    every = list(
+        session().scalars(
+            sa.select(Proposal).where(Proposal.meeting_id == meeting.id).order_by(Proposal.id)
+        )
+    )
+    visible = [p for p in every if p.status is not ProposalStatus.merged]
+    return visible, [p for p in every if p.on_ballot]
 
 
 def _announce(proposal: Proposal) -> None:

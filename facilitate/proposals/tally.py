@@ -84,9 +84,12 @@ def ballot(meeting: Meeting) -> list[Proposal]:
     )
 
 
-def tally(meeting: Meeting) -> dict[str, object]:
-    """``{proposals: {"<id>": counts}, ballots}`` for the meeting's ballot, recounted."""
-    proposals = ballot(meeting)
+def tally(meeting: Meeting, on_ballot: list[Proposal] | None = None) -> dict[str, object]:
+    """``{proposals: {"<id>": counts}, ballots}`` for the meeting's ballot, recounted.
+
+    ``on_ballot`` is the ballot when the caller has just read it (a snapshot does).
+    """
+    proposals = ballot(meeting) if on_ballot is None else on_ballot
     ids = [p.id for p in proposals]
     values: dict[int, list[int]] = {pid: [] for pid in ids}
     papers: dict[int, list[Mapping[str, int]]] = {pid: [] for pid in ids}
