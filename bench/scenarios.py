@@ -37,6 +37,10 @@ class Params:
     write_seconds: float = 60.0
     #: A resident writes about once per this many seconds (0.5x to 1.5x at random).
     write_interval: float = 10.0
+    #: The town hall's instances, and whether they share the Redis message queue (1 or 0):
+    #: one instance with and without it tells PostgreSQL's cost from the queue's.
+    townhall_instances: int = 2
+    townhall_queue: int = 1
     joins: int = 1000
     join_seconds: float = 10.0
     vote_seconds: float = 5.0
@@ -113,9 +117,16 @@ def _database(instance: Path, postgres: bool) -> Iterator[str]:
 
 @contextmanager
 def _facilitate(
-    instance: Path, rooms: int, *, voting: bool, instances: int = 1, postgres: bool = False
+    instance: Path,
+    rooms: int,
+    *,
+    voting: bool,
+    instances: int = 1,
+    postgres: bool = False,
+    queue: bool = False,
 ) -> Iterator[tuple[Data, list[Room], list[str], list[int]]]:
-    """A migrated database with ``rooms`` meetings, served by ``instances`` processes."""
+    """A migrated database with ``rooms`` meetings, served by ``instances`` processes, on
+    SQLite or PostgreSQL, with or without the Redis message queue."""
     with ExitStack() as stack:
         url = stack.enter_context(_database(instance, postgres))
         migrate(instance, url)
@@ -123,7 +134,7 @@ def _facilitate(
         stack.callback(data.close)
         made = data.make_rooms(rooms, voting=voting)
         settings = {"DATABASE_URL": url, "SECRET_KEY": SECRET}
-        if instances > 1:
+        if queue:
             settings["SOCKETIO_MESSAGE_QUEUE"] = REDIS_URL
             settings["SOCKETIO_CHANNEL"] = f"facilitate-bench-{secrets.token_hex(6)}"
         servers = stack.enter_context(facilitate_servers(instance, instances, **settings))
@@ -238,12 +249,16 @@ def _storm(
 
 
 def _vote_storm(name: str, residents: int, params: Params, *, scaled_out: bool) -> Result:
-    """One meeting's storm: on one instance (SQLite), or on two (Redis and PostgreSQL)
-    with the residents spread evenly over them, as the sticky proxy does."""
-    instances = 2 if scaled_out else 1
+    """One meeting's storm: on one instance (SQLite), or scaled out (PostgreSQL, by
+    default two instances sharing Redis) with the residents spread evenly over the
+    instances, as the sticky proxy does."""
+    instances = params.townhall_instances if scaled_out else 1
+    queue = scaled_out and bool(params.townhall_queue)
     with (
         tempfile.TemporaryDirectory(prefix="bench-") as tmp,
-        _facilitate(Path(tmp), 1, voting=True, instances=instances, postgres=scaled_out) as found,
+        _facilitate(
+            Path(tmp), 1, voting=True, instances=instances, postgres=scaled_out, queue=queue
+        ) as found,
     ):
         data, (room,), urls, pids = found
         proposal_id = room.proposal_id
@@ -265,7 +280,11 @@ def hall_storm(params: Params) -> Result:
 
 def town_hall(params: Params) -> Result:
     """2: ``townhall`` residents in one meeting over two instances, Redis and PostgreSQL."""
-    return _vote_storm("2 town hall", params.townhall, params, scaled_out=True)
+    name = "2 town hall"
+    if (params.townhall_instances, params.townhall_queue) != (2, 1):
+        queue = "Redis" if params.townhall_queue else "no queue"
+        name += f" ({params.townhall_instances} × PostgreSQL, {queue})"
+    return _vote_storm(name, params.townhall, params, scaled_out=True)
 
 
 def baseline(params: Params) -> Result:
