@@ -30,6 +30,8 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -110,6 +112,9 @@ class WatchedRedisManager(socketio.RedisManager):  # type: ignore[misc]
             url, socket_timeout=timeout, socket_connect_timeout=timeout, retry=Retry(NoBackoff(), 0)
         )
         self._healthy = True
+        self._pinging = threading.Lock()
+        self._ping_sent = float("-inf")  # when the last PING answered went out
+        self._ping_answer = True
         self._sent = 0  # the last probe published
         self._heard = 0  # the last probe this instance's subscriber heard back
         self._needed = 0  # the probe that must come back before the queue counts as up
@@ -119,13 +124,28 @@ class WatchedRedisManager(socketio.RedisManager):  # type: ignore[misc]
         return self._healthy
 
     def writable(self) -> bool:
-        """Whether a write's events can be published now: Redis answers a PING."""
-        try:
-            self._health.ping()
-        except redis.RedisError as error:
-            self._down(f"no answer to PING ({error})")
-            return False
-        return True
+        """Whether a write's events can be published now: Redis answers a PING sent after
+        the write asked.
+
+        One PING at a time, and every write that asked before it was sent takes its
+        answer: in a vote storm a PING each made writes queue for Redis connections and
+        multiplied the ack's latency by fourteen (docs/performance.md), for no better
+        answer than a shared one.
+        """
+        asked = time.monotonic()
+        with self._pinging:
+            if self._ping_sent >= asked:
+                return self._ping_answer
+            sent = time.monotonic()
+            try:
+                self._health.ping()
+            except redis.RedisError as error:
+                self._down(f"no answer to PING ({error})")
+                answer = False
+            else:
+                answer = True
+            self._ping_sent, self._ping_answer = sent, answer
+            return answer
 
     # -- python-socketio's extension points -----------------------------------------------
 
