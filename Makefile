@@ -75,7 +75,7 @@ soak: catalogs
 # The load benchmark, outside `make test`: the five scenarios of docs/performance.md at full
 # scale (1,000-2,000 residents over several client processes, loopback only), then a table
 # against the targets. Needs PostgreSQL and Redis on 127.0.0.1 for the town hall. About
-# ten minutes; BENCH_ARGS picks scenarios or a scale, e.g. BENCH_ARGS="hall baseline".
+# five minutes; BENCH_ARGS picks scenarios or a scale, e.g. BENCH_ARGS="hall baseline".
 BENCH_ARGS ?=
 bench: catalogs
 	mkdir -p build
