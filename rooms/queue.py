@@ -128,9 +128,8 @@ class WatchedRedisManager(socketio.RedisManager):  # type: ignore[misc]
         the write asked.
 
         One PING at a time, and every write that asked before it was sent takes its
-        answer: in a vote storm a PING each made writes queue for Redis connections and
-        multiplied the ack's latency by fourteen (docs/performance.md), for no better
-        answer than a shared one.
+        answer: in a vote storm, a PING per write is as many round trips (and Redis
+        connections, under gevent) for no better answer than a shared one.
         """
         asked = time.monotonic()
         with self._pinging:
