@@ -12,7 +12,7 @@ from facilitate.extensions import socketio
 from .queue import WatchedRedisManager, client_manager
 from .shared import Shared
 
-__all__ = ["client_manager", "init_app"]
+__all__ = ["client_manager", "init_app", "stop"]
 
 
 def init_app(app: Flask) -> None:
@@ -36,3 +36,13 @@ def init_app(app: Flask) -> None:
         manager.resynced = functools.partial(engine.resync_asked, app)
         manager.delivering = engine.delivering_to
         app.extensions[engine.QUEUE_KEY] = manager
+
+
+def stop(app: Flask) -> None:
+    """Before an app is dropped (tests make many): its coalesced flushes end first."""
+    from . import engine
+
+    for key in (engine.PRESENCE_KEY, engine.TALLY_KEY):
+        flusher = app.extensions.get(key)
+        if flusher is not None:
+            flusher.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -302,6 +303,16 @@ class Coalescer(abc.ABC):
         self._shared = shared
         self._dirty: set[int] = set()
         self._scheduled = False
+        self._stopped = False
+        self._flushing = False
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Flush no more (the app is going away), once a flush under way has ended:
+        otherwise it could open a database connection after the app closed its pool."""
+        self._stopped = True
+        deadline = time.monotonic() + timeout
+        while self._flushing and time.monotonic() < deadline:
+            socketio.sleep(0.01)  # type: ignore[arg-type]
 
     def mark(self, app: Flask, meeting_id: int) -> None:
         # With several instances, one flush covers the marks of all: whoever claims the
@@ -321,6 +332,15 @@ class Coalescer(abc.ABC):
     def _flush_later(self, app: Flask, delay: float, attempt: int) -> None:
         socketio.sleep(delay)  # type: ignore[arg-type]  # any number of seconds
         self._scheduled = False
+        if self._stopped:
+            return
+        self._flushing = True
+        try:
+            self._flush_now(app, attempt)
+        finally:
+            self._flushing = False
+
+    def _flush_now(self, app: Flask, attempt: int) -> None:
         dirty, self._dirty = self._dirty, set()
         # Released before the room is read: a mark from now on claims the next flush.
         self._shared.release(self.KIND, dirty)

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+import rooms
 from facilitate import create_app
 from facilitate.actions import operations as action_ops
 from facilitate.auth import operations as auth_ops
@@ -66,6 +67,7 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     if limiter.enabled:
         limiter.reset()
     yield app
+    rooms.stop(app)  # a flush after this would open a connection the pool never closes
     with app.app_context():
         db.engine.dispose()
 
