@@ -53,6 +53,17 @@ def _count(name: str) -> int:
     return int(raw)
 
 
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name) or str(default)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise SystemExit(f"{name} must be a number of seconds, not {raw!r}")
+    return value
+
+
 def from_environment() -> dict[str, Any]:
     """Build the configuration mapping from environment variables."""
     instance = _instance_path()
@@ -86,6 +97,7 @@ def from_environment() -> dict[str, Any]:
         "PORT": int(os.environ.get("PORT", "5000")),
         "ASYNC_MODE": mode,
         "TRUSTED_PROXIES": _count("TRUSTED_PROXIES"),
+        "PRESENCE_HEARTBEAT": _seconds("PRESENCE_HEARTBEAT", DEFAULTS["PRESENCE_HEARTBEAT"]),
         # Secure cookies only when served over HTTPS (set by the deployment).
         "SESSION_COOKIE_SECURE": os.environ.get("HTTPS", "").lower() in ("1", "true", "yes"),
     }
@@ -102,6 +114,9 @@ DEFAULTS: dict[str, Any] = {
     #: Proxies in front that set X-Forwarded-For/-Proto (nginx: 1). Without it, behind a
     #: proxy every resident has the proxy's address, and per-address limits hit them all.
     "TRUSTED_PROXIES": 0,
+    #: With several instances: how often each rewrites its presence in Redis. A killed
+    #: instance's residents leave the others' count within about three beats.
+    "PRESENCE_HEARTBEAT": 10.0,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,

@@ -24,7 +24,11 @@ def init_app(app: Flask) -> None:
     for name, handler in engine.EVENTS.items():
         socketio.on_event(name, handler, namespace=engine.NAMESPACE)
     events.set_sender(engine.send_events)
-    shared = Shared(app.config.get("SOCKETIO_MESSAGE_QUEUE"), app.config["SOCKETIO_CHANNEL"])
+    shared = Shared(
+        app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        app.config["SOCKETIO_CHANNEL"],
+        heartbeat=app.config["PRESENCE_HEARTBEAT"],
+    )
     app.extensions[engine.SHARED_KEY] = shared
     server = socketio.server  # type: ignore[attr-defined]
     app.extensions[engine.PRESENCE_KEY] = engine.PresenceFlusher(server, shared)

@@ -35,7 +35,7 @@ from facilitate.proposals import operations as proposal_ops
 
 from .connections import Connection, registry
 from .queue import WatchedRedisManager
-from .shared import HEARTBEAT, Shared
+from .shared import Shared
 
 NAMESPACE = "/live"
 PRESENCE_INTERVAL = 1
@@ -458,7 +458,7 @@ def _beating(app: Flask) -> None:
 def _heartbeat(app: Flask) -> None:
     state: Shared = app.extensions[SHARED_KEY]
     while True:
-        socketio.sleep(HEARTBEAT)  # type: ignore[arg-type]  # any number of seconds
+        socketio.sleep(state.heartbeat_interval)  # type: ignore[arg-type]
         try:
             here: dict[int, dict[str, int]] = {}
             for meeting_id in registry.meetings():

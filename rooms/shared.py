@@ -40,9 +40,9 @@ from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
 
-#: How often an instance rewrites its presence, and how long a write of it lives.
+#: How often an instance rewrites its presence (``PRESENCE_HEARTBEAT``); a write of it
+#: lives three beats, so one late beat does not drop a whole instance's residents.
 HEARTBEAT = 10.0
-PRESENCE_TTL = 30
 
 
 class LocalWindow:
@@ -75,9 +75,13 @@ class LocalWindow:
 class Shared:
     """This instance's view of the shared room state; in memory when there is no Redis."""
 
-    def __init__(self, url: str | None = None, prefix: str = "facilitate") -> None:
+    def __init__(
+        self, url: str | None = None, prefix: str = "facilitate", heartbeat: float = HEARTBEAT
+    ) -> None:
         self.host_id = uuid.uuid4().hex
         self.prefix = prefix
+        self.heartbeat_interval = heartbeat
+        self._ttl = max(1, math.ceil(3 * heartbeat))
         self._redis: redis.Redis | None = None
         self._local_limits = LocalWindow()
         self._limits: MovingWindowRateLimiter | None = None
@@ -129,9 +133,9 @@ class Shared:
         try:
             pipe = self._redis.pipeline()
             pipe.hset(key, sid, str(participant_id))
-            pipe.expire(key, PRESENCE_TTL)
+            pipe.expire(key, self._ttl)
             pipe.sadd(self._hosts_key(meeting_id), self.host_id)
-            pipe.expire(self._hosts_key(meeting_id), PRESENCE_TTL * 2)
+            pipe.expire(self._hosts_key(meeting_id), self._ttl * 2)
             pipe.execute()
         except redis.RedisError as error:
             logger.warning("presence not shared (%s); the next heartbeat repairs it", error)
@@ -179,9 +183,9 @@ class Shared:
                 pipe.delete(key)
                 if sids:
                     pipe.hset(key, mapping={sid: str(pid) for sid, pid in sids.items()})
-                    pipe.expire(key, PRESENCE_TTL)
+                    pipe.expire(key, self._ttl)
                     pipe.sadd(self._hosts_key(meeting_id), self.host_id)
-                    pipe.expire(self._hosts_key(meeting_id), PRESENCE_TTL * 2)
+                    pipe.expire(self._hosts_key(meeting_id), self._ttl * 2)
             pipe.execute()
             for meeting_id in local:
                 hosts_key = self._hosts_key(meeting_id)

@@ -104,17 +104,25 @@ def serving(env: Mapping[str, str], log: Path) -> Iterator[subprocess.Popen[byte
 
 @contextmanager
 def instances(
-    tmp_path: Path, common: Mapping[str, str], names: tuple[str, ...] = ("a", "b")
+    tmp_path: Path,
+    common: Mapping[str, str],
+    names: tuple[str, ...] = ("a", "b"),
+    started: dict[str, subprocess.Popen[bytes]] | None = None,
 ) -> Iterator[dict[str, str]]:
     """Several ``serving`` instances sharing ``common`` settings, each on its own port:
-    their URLs by name. Their logs are printed afterwards (pytest shows them on failure)."""
+    their URLs by name (and their processes in ``started``, for a test that kills one).
+    Their logs are printed afterwards (pytest shows them on failure)."""
     urls = {}
     logs = {name: tmp_path / f"server-{name}.log" for name in names}
     try:
         with ExitStack() as stack:
             for name, log in logs.items():
                 port = free_port()
-                stack.enter_context(serving(app_env(tmp_path, PORT=str(port), **common), log))
+                process = stack.enter_context(
+                    serving(app_env(tmp_path, PORT=str(port), **common), log)
+                )
+                if started is not None:
+                    started[name] = process
                 urls[name] = f"http://127.0.0.1:{port}"
             yield urls
     finally:

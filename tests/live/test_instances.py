@@ -10,6 +10,8 @@ on both async servers (``python wsgi.py``), as an operator runs them.
 from __future__ import annotations
 
 import secrets
+import signal
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -48,7 +50,12 @@ def redis_or_fail() -> None:
         pytest.fail(f"Redis at 127.0.0.1:6379 is unreachable ({error}); .ci/run starts it")
 
 
-def instances(app_config: dict[str, Any], tmp_path: Path, mode: str) -> Iterator[dict[str, str]]:
+def instances(
+    app_config: dict[str, Any],
+    tmp_path: Path,
+    mode: str,
+    started: dict[str, subprocess.Popen[bytes]],
+) -> Iterator[dict[str, str]]:
     redis_or_fail()
     channel = f"facilitate-test-{secrets.token_hex(6)}"
     common = {
@@ -58,9 +65,11 @@ def instances(app_config: dict[str, Any], tmp_path: Path, mode: str) -> Iterator
         # Its own channel (and so its own keys): other runs share this Redis server.
         "SOCKETIO_CHANNEL": channel,
         "ASYNC_MODE": mode,
+        # A beat a second: a killed instance leaves the count within seconds, not 30.
+        "PRESENCE_HEARTBEAT": "1",
     }
     try:
-        with processes.instances(tmp_path, common) as urls:
+        with processes.instances(tmp_path, common, started=started) as urls:
             yield urls
     finally:
         leftovers = redis.Redis(port=6379)
@@ -68,11 +77,20 @@ def instances(app_config: dict[str, Any], tmp_path: Path, mode: str) -> Iterator
             leftovers.delete(key)
 
 
+@pytest.fixture
+def started() -> dict[str, subprocess.Popen[bytes]]:
+    """The instances' processes by name, once ``pair`` has started them."""
+    return {}
+
+
 @pytest.fixture(params=["gevent", "eventlet"])
 def pair(
-    request: pytest.FixtureRequest, app_config: dict[str, Any], tmp_path: Path
+    request: pytest.FixtureRequest,
+    app_config: dict[str, Any],
+    tmp_path: Path,
+    started: dict[str, subprocess.Popen[bytes]],
 ) -> Iterator[dict[str, str]]:
-    yield from instances(app_config, tmp_path, request.param)
+    yield from instances(app_config, tmp_path, request.param, started)
 
 
 @pytest.fixture
@@ -206,3 +224,24 @@ def test_failed_joins_are_counted_across_instances(
 
     answers = [http_status(f"{pair['ab'[n % 2]]}/j/ZZZZ2222") for n in range(31)]
     assert answers == [404] * 30 + [429]  # JOIN_FAILURE_LIMIT: 30 per minute per address
+
+
+def test_killed_instance_leaves_the_count(
+    app: Flask,
+    meeting_id: int,
+    join: Callable[..., str],
+    pair: dict[str, str],
+    started: dict[str, subprocess.Popen[bytes]],
+    phones: list[Phone],
+) -> None:
+    """No goodbye from a killed instance: its presence expires and the others notice."""
+    open_meeting(app, meeting_id)
+    anna = Phone(pair["a"], join(meeting_id, "Anna", "Fröslunda"))
+    phones.append(anna)
+    bo = Phone(pair["b"], join(meeting_id, "Bo", "Myrtorp"))
+    assert anna.wait(lambda: online(anna) == 2, SOON), anna.named("presence")
+    started["b"].send_signal(signal.SIGKILL)
+    started["b"].wait(timeout=10)
+    # Three beats of a second for B's presence to expire, one for A to notice, one flush.
+    assert anna.wait(lambda: online(anna) == 1, SOON + 3), anna.named("presence")
+    bo.client.eio.disconnect(abort=True)  # its server is gone; only the client is left
