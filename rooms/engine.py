@@ -378,8 +378,11 @@ class PresenceFlusher(Coalescer):
     KIND = "presence"
 
     def flush(self, meeting_id: int) -> None:
-        self.emit("presence", presence(meeting_id, staff=False), audience.public(meeting_id))
-        self.emit("presence", presence(meeting_id, staff=True), audience.staff(meeting_id))
+        # Counted once (Redis and the database), then shown to each audience.
+        staff_view = presence(meeting_id, staff=True)
+        public_view = {k: v for k, v in staff_view.items() if k != "people"}
+        self.emit("presence", public_view, audience.public(meeting_id))
+        self.emit("presence", staff_view, audience.staff(meeting_id))
 
 
 class TallyFlusher(Coalescer):

@@ -13,6 +13,7 @@ from typing import Any
 
 import psycopg
 import pytest
+import redis
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -224,6 +225,14 @@ def postgres_url() -> Iterator[str]:
             yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def redis_or_fail() -> None:
+    """Redis at 127.0.0.1:6379 answers, or the test fails (CI never skips it)."""
+    try:
+        redis.Redis(port=6379, socket_timeout=2, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        pytest.fail(f"Redis at 127.0.0.1:6379 is unreachable ({error}); .ci/run starts it")
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import make_config
 
 from facilitate import create_app
@@ -19,3 +20,13 @@ def test_create_app_secret_key_generated_once(tmp_path: Path, monkeypatch) -> No
     assert first == second
     assert len(first) == 64
     assert (tmp_path / "secret_key").read_text().strip() == first
+
+
+def test_presence_heartbeat_from_environment(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("PRESENCE_HEARTBEAT", "2.5")
+    assert create_app().config["PRESENCE_HEARTBEAT"] == 2.5
+    for bad in ("soon", "0", "-1", "7200"):
+        monkeypatch.setenv("PRESENCE_HEARTBEAT", bad)
+        with pytest.raises(SystemExit, match="PRESENCE_HEARTBEAT must be a number of seconds"):
+            create_app()

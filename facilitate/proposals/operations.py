@@ -137,13 +137,8 @@ def my_votes(meeting: Meeting, participant: Participant | None) -> dict[str, Any
 
 
 def visible_proposals(meeting: Meeting) -> list[Proposal]:
-    return list(
-        session().scalars(
-            sa.select(Proposal)
-            .where(Proposal.meeting_id == meeting.id, Proposal.status != ProposalStatus.merged)
-            .order_by(Proposal.id)
-        )
-    )
+    """Every proposal of the meeting not merged away, in ``id`` order."""
+    return proposals_and_ballot(meeting)[0]
 
 
 def proposals_and_ballot(meeting: Meeting) -> tuple[list[Proposal], list[Proposal]]:

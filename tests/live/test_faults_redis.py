@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 import sqlalchemy as sa
+from conftest import redis_or_fail
 from faults_proxy import Proxy, proxy_to
 from flask import Flask
 from phones import Phone
@@ -40,10 +40,7 @@ RECOVERY = 8.0
 
 @pytest.fixture
 def redis_proxy() -> Iterator[Proxy]:
-    try:
-        redis.Redis(port=6379, socket_timeout=2, socket_connect_timeout=2).ping()
-    except redis.RedisError as error:
-        pytest.fail(f"Redis at 127.0.0.1:6379 is unreachable ({error}); .ci/run starts it")
+    redis_or_fail()
     with proxy_to(6379) as proxy:
         yield proxy
 

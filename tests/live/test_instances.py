@@ -20,6 +20,7 @@ import processes
 import pytest
 import redis
 import sqlalchemy as sa
+from conftest import redis_or_fail
 from flask import Flask
 from phones import Phone
 from processes import http_status
@@ -41,13 +42,6 @@ SOON = 6.0
 @pytest.fixture
 def app_config(postgres_config: dict[str, Any]) -> dict[str, Any]:
     return postgres_config
-
-
-def redis_or_fail() -> None:
-    try:
-        redis.Redis(port=6379, socket_timeout=2, socket_connect_timeout=2).ping()
-    except redis.RedisError as error:
-        pytest.fail(f"Redis at 127.0.0.1:6379 is unreachable ({error}); .ci/run starts it")
 
 
 def instances(

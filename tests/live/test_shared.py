@@ -11,11 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 import redis
+from conftest import redis_or_fail
 from processes import free_port
 
 from rooms.shared import Shared
-
-from .test_instances import redis_or_fail
 
 
 @pytest.fixture
