@@ -262,7 +262,8 @@ def _vote_storm(name: str, residents: int, params: Params, *, scaled_out: bool) 
     ):
         data, (room,), urls, pids = found
         proposal_id = room.proposal_id
-        assert proposal_id is not None
+        if proposal_id is None:
+            raise RuntimeError("the town hall's meeting was made without a proposal to vote on")
         # Joined beforehand (the join storm measures joining): the storm's measures start
         # at the first connect, as the baseline's do.
         tokens = data.join(room.meeting_id, residents)

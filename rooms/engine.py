@@ -30,6 +30,7 @@ from facilitate.live.participants import cookie_name, participant_for_token
 from facilitate.live.room import place_late_joiner
 from facilitate.live.snapshot import snapshot
 from facilitate.live.views_json import Viewer, ViewerRole
+from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.models import Meeting, MeetingStatus
 from facilitate.proposals import operations as proposal_ops
 
@@ -210,8 +211,7 @@ def send_state(conn: Connection) -> None:
         # Read it all now, under the lock, not what this event loaded before it: a change
         # committed in between was sent before this connection joined its rooms.
         session().expire_all()
-        meeting = session().get(Meeting, conn.viewer.meeting_id)
-        assert meeting is not None
+        meeting = meeting_ops.get_meeting(conn.viewer.meeting_id)
         participant = (
             session().get(Participant, conn.viewer.participant_id)
             if conn.viewer.participant_id is not None
@@ -571,8 +571,7 @@ def write(name: str, model: type[M], who: str) -> Callable[[Handler[M]], Handler
                 limit, window = current_app.config["LIVE_WRITE_LIMIT"]
                 if not shared().allow(viewer.actor, limit, window):
                     raise Forbidden(_l("Too many writes; wait a moment."), code="rate_limited")
-                meeting = session().get(Meeting, viewer.meeting_id)
-                assert meeting is not None
+                meeting = meeting_ops.get_meeting(viewer.meeting_id)
                 participant = (
                     session().get(Participant, viewer.participant_id)
                     if viewer.participant_id is not None

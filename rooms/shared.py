@@ -120,10 +120,9 @@ class Shared:
     def _hosts_key(self, meeting_id: int) -> str:
         return f"{self.prefix}:hosts:{meeting_id}"
 
-    def _hosts(self, meeting_id: int) -> set[bytes]:
-        assert self._redis is not None
+    def _hosts(self, client: redis.Redis, meeting_id: int) -> set[bytes]:
         # redis-py types every reply as maybe awaitable; this client is the blocking one.
-        return cast(set[bytes], self._redis.smembers(self._hosts_key(meeting_id)))
+        return cast(set[bytes], client.smembers(self._hosts_key(meeting_id)))
 
     def arrived(self, meeting_id: int, sid: str, participant_id: int | None) -> None:
         """A connection to this instance joined the meeting (staff are not counted)."""
@@ -154,7 +153,7 @@ class Shared:
         if self._redis is None:
             return online
         try:
-            hosts = self._hosts(meeting_id)
+            hosts = self._hosts(self._redis, meeting_id)
             pipe = self._redis.pipeline()
             for host in sorted(hosts):
                 host_id = host.decode()
@@ -189,7 +188,7 @@ class Shared:
             pipe.execute()
             for meeting_id in local:
                 hosts_key = self._hosts_key(meeting_id)
-                for host in self._hosts(meeting_id):
+                for host in self._hosts(self._redis, meeting_id):
                     host_id = host.decode()
                     if not self._redis.exists(self._online_key(meeting_id, host_id)):
                         self._redis.srem(hosts_key, host)

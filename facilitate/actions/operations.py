@@ -33,9 +33,8 @@ def check_outcome(value: str) -> ProposalStatus:
         outcome = ProposalStatus(value)
     except ValueError:
         outcome = None
-    if outcome not in OUTCOMES:
+    if outcome is None or outcome not in OUTCOMES:
         raise ValidationError(_l("The outcome is agreed, not_agreed or parked."), field="outcome")
-    assert outcome is not None
     return outcome
 
 
@@ -60,7 +59,6 @@ def decide(
     proposal.decided_at = utcnow()
     if result is ProposalStatus.agreed and item is None:
         counts = tally(meeting)["proposals"]
-        assert isinstance(counts, dict)
         dialogue = meeting.theme.dialogue
         item = ActionItem(
             dialogue_id=dialogue.id,

@@ -101,19 +101,25 @@ def staff_tally(meeting: Meeting, on_ballot: list[Proposal] | None = None) -> di
     """What staff see: counts always, with the rule's suggestion and joined versus ballots."""
     if meeting.voting_status is None:
         return None
-    data: dict[str, Any] = tally(meeting, on_ballot)
-    data["joined"] = joined(meeting)
-    data["suggestions"] = {
-        pid: suggest(meeting.voting_method, counts) for pid, counts in data["proposals"].items()
+    return _staff_counts(meeting, on_ballot)
+
+
+def _staff_counts(meeting: Meeting, on_ballot: list[Proposal] | None = None) -> dict[str, Any]:
+    counts = tally(meeting, on_ballot)
+    return {
+        **counts,
+        "joined": joined(meeting),
+        "suggestions": {
+            pid: suggest(meeting.voting_method, c) for pid, c in counts["proposals"].items()
+        },
     }
-    return data
 
 
 def public_tally(
     meeting: Meeting, on_ballot: list[Proposal] | None = None
 ) -> dict[str, Any] | None:
     """What residents and the projector see: nothing at all while results are hidden."""
-    return tally(meeting, on_ballot) if results_public(meeting) else None
+    return dict(tally(meeting, on_ballot)) if results_public(meeting) else None
 
 
 def my_votes(meeting: Meeting, participant: Participant | None) -> dict[str, Any]:
@@ -392,12 +398,9 @@ def close_voting(meeting: Meeting) -> None:
     _announce_voting(meeting)
     for proposal in ballot(meeting):
         _announce(proposal)
-    # Everyone gets the final count now, hidden results included.
-    final, full = public_tally(meeting), staff_tally(meeting)
-    assert final is not None  # closed, so public
-    assert full is not None
-    events.queue("tally", final, audience.public(meeting.id))
-    events.queue("tally", full, audience.staff(meeting.id))
+    # Everyone gets the final count now, hidden results included: a closed vote is public.
+    events.queue("tally", dict(tally(meeting)), audience.public(meeting.id))
+    events.queue("tally", _staff_counts(meeting), audience.staff(meeting.id))
 
 
 def check_value(meeting: Meeting, value: int) -> None:

@@ -9,6 +9,7 @@ show of hands, when any did.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TypedDict
 
 import sqlalchemy as sa
 
@@ -84,7 +85,12 @@ def ballot(meeting: Meeting) -> list[Proposal]:
     )
 
 
-def tally(meeting: Meeting, on_ballot: list[Proposal] | None = None) -> dict[str, object]:
+class Tally(TypedDict):
+    proposals: dict[str, dict[str, int]]  # "<proposal id>": counts
+    ballots: int  # residents who cast at least one vote
+
+
+def tally(meeting: Meeting, on_ballot: list[Proposal] | None = None) -> Tally:
     """``{proposals: {"<id>": counts}, ballots}`` for the meeting's ballot, recounted.
 
     ``on_ballot`` is the ballot when the caller has just read it (a snapshot does).

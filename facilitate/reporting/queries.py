@@ -88,7 +88,6 @@ def contributions_by_phase(meeting: Meeting) -> list[PhaseWords]:
 
 def proposals_with_tally(meeting: Meeting) -> list[dict[str, Any]]:
     counts = tally(meeting)["proposals"] if meeting.voting_status is not None else {}
-    assert isinstance(counts, dict)
     return [
         {**proposal_ops.proposal_json(p), "tally": counts.get(str(p.id))}
         for p in proposal_ops.visible_proposals(meeting)
