@@ -1,7 +1,8 @@
-"""deploy/nginx.conf in front of two instances that share a database and Redis: sticky by
-a cookie (not by address), long-polling and WebSocket both through it, and what one
-instance's resident writes reaches the other's. Behind a trusted proxy the app sees each
-resident's own address."""
+"""deploy/nginx.conf in front of two instances that share a database and Redis, over TLS
+with a self-signed certificate: plain HTTP redirects to HTTPS, HSTS on every answer,
+HTTP/2 offered; sticky by a cookie (not by address), long-polling and WebSocket both
+through it, and what one instance's resident writes reaches the other's. Behind a trusted
+proxy the app sees each resident's own address."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import collections
 import re
 import secrets
 import shutil
+import socket
+import ssl
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -30,15 +33,41 @@ SITE = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
 ROUTE = "facilitate_route"
 
 
-def site_for(listen: int, ports: list[int]) -> str:
-    """The example file as shipped, pointed at this test's port and instances."""
+def site_for(http: int, https: int, ports: list[int], certificate: Path, key: Path) -> str:
+    """The example file as shipped, pointed at this test's ports, instances and certificate."""
     text = SITE.read_text()
     servers = "".join(f"    server 127.0.0.1:{port};\n" for port in ports)
-    text, found = re.subn(r"(?:    server 127\.0\.0\.1:\d+;\n)+", servers, text)
-    assert found == 1
-    text, found = re.subn(r"listen 80;", f"listen 127.0.0.1:{listen};", text)
-    assert found == 1
+    for pattern, replacement in [
+        (r"(?:    server 127\.0\.0\.1:\d+;\n)+", servers),
+        (r"listen 80;", f"listen 127.0.0.1:{http};"),
+        (r"listen 443 ssl http2;", f"listen 127.0.0.1:{https} ssl http2;"),
+        (r"ssl_certificate \S+;", f"ssl_certificate {certificate};"),
+        (r"ssl_certificate_key \S+;", f"ssl_certificate_key {key};"),
+    ]:
+        text, found = re.subn(pattern, replacement, text)
+        assert found == 1, pattern
     return text
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1, its own authority: the clients trust exactly it."""
+    certificate, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(certificate)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    return certificate, key
+
+
+def trusting(certificate: Path) -> requests.Session:
+    """A session that trusts exactly ``certificate``: not the environment's CA bundle
+    (REQUESTS_CA_BUNDLE would override ``verify``), nor any proxy it names."""
+    web = requests.Session()
+    web.trust_env = False
+    web.verify = str(certificate)
+    return web
 
 
 @pytest.fixture
@@ -59,10 +88,12 @@ def proxy(
         "SOCKETIO_MESSAGE_QUEUE": "redis://127.0.0.1:6379/0",
         "SOCKETIO_CHANNEL": f"facilitate-test-{secrets.token_hex(6)}",
         "TRUSTED_PROXIES": "1",
+        "HTTPS": "1",
     }
-    listen = free_port()
+    http, https = free_port(), free_port()
     ports = [free_port(), free_port()]
-    (tmp_path / "site.conf").write_text(site_for(listen, ports))
+    certificate, key = self_signed(tmp_path)
+    (tmp_path / "site.conf").write_text(site_for(http, https, ports, certificate, key))
     (tmp_path / "nginx.conf").write_text(
         f"""
 pid {tmp_path}/nginx.pid;
@@ -89,14 +120,23 @@ http {{
         )
         stack.callback(server.wait, 10)
         stack.callback(server.terminate)
-        url = f"http://127.0.0.1:{listen}"
+        url = f"https://127.0.0.1:{https}"
+        web = trusting(certificate)
         for _ in range(50):
             try:
-                requests.get(f"{url}/join", timeout=2)
+                web.get(f"{url}/join", timeout=2)
                 break
             except requests.ConnectionError:
                 time.sleep(0.1)
-        yield {"url": url, "ports": ports, "log": tmp_path / "access.log"}
+        yield {
+            "url": url,
+            "http_url": f"http://127.0.0.1:{http}",
+            "https_port": https,
+            "certificate": certificate,
+            "web": web,
+            "ports": ports,
+            "log": tmp_path / "access.log",
+        }
 
 
 def routes(log: Path, keys: list[str]) -> dict[str, set[str]]:
@@ -114,14 +154,49 @@ def routes(log: Path, keys: list[str]) -> dict[str, set[str]]:
         time.sleep(0.05)
 
 
+def test_plain_http_redirects_to_https(proxy: dict[str, Any]) -> None:
+    answer = proxy["web"].get(f"{proxy['http_url']}/join?code=AB", allow_redirects=False)
+    assert answer.status_code == 301
+    assert answer.headers["Location"] == "https://127.0.0.1/join?code=AB"
+
+
+def test_https_answers_carry_hsts_and_secure_cookies(proxy: dict[str, Any]) -> None:
+    for path in ("/join", "/socket.io/?EIO=4&transport=polling"):
+        answer = proxy["web"].get(f"{proxy['url']}{path}", timeout=5)
+        assert answer.ok, path
+        assert answer.headers["Strict-Transport-Security"] == "max-age=31536000", path
+        cookies = answer.raw.headers.getlist("Set-Cookie")
+        route = [c for c in cookies if c.startswith(f"{ROUTE}=")]
+        assert route, path
+        assert all("Secure" in c for c in route), path
+    # HTTPS=1 reaches the app: its own cookies are Secure too.
+    login = proxy["web"].get(f"{proxy['url']}/login", timeout=5)
+    session_cookies = [c for c in login.raw.headers.getlist("Set-Cookie") if "session=" in c]
+    assert session_cookies
+    assert all("Secure" in c for c in session_cookies)
+
+
+def test_https_offers_http2(proxy: dict[str, Any]) -> None:
+    context = ssl.create_default_context(cafile=str(proxy["certificate"]))
+    context.set_alpn_protocols(["h2", "http/1.1"])
+    with (
+        socket.create_connection(("127.0.0.1", proxy["https_port"]), timeout=5) as raw,
+        context.wrap_socket(raw, server_hostname="127.0.0.1") as tls,
+    ):
+        assert tls.selected_alpn_protocol() == "h2"
+        assert tls.version() in ("TLSv1.2", "TLSv1.3")
+
+
 def test_sticky_by_cookie_spread_over_instances(proxy: dict[str, Any]) -> None:
-    first = requests.get(f"{proxy['url']}/join", timeout=5)
+    web = proxy["web"]
+    first = web.get(f"{proxy['url']}/join", timeout=5)
     assert first.status_code == 200
     assert ROUTE in first.cookies  # a browser without one is given a key
     keys = [secrets.token_hex(8) for _ in range(16)]
     for _ in range(3):
         for key in keys:
-            assert requests.get(f"{proxy['url']}/join", cookies={ROUTE: key}, timeout=5).ok
+            web.cookies.clear()
+            assert web.get(f"{proxy['url']}/join", cookies={ROUTE: key}, timeout=5).ok
     served = routes(proxy["log"], keys)
     assert all(len(served[key]) == 1 for key in keys)  # each key stays on one instance
     used = {next(iter(served[key])) for key in keys}
@@ -134,11 +209,13 @@ def test_residents_on_two_instances_through_the_proxy_see_each_other(
     keys: dict[str, str] = {}
     while len(keys) < 2:  # a key for each instance
         key = secrets.token_hex(8)
-        requests.get(f"{proxy['url']}/join", cookies={ROUTE: key}, timeout=5)
+        # A fresh session each time: the key must be the only route cookie sent.
+        trusting(proxy["certificate"]).get(f"{proxy['url']}/join", cookies={ROUTE: key}, timeout=5)
         keys.setdefault(next(iter(routes(proxy["log"], [key])[key])), key)
     (anna_key, bo_key) = keys.values()
     heard: list[Any] = []
-    anna, bo = socketio.Client(), socketio.Client()
+    # Both transports through TLS, trusting exactly the test's certificate.
+    anna, bo = (socketio.Client(http_session=trusting(proxy["certificate"])) for _ in "ab")
     bo.on("contribution", heard.append, namespace=NS)
     try:
         anna.connect(
