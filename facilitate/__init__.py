@@ -75,6 +75,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
 
     i18n.init_app(app)
     web.init_app(app)
+    app.jinja_env.globals["limits"] = text_limits()
     auth_views.init_app(app)
     app.register_blueprint(dialogue_views.bp)
     app.register_blueprint(meeting_views.bp)
@@ -94,6 +95,29 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
         # resident's address and scheme, not the proxy's.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     return app
+
+
+def text_limits() -> dict[str, int]:
+    """The longest text each live input takes, as the server checks it: the templates'
+    ``maxlength`` and the scripts (through ``room-config``) read these, never a number of
+    their own, so a browser never lets through what the server would refuse."""
+    from .live import models as live
+    from .live import room
+    from .proposals import models as proposals
+
+    return {
+        "contribution": live.TEXT_MAX,
+        "translation": live.TEXT_MAX,
+        "reason": live.REASON_MAX,
+        "notice": live.NOTICE_MAX,
+        "display_name": live.DISPLAY_NAME_MAX,
+        "proposal_title": proposals.TITLE_MAX,
+        "proposal_body": proposals.BODY_MAX,
+        "decision_note": proposals.NOTE_MAX,
+        # Numbers rather than lengths, kept in step the same way.
+        "timer_minutes": room.TIMER_MAX // 60,
+        "groups": room.GROUPS_MAX,
+    }
 
 
 def _security_headers(app: APIFlask) -> None:

@@ -10,7 +10,7 @@ from pydantic import Field
 from facilitate.actions import operations as action_ops
 from facilitate.i18n import select_locale
 from facilitate.live import room
-from facilitate.live.models import Participant
+from facilitate.live.models import LANGUAGE_MAX, Participant
 from facilitate.meetings.models import Meeting
 from facilitate.proposals import operations as proposals
 
@@ -33,22 +33,22 @@ Ack = dict[str, Any]
 
 
 class ContributionAdd(Write):
-    text: str = Field(max_length=2000)
+    text: str
     kind: str | None = None
     on_behalf: bool = False
     #: The language it is written in, when the writer says; otherwise guessed.
-    language: str | None = Field(default=None, max_length=12)
+    language: str | None = Field(default=None, max_length=LANGUAGE_MAX)
 
 
 class ContributionTranslate(Write):
     id: int
-    text: str = Field(max_length=2000)
-    language: str | None = Field(default=None, max_length=12)
+    text: str
+    language: str | None = Field(default=None, max_length=LANGUAGE_MAX)
 
 
 class ContributionEdit(Write):
     id: int
-    text: str = Field(max_length=2000)
+    text: str
 
 
 class ById(Write):
@@ -57,7 +57,7 @@ class ById(Write):
 
 class Hide(Write):
     id: int
-    reason: str = Field(max_length=1000)
+    reason: str
 
 
 class OnContribution(Write):
@@ -86,7 +86,7 @@ class GroupsSplit(Write):
 
 
 class Notice(Write):
-    text: str = Field(max_length=1000)
+    text: str
 
 
 @write("contribution_add", ContributionAdd, ANYONE)
@@ -278,19 +278,19 @@ def _after_commit_resync(meeting_id: int) -> None:
 
 
 class ProposalAdd(Write):
-    title: str = Field(max_length=1000)
-    body: str | None = Field(default=None, max_length=5000)
+    title: str
+    body: str | None = None
 
 
 class ProposalPromote(Write):
     contribution_id: int
-    title: str | None = Field(default=None, max_length=1000)
+    title: str | None = None
 
 
 class ProposalEdit(Write):
     id: int
-    title: str | None = Field(default=None, max_length=1000)
-    body: str | None = Field(default=None, max_length=5000)
+    title: str | None = None
+    body: str | None = None
 
 
 class ProposalMerge(Write):
@@ -314,8 +314,8 @@ class PaperVotesAdd(Write):
 
 class ProposalDecide(Write):
     proposal_id: int
-    outcome: str = Field(max_length=20)
-    note: str | None = Field(default=None, max_length=5000)
+    outcome: str
+    note: str | None = None
 
 
 @write("proposal_add", ProposalAdd, ROOM)

@@ -16,6 +16,8 @@ DISPLAY_NAME_MAX = 40
 TEXT_MAX = 500
 LANGUAGE_MAX = 12
 REASON_MAX = 200
+#: A notice on every screen, the projector's included: a line the back row can read.
+NOTICE_MAX = 280
 
 
 class AgeBand(enum.StrEnum):

@@ -32,6 +32,7 @@ from facilitate.validation import (
 
 from . import audience
 from .models import (
+    NOTICE_MAX,
     REASON_MAX,
     TEXT_MAX,
     Contribution,
@@ -51,7 +52,6 @@ from .views_json import (
 
 TIMER_MAX = 4 * 3600
 GROUPS_MAX = 50
-NOTICE_MAX = 280
 
 
 class RoomClosed(Conflict):

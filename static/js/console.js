@@ -29,7 +29,7 @@
   }
 
   function hideForm(c) {
-    var reason = el("input", { maxlength: "200", "aria-label": t("Reason"), placeholder: t("Reason"), required: true });
+    var reason = el("input", { maxlength: F.config.limits.reason, "aria-label": t("Reason"), placeholder: t("Reason"), required: true });
     var form = el("form", { class: "hide-form" }, [reason, el("button", { type: "submit", text: t("Hide") }),
       button(t("Cancel"), function () { hiding = null; room.render(room.state, room); })]);
     form.addEventListener("submit", function (event) {
@@ -42,7 +42,7 @@
   }
 
   function translateForm(c) {
-    var text = el("textarea", { rows: "2", maxlength: "500", dir: "auto", "aria-label": t("Translation") });
+    var text = el("textarea", { rows: "2", maxlength: F.config.limits.translation, dir: "auto", "aria-label": t("Translation") });
     text.value = c.translation || "";
     var language = el("select", { "aria-label": t("Translated into") }, Object.keys(F.config.languages).map(function (code) {
       var option = el("option", { value: code, lang: code, text: F.config.languages[code] });

@@ -14,7 +14,7 @@
   }
 
   function editForm(room, c) {
-    var area = el("textarea", { rows: "3", maxlength: "500", dir: "auto", "aria-label": t("Edit") });
+    var area = el("textarea", { rows: "3", maxlength: F.config.limits.contribution, dir: "auto", "aria-label": t("Edit") });
     area.value = c.text;
     var form = el("form", { class: "edit-form" }, [
       area,
