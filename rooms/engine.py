@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import enum
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -479,14 +480,24 @@ def _heartbeat(app: Flask) -> None:
 # -- the write wrapper ---------------------------------------------------------------------
 
 
-ANYONE = "anyone"  # a participant, or staff typing in (observer only on someone's behalf)
-PARTICIPANT = "participant"
-FACILITATOR = "facilitator"
-STAFF = "staff"  # facilitator or observer (note-takers), never the projector
-ROOM = "room"  # anyone in the room: participants and staff, never the projector
+class Permission(enum.StrEnum):
+    """Who may send a write event; each event declares one (``PERMISSIONS``)."""
+
+    anyone = "anyone"  # a participant, or staff typing in (observer only on someone's behalf)
+    participant = "participant"
+    facilitator = "facilitator"
+    staff = "staff"  # facilitator or observer (note-takers), never the projector
+    room = "room"  # anyone in the room: participants and staff, never the projector
 
 
-def _authorise(viewer: Viewer, who: str, payload: BaseModel) -> None:
+ANYONE = Permission.anyone
+PARTICIPANT = Permission.participant
+FACILITATOR = Permission.facilitator
+STAFF = Permission.staff
+ROOM = Permission.room
+
+
+def _authorise(viewer: Viewer, who: Permission, payload: BaseModel) -> None:
     if viewer.role is ViewerRole.screen:
         raise Forbidden(_l("The projector view only shows."))
     if who == PARTICIPANT and viewer.participant_id is None:
@@ -549,10 +560,10 @@ Handler = Callable[[Connection, Meeting, Participant | None, M], dict[str, Any]]
 #: (a server made by a later ``init_app`` would not have handlers registered earlier).
 EVENTS: dict[str, Callable[[object], dict[str, Any]]] = {}
 #: Who may send each write event (``ANYONE``, ``PARTICIPANT``, ...): its declared permission.
-PERMISSIONS: dict[str, str] = {}
+PERMISSIONS: dict[str, Permission] = {}
 
 
-def write(name: str, model: type[M], who: str) -> Callable[[Handler[M]], Handler[M]]:
+def write(name: str, model: type[M], who: Permission) -> Callable[[Handler[M]], Handler[M]]:
     """Register a write event: parse, authorise, rate-limit, apply once, commit, then ack.
 
     The wrapped function calls one operation and returns the ack's extra fields.
