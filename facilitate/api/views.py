@@ -29,7 +29,7 @@ from facilitate.auth.permissions import public
 from facilitate.db import rollback, session
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.dialogues.models import Dialogue, Theme
-from facilitate.errors import NotFound, ValidationError
+from facilitate.errors import DomainError, NotFound, ValidationError
 from facilitate.intake import operations as intake_ops
 from facilitate.intake.models import Conversation, Note
 from facilitate.live import participants
@@ -74,7 +74,31 @@ bp = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="API v1")
 WRITE_ERRORS = {
     400: "The body is not JSON.",
     403: "The token's role is too low for this.",
+    415: "The body is sent under a `Content-Type` other than `application/json` "
+    "(a `charset=utf-8` parameter is allowed; JSON is UTF-8).",
 }
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+def check_json_type() -> None:
+    """Refuse a body that does not say it is JSON (415).
+
+    The type is the client's statement of what it sends: read as JSON whatever it says, a
+    form post or an uploaded file that happens to parse would be taken as meant, and a
+    client sending the wrong type would only find out from a proxy that goes by it. JSON
+    is always UTF-8 (RFC 8259), so another charset would be misread: refused too.
+    """
+    if not request.get_data(cache=True):
+        return  # nothing to read: the view's own check answers 400
+    params = {key.lower(): value.lower() for key, value in request.mimetype_params.items()}
+    if request.mimetype != "application/json" or params not in ({}, {"charset": "utf-8"}):
+        raise UnsupportedMediaType(
+            _l("Send the body as JSON, with the header Content-Type: application/json.")
+        )
 
 
 @bp.errorhandler(HTTPError)
@@ -102,8 +126,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def json_object(view: F) -> F:
-    """Refuse a JSON body that is not an object (422), under the token check and above
-    ``bp.input``.
+    """Refuse a body under another type than JSON (415) and a JSON body that is not an
+    object (422), under the token check and above ``bp.input``.
 
     APIFlask reads a ``null`` body as ``{}``, so a PATCH of ``null`` would change nothing
     and answer 200; other non-objects get this message rather than Pydantic's untranslated
@@ -112,6 +136,7 @@ def json_object(view: F) -> F:
 
     @functools.wraps(view)
     def checked(*args: Any, **kwargs: Any) -> Any:
+        check_json_type()
         # A body that is not JSON at all raises the documented 400 right here.
         if not isinstance(request.get_json(force=True), dict):
             raise ValidationError(_l("Send the body as a JSON object."))
@@ -296,6 +321,7 @@ def get_meeting(meeting_id: int) -> MeetingOut:
 @bp.doc(
     responses={
         400: WRITE_ERRORS[400],
+        415: WRITE_ERRORS[415],
         404: "No open meeting has this code (unknown, malformed, draft or closed).",
         409: "The meeting is full (`meeting_full`).",
         429: "Too many failed joins from this address; successful joins are never limited so.",
