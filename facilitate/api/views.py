@@ -54,6 +54,7 @@ from .schemas import (
     JoinOut,
     MeetingIn,
     MeetingOut,
+    MeetingPatch,
     NoteOut,
     NoteThemesIn,
     NoteTrailOut,
@@ -64,7 +65,6 @@ from .schemas import (
     ThemeRef,
     TrailOut,
     VotingOut,
-    VotingPatch,
 )
 
 bp = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="API v1")
@@ -343,23 +343,43 @@ def join(json_data: JoinIn) -> JoinOut:
     return JoinOut(participant_token=token, meeting_id=participant.meeting_id)
 
 
-# -- voting settings, proposals and the action list ----------------------------------------
+# -- meeting changes, proposals and the action list ----------------------------------------
 
 
 @bp.patch("/meetings/<int:meeting_id>")
 @token_required(bp, Role.facilitator)
 @json_object
-@bp.input(VotingPatch)
+@bp.input(MeetingPatch)
 @bp.output(MeetingOut)
-@bp.doc(responses={**WRITE_ERRORS, 409: "A vote has opened: the settings are fixed."})
-def update_meeting_voting(meeting_id: int, json_data: VotingPatch) -> MeetingOut:
-    """Change a meeting's voting settings, until its first vote opens"""
+@bp.doc(responses={**WRITE_ERRORS, 409: "`voting` is given and a vote has opened."})
+def update_meeting(meeting_id: int, json_data: MeetingPatch) -> MeetingOut:
+    """Change a meeting's details or its voting settings
+
+    Only the fields given change. The voting settings can change until the first vote
+    opens. A refusal changes nothing, also of the fields that were fine.
+    """
     meeting = meeting_ops.get_meeting(meeting_id)
-    voting = json_data.voting
-    spec = meeting_ops.VotingSpec(
-        method=voting.method, dots=voting.dots, cap=voting.cap, results=voting.results
-    )
-    meeting_ops.set_voting(meeting, spec)
+    patch = json_data
+    if patch.model_fields_set - {"voting"}:
+        # The edit page's operation with the current values for what is not given, so
+        # the API checks exactly what the page checks.
+        meeting_ops.update_meeting(
+            meeting,
+            title=meeting.title if patch.title is None else patch.title,
+            starts_at=patch.starts_at
+            if "starts_at" in patch.model_fields_set
+            else meeting.starts_at,
+            place=meeting.place if patch.place is None else patch.place,
+            is_digital=meeting.is_digital if patch.is_digital is None else patch.is_digital,
+            intro=patch.intro,
+            intro_translations=patch.intro_translations,
+        )
+    if patch.voting is not None:
+        voting = patch.voting
+        spec = meeting_ops.VotingSpec(
+            method=voting.method, dots=voting.dots, cap=voting.cap, results=voting.results
+        )
+        meeting_ops.set_voting(meeting, spec)
     return meeting_out(meeting)
 
 

@@ -370,7 +370,7 @@ def test_openapi_request_bodies_reject_unknown_keys(doc: dict[str, Any]) -> None
     assert len(bodies) == 8
     required = {
         "JoinIn": ["join_code"],
-        "VotingPatch": ["voting"],
+        "MeetingPatch": None,
         "ActionPatch": None,
         "ConversationIn": ["date", "channel", "notes"],
         "NoteThemesIn": ["theme_ids"],
