@@ -22,15 +22,32 @@ def init_app(app: APIFlask) -> None:
     app.spec_processor(_document_what_apiflask_leaves_out)
 
 
+#: The answer while the database is away (``errors_web._database_unavailable``).
+UNAVAILABLE: dict[str, Any] = {
+    "description": "The database is unavailable for a moment: nothing was saved "
+    "(`unavailable`). Try again after `Retry-After` seconds.",
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}},
+}
+
+
 def _document_what_apiflask_leaves_out(spec: dict[str, Any] | str) -> dict[str, Any] | str:
     """Say what APIFlask's generated document leaves open, so that clients (and tests
-    generated from it) know: every body is required, and path ids are row ids."""
+    generated from it) know: every body is required, path ids are row ids, and any
+    operation may meet the database away (503)."""
     from facilitate.db import ID_MAX
 
     if isinstance(spec, str):  # YAML, which this app never serves (SPEC_FORMAT is json)
         return spec
     for operations in spec["paths"].values():
         for operation in operations.values():
+            # Every operation reads the database, the token check first (errors_web.py).
+            operation["responses"].setdefault("503", UNAVAILABLE)
             if "requestBody" in operation:
                 # Each view reads a JSON object; without a body it answers 400.
                 operation["requestBody"]["required"] = True

@@ -230,8 +230,25 @@ class JoinIn(Input):
     age_band: Annotated[str, _one_of(AgeBand)] | None = None
 
 
-class VotingPatch(Input):
-    voting: VotingIn
+class MeetingPatch(Input):
+    """Only the fields given change (``null`` changes nothing, except that
+    ``starts_at: null`` clears the time). The details are checked as on the meeting's edit
+    page; ``voting`` is refused with 409 once a vote has opened."""
+
+    title: Title | None = None
+    starts_at: IsoDateTime | None = Field(
+        default=None, description="ISO 8601 with a time zone offset; null clears it."
+    )
+    place: Place | None = None
+    is_digital: bool | None = None
+    intro: Intro | None = Field(
+        default=None, description="A welcome shown on the join page and before the first step."
+    )
+    intro_translations: dict[str, Intro] | None = Field(
+        default=None,
+        description=_TRANSLATIONS + " Replaces every translation: a language left out loses it.",
+    )
+    voting: VotingIn | None = None
 
 
 class ActionPatch(Input):

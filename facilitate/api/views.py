@@ -29,7 +29,7 @@ from facilitate.auth.permissions import public
 from facilitate.db import rollback, session
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.dialogues.models import Dialogue, Theme
-from facilitate.errors import NotFound, ValidationError
+from facilitate.errors import DomainError, NotFound, ValidationError
 from facilitate.intake import operations as intake_ops
 from facilitate.intake.models import Conversation, Note
 from facilitate.live import participants
@@ -54,6 +54,7 @@ from .schemas import (
     JoinOut,
     MeetingIn,
     MeetingOut,
+    MeetingPatch,
     NoteOut,
     NoteThemesIn,
     NoteTrailOut,
@@ -64,7 +65,6 @@ from .schemas import (
     ThemeRef,
     TrailOut,
     VotingOut,
-    VotingPatch,
 )
 
 bp = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="API v1")
@@ -74,7 +74,31 @@ bp = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="API v1")
 WRITE_ERRORS = {
     400: "The body is not JSON.",
     403: "The token's role is too low for this.",
+    415: "The body is sent under a `Content-Type` other than `application/json` "
+    "(a `charset=utf-8` parameter is allowed; JSON is UTF-8).",
 }
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+def check_json_type() -> None:
+    """Refuse a body that does not say it is JSON (415).
+
+    The type is the client's statement of what it sends: read as JSON whatever it says, a
+    form post or an uploaded file that happens to parse would be taken as meant, and a
+    client sending the wrong type would only find out from a proxy that goes by it. JSON
+    is always UTF-8 (RFC 8259), so another charset would be misread: refused too.
+    """
+    if not request.get_data(cache=True):
+        return  # nothing to read: the view's own check answers 400
+    params = {key.lower(): value.lower() for key, value in request.mimetype_params.items()}
+    if request.mimetype != "application/json" or params not in ({}, {"charset": "utf-8"}):
+        raise UnsupportedMediaType(
+            _l("Send the body as JSON, with the header Content-Type: application/json.")
+        )
 
 
 @bp.errorhandler(HTTPError)
@@ -102,8 +126,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def json_object(view: F) -> F:
-    """Refuse a JSON body that is not an object (422), under the token check and above
-    ``bp.input``.
+    """Refuse a body under another type than JSON (415) and a JSON body that is not an
+    object (422), under the token check and above ``bp.input``.
 
     APIFlask reads a ``null`` body as ``{}``, so a PATCH of ``null`` would change nothing
     and answer 200; other non-objects get this message rather than Pydantic's untranslated
@@ -112,6 +136,7 @@ def json_object(view: F) -> F:
 
     @functools.wraps(view)
     def checked(*args: Any, **kwargs: Any) -> Any:
+        check_json_type()
         # A body that is not JSON at all raises the documented 400 right here.
         if not isinstance(request.get_json(force=True), dict):
             raise ValidationError(_l("Send the body as a JSON object."))
@@ -296,6 +321,7 @@ def get_meeting(meeting_id: int) -> MeetingOut:
 @bp.doc(
     responses={
         400: WRITE_ERRORS[400],
+        415: WRITE_ERRORS[415],
         404: "No open meeting has this code (unknown, malformed, draft or closed).",
         409: "The meeting is full (`meeting_full`).",
         429: "Too many failed joins from this address; successful joins are never limited so.",
@@ -317,23 +343,43 @@ def join(json_data: JoinIn) -> JoinOut:
     return JoinOut(participant_token=token, meeting_id=participant.meeting_id)
 
 
-# -- voting settings, proposals and the action list ----------------------------------------
+# -- meeting changes, proposals and the action list ----------------------------------------
 
 
 @bp.patch("/meetings/<int:meeting_id>")
 @token_required(bp, Role.facilitator)
 @json_object
-@bp.input(VotingPatch)
+@bp.input(MeetingPatch)
 @bp.output(MeetingOut)
-@bp.doc(responses={**WRITE_ERRORS, 409: "A vote has opened: the settings are fixed."})
-def update_meeting_voting(meeting_id: int, json_data: VotingPatch) -> MeetingOut:
-    """Change a meeting's voting settings, until its first vote opens"""
+@bp.doc(responses={**WRITE_ERRORS, 409: "`voting` is given and a vote has opened."})
+def update_meeting(meeting_id: int, json_data: MeetingPatch) -> MeetingOut:
+    """Change a meeting's details or its voting settings
+
+    Only the fields given change. The voting settings can change until the first vote
+    opens. A refusal changes nothing, also of the fields that were fine.
+    """
     meeting = meeting_ops.get_meeting(meeting_id)
-    voting = json_data.voting
-    spec = meeting_ops.VotingSpec(
-        method=voting.method, dots=voting.dots, cap=voting.cap, results=voting.results
-    )
-    meeting_ops.set_voting(meeting, spec)
+    patch = json_data
+    if patch.model_fields_set - {"voting"}:
+        # The edit page's operation with the current values for what is not given, so
+        # the API checks exactly what the page checks.
+        meeting_ops.update_meeting(
+            meeting,
+            title=meeting.title if patch.title is None else patch.title,
+            starts_at=patch.starts_at
+            if "starts_at" in patch.model_fields_set
+            else meeting.starts_at,
+            place=meeting.place if patch.place is None else patch.place,
+            is_digital=meeting.is_digital if patch.is_digital is None else patch.is_digital,
+            intro=patch.intro,
+            intro_translations=patch.intro_translations,
+        )
+    if patch.voting is not None:
+        voting = patch.voting
+        spec = meeting_ops.VotingSpec(
+            method=voting.method, dots=voting.dots, cap=voting.cap, results=voting.results
+        )
+        meeting_ops.set_voting(meeting, spec)
     return meeting_out(meeting)
 
 

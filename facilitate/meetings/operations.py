@@ -303,8 +303,21 @@ def update_phase(phase: Phase, spec: PhaseSpec) -> Phase:
 
 
 def check_agenda_order_open(meeting: Meeting) -> None:
-    """Once a meeting has opened, contributions belong to phases by position: keep it."""
-    if meeting.status is not MeetingStatus.draft:
+    """Refuse to reorder or remove steps once the meeting has opened.
+
+    Contributions and the room's current step point at a step by its position
+    (``Contribution.phase``, ``Meeting.current_phase``, and the protocol's indexes), so a
+    move or a removal would put what was said under another step, live and in the report
+    of a closed meeting alike. Wording, minutes and steps added at the end stay free.
+
+    The status is read again under a row lock: the room opens a meeting by updating this
+    row, so an opening that commits while this request runs is seen here (PostgreSQL's
+    read committed would otherwise let the reorder land after the first contributions).
+    """
+    status = session().scalar(
+        sa.select(Meeting.status).where(Meeting.id == meeting.id).with_for_update()
+    )
+    if status is not MeetingStatus.draft:
         raise Conflict(
             _l("The order of the steps is fixed once the meeting has opened."),
             code="agenda_locked",

@@ -366,3 +366,108 @@ def test_meeting_create_with_translations_201_and_unknown_language_422(
     with app.app_context():
         titles = session().scalars(sa.select(Meeting.title)).all()
     assert titles == ["Kväll"]
+
+
+# -- PATCH /meetings/{id} ------------------------------------------------------------------
+
+
+@pytest.fixture
+def planned(app: Flask, theme_id: int) -> int:
+    with app.app_context():
+        meeting = ops.create_meeting(
+            dialogue_ops.get_theme(theme_id),
+            "Kväll",
+            starts_at=dt.datetime(2025, 5, 1, 16, 0, tzinfo=dt.UTC),
+            place="Myrtorps bibliotek",
+            intro="Välkommen",
+            intro_translations={"so": "Soo dhawow"},
+        )
+        session().commit()
+        return meeting.id
+
+
+def test_meeting_patch_details_200_and_written(app: Flask, facilitator: Api, planned: int) -> None:
+    response = facilitator.call(
+        "PATCH",
+        f"/meetings/{planned}",
+        json={
+            "title": "Kväll i Myrtorp",
+            "starts_at": "2025-05-02T18:30:00+02:00",
+            "place": "https://example.org/video",
+            "is_digital": True,
+            "intro": "Hej och välkommen",
+            "intro_translations": {"fi": "Tervetuloa", "so": ""},
+        },
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["title"], body["starts_at"], body["place"], body["is_digital"]) == (
+        "Kväll i Myrtorp",
+        "2025-05-02T16:30:00Z",
+        "https://example.org/video",
+        True,
+    )
+    assert (body["intro"], body["intro_translations"]) == (
+        "Hej och välkommen",
+        {"fi": "Tervetuloa"},
+    )
+    assert facilitator.get(f"/meetings/{planned}").get_json() == body
+    assert stored(app, planned)["starts_at"] == dt.datetime(2025, 5, 2, 16, 30, tzinfo=dt.UTC)
+
+
+def test_meeting_patch_only_given_fields_change(app: Flask, facilitator: Api, planned: int) -> None:
+    before = facilitator.get(f"/meetings/{planned}").get_json()
+    response = facilitator.call("PATCH", f"/meetings/{planned}", json={"place": "Folkets hus"})
+    assert response.get_json() == {**before, "place": "Folkets hus"}
+    # null leaves a field as it is, except the start time, which it clears
+    nulls = {"title": None, "intro": None, "intro_translations": None, "is_digital": None}
+    assert facilitator.call("PATCH", f"/meetings/{planned}", json=nulls).get_json() == {
+        **before,
+        "place": "Folkets hus",
+    }
+    cleared = facilitator.call("PATCH", f"/meetings/{planned}", json={"starts_at": None})
+    assert cleared.get_json() == {**before, "place": "Folkets hus", "starts_at": None}
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"title": "   "}, "title"),
+        ({"starts_at": "2025-05-02T18:30:00"}, "starts_at"),
+        ({"intro_translations": {"de": "Willkommen"}}, "intro.de"),
+        ({"title": "Ny", "voting": {"method": "dots", "dots": 0}}, "voting.dots"),
+        ({"place": "x" * 201}, "place"),
+    ],
+)
+def test_meeting_patch_invalid_422_nothing_changed(
+    app: Flask, facilitator: Api, planned: int, body: dict[str, Any], field: str
+) -> None:
+    before = stored(app, planned)
+    response = facilitator.call("PATCH", f"/meetings/{planned}", json=body)
+    error_of(response, 422, "validation_error", field)
+    assert stored(app, planned) == before
+
+
+def test_meeting_patch_details_with_voting_after_vote_409_nothing_changed(
+    app: Flask, facilitator: Api, agreed: dict[str, int]
+) -> None:
+    meeting = agreed["meeting"]
+    before = stored(app, meeting)
+    body = {"title": "Nytt namn", "voting": {"method": "dots"}}
+    refused = facilitator.call("PATCH", f"/meetings/{meeting}", json=body)
+    error_of(refused, 409, "voting_started", "voting.method")
+    assert stored(app, meeting) == before
+    # The details alone may still change after the vote, as on the edit page.
+    renamed = facilitator.call("PATCH", f"/meetings/{meeting}", json={"title": "Nytt namn"})
+    assert renamed.get_json()["title"] == "Nytt namn"
+
+
+def test_meeting_patch_details_needs_facilitator(
+    app: Flask, client: FlaskClient, observer: Api, planned: int
+) -> None:
+    before = stored(app, planned)
+    error_of(observer.call("PATCH", f"/meetings/{planned}", json={"title": "X"}), 403, "forbidden")
+    error_of(
+        Api(client).call("PATCH", f"/meetings/{planned}", json={"title": "X"}), 401, "unauthorized"
+    )
+    assert stored(app, planned) == before

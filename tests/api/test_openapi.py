@@ -9,19 +9,22 @@ it does not know, rather than passing it silently.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from facilitate.auth.models import Role, User
+from facilitate.extensions import db
 
 SPEC_PATH = "/api/v1/openapi.json"
 ANNOTATIONS = {"title", "description", "default", "examples"}
@@ -150,6 +153,8 @@ class Api:
         headers: dict[str, str] | None = None,
     ) -> TestResponse:
         all_headers = dict(headers or {})
+        if data is not None and "Content-Type" not in all_headers:
+            all_headers["Content-Type"] = "application/json"  # a raw body, said to be JSON
         bearer = token if token is not None else self.token
         if bearer is not None and "Authorization" not in all_headers:
             all_headers["Authorization"] = f"Bearer {bearer}"
@@ -177,6 +182,22 @@ class Api:
         schema = documented["content"]["application/json"]["schema"]
         check(schema, response.get_json(), self.doc)
         self.checked.append((method, path, response.status_code))
+
+
+@contextlib.contextmanager
+def database_away(app: Flask) -> Iterator[None]:
+    """Every statement fails as when the database is down, until the block ends."""
+
+    def refuse(*_: Any) -> None:
+        raise sa.exc.OperationalError("(statement)", {}, ConnectionError("database away"))
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", refuse)
+    try:
+        yield
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", refuse)
 
 
 def error_of(response: TestResponse, status: int, code: str, field: str | None = None) -> str:
@@ -349,7 +370,7 @@ def test_openapi_request_bodies_reject_unknown_keys(doc: dict[str, Any]) -> None
     assert len(bodies) == 8
     required = {
         "JoinIn": ["join_code"],
-        "VotingPatch": ["voting"],
+        "MeetingPatch": None,
         "ActionPatch": None,
         "ConversationIn": ["date", "channel", "notes"],
         "NoteThemesIn": ["theme_ids"],
@@ -534,6 +555,23 @@ def test_openapi_responses_match_document_for_every_status(
         archived.status = DialogueStatus.archived
         session().commit()
     assert facilitator.post(talks, json=said).status_code == 409
+
+    # Every operation: a body under another type than JSON, and the database away.
+    for path, operations in facilitator.doc["paths"].items():
+        for method, operation in operations.items():
+            concrete = re.sub(r"\{\w+\}", "1", path.removeprefix("/api/v1"))
+            public = "security" not in operation
+            caller = anonymous if public else facilitator
+            body: Any = None
+            if "requestBody" in operation:
+                text = {"Content-Type": "text/plain"}
+                refused = caller.call(method.upper(), concrete, data="{}", headers=text)
+                assert refused.status_code == 415, (method, path)
+                body = {"join_code": "ZZZZ2222"} if public else {}
+            with database_away(app):
+                away = caller.call(method.upper(), concrete, json=body)
+            assert away.status_code == 503, (method, path)
+            assert away.headers["Retry-After"] == "5"
 
     seen = {(m, re.sub(r"/\d+", "/{id}", p), s) for m, p, s in facilitator.checked}
     seen |= {(m, re.sub(r"/\d+", "/{id}", p), s) for m, p, s in observer.checked}

@@ -13,13 +13,14 @@ from conftest import PASSWORD, make_config
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale
+from live.conftest import NS, cid, named
 
 from facilitate import create_app
 from facilitate.auth import operations as auth_ops
 from facilitate.auth.models import Role, User
 from facilitate.db import session
 from facilitate.dialogues import operations as dialogue_ops
-from facilitate.extensions import db
+from facilitate.extensions import db, socketio
 from facilitate.meetings import operations as ops
 from facilitate.meetings.agendas import TEMPLATES
 from facilitate.meetings.models import (
@@ -297,6 +298,86 @@ def test_phase_order_fixed_once_meeting_opened(
     page = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
     assert f"/phases/{first}/remove" not in page
     assert f"/phases/{first}/edit" in page
+    assert "the steps keep their order" in page  # why the buttons are gone
+
+
+def step_of_each_said(page: str) -> dict[str, str]:
+    """The report's "What was said": each contribution's text and the step it is under."""
+    said = page.split("What was said", 1)[1].split("<h2>", 1)[0]
+    steps = re.findall(r'<h3 dir="auto">(.*?)</h3>\s*<ul class="said">(.*?)</ul>', said, re.S)
+    return {
+        text: title
+        for title, items in steps
+        for text in re.findall(r'<li><span dir="auto">(.*?)</span>', items)
+    }
+
+
+def test_phase_order_fixed_while_open_and_after_close_contributions_stay(
+    app: Flask,
+    client: FlaskClient,
+    facilitator: User,
+    meeting_id: int,
+    api_token: Callable[[User], str],
+) -> None:
+    """Contributions point at their step by position: a move or removal in the open or
+    closed meeting is refused, a step added at the end is not, and the report and the
+    room's state keep each contribution under the step it was written in."""
+    console = socketio.test_client(
+        app, namespace=NS, auth={"token": api_token(facilitator), "meeting_id": meeting_id}
+    )
+
+    def emit(event: str, **payload: object) -> None:
+        answer = console.emit(event, {"client_id": cid(), **payload}, namespace=NS, callback=True)
+        assert answer["ok"] is True, answer
+
+    emit("meeting_open")
+    emit("contribution_add", text="Hej allihop", on_behalf=True)
+    emit("phase_goto", index=1)
+    emit("contribution_add", text="Mörkt vid skolan", on_behalf=True)
+    titles = [title for title, *_ in phase_rows(app, meeting_id)]
+    expected = {"Hej allihop": titles[0], "Mörkt vid skolan": titles[1]}
+    with app.app_context():
+        first, second = (p.id for p in ops.get_meeting(meeting_id).phases[:2])
+
+    def refused_everything() -> None:
+        moves = [
+            client.post(f"/meetings/{meeting_id}/phases/{second}/move", data={"offset": "-1"}),
+            client.post(f"/meetings/{meeting_id}/phases/{first}/move", data={"offset": "1"}),
+            client.post(f"/meetings/{meeting_id}/phases/{first}/remove"),
+        ]
+        for response in moves:
+            assert response.status_code == 409
+            assert "The order of the steps is fixed" in response.get_data(as_text=True)
+        report = client.get(f"/meetings/{meeting_id}/report").get_data(as_text=True)
+        assert step_of_each_said(report) == expected
+
+    refused_everything()
+    added = client.post(
+        f"/meetings/{meeting_id}/phases", data={"title": "Extra runda", "minutes": "5"}
+    )
+    assert added.status_code == 302
+    assert [title for title, *_ in phase_rows(app, meeting_id)] == [*titles, "Extra runda"]
+    emit("contribution_add", text="Ändå en sak till", on_behalf=True)  # still on step 2
+    expected["Ändå en sak till"] = titles[1]
+    renamed = client.post(
+        f"/meetings/{meeting_id}/phases/{second}/edit", data={"title": "Nytt namn", "minutes": "7"}
+    )
+    assert renamed.status_code == 302
+    titles[1] = expected["Mörkt vid skolan"] = expected["Ändå en sak till"] = "Nytt namn"
+
+    fresh = socketio.test_client(
+        app, namespace=NS, auth={"token": api_token(facilitator), "meeting_id": meeting_id}
+    )
+    state = named(fresh.get_received(NS), "state")[-1]
+    assert {
+        c["text"]: state["phases"][c["phase"]]["title"] for c in state["contributions"]
+    } == expected
+    assert state["phases"][state["current_phase"]]["title"] == "Nytt namn"
+    fresh.disconnect(NS)
+
+    emit("meeting_close")
+    console.disconnect(NS)
+    refused_everything()
 
 
 def test_phase_of_another_meeting_not_found(
