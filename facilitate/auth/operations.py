@@ -145,15 +145,13 @@ def authenticate(email: str, password: str, *, address: str) -> User | None:
     """
     email = clean_text(email).lower()
     guesses = throttle.throttle()
-    if wait := guesses.wait(email, address):
+    if wait := guesses.begin(email, address):  # counts this guess as wrong until it is not
         raise TooManyAttempts(wait)
     user = get_user_by_email(email)
     if user is None:
         passwords.verify_password(passwords.DUMMY_HASH, password)
-        guesses.failed(email, address)
         return None
     if not passwords.verify_password(user.password_hash, password) or not user.active:
-        guesses.failed(email, address)
         return None
     guesses.succeeded(email, address)
     if passwords.needs_rehash(user.password_hash):

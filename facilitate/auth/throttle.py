@@ -12,7 +12,9 @@ guess from that address wait 1 s, then 2 s, 4 s ... up to ``LOGIN_MAX_WAIT`` sec
 guess during the wait is refused before the password is checked, so it tells nothing, and
 unknown e-mails are counted the same way, so the refusal says nothing about who has an
 account. Nobody sleeps in the request (that would hold a worker, a lever for a denial of
-service): the guess is refused with the time left. A right password clears the count.
+service): the guess is refused with the time left. A guess is counted before its
+password is checked (``begin``), so guesses sent side by side cannot all slip through
+while one is checked; a right password clears the count (``succeeded``).
 
 The counts live in the rate limiter's storage (``RATELIMIT_STORAGE_URI``): in memory for
 one instance, in Redis when the instances share one, so a guesser cannot spread over
@@ -87,38 +89,50 @@ class LoginThrottle:
                 self._away_until = time.monotonic() + AWAY_FOR
         return operation(self.fallback)
 
+    def _left(self, storage: Storage, key: str, failures: int, now: float) -> int:
+        if not self.policy.wait_after(failures):
+            return 0
+        until = storage.get(f"{key}:until:{failures}")
+        return max(0, math.ceil(until - now))
+
     def wait(self, email: str, address: str) -> int:
         """Whole seconds before a guess at ``email`` from ``address`` is checked; 0: now."""
         key, now = self._key(email, address), self._clock()
+        return self._run(
+            lambda storage: self._left(storage, key, storage.get(f"{key}:failures"), now)
+        )
 
-        def read(storage: Storage) -> int:
-            failures = storage.get(f"{key}:failures")
-            if not self.policy.wait_after(failures):
-                return 0
-            until = storage.get(f"{key}:until:{failures}")
-            return max(0, math.ceil(until - now))
+    def begin(self, email: str, address: str) -> int:
+        """Before checking a password: 0 if it may be checked, else the seconds to wait.
 
-        return self._run(read)
-
-    def failed(self, email: str, address: str) -> int:
-        """Count one wrong password; return the wait it imposes on the next guess."""
+        A guess that may be checked is counted as a failure at once, and the wait that a
+        wrong password brings is set, before the (slow) check: ``succeeded`` takes it
+        back. So guesses sent side by side cannot all slip through during one check: once
+        waits apply, a guess that finds another one counted since it looked is refused.
+        """
         key, now = self._key(email, address), self._clock()
 
-        def count(storage: Storage) -> int:
+        def start(storage: Storage) -> int:
+            seen = storage.get(f"{key}:failures")
+            if left := self._left(storage, key, seen, now):
+                return left  # not counted: waiting it out must not make it longer
             failures = storage.incr(f"{key}:failures", FORGET_AFTER)
             wait = self.policy.wait_after(failures)
             if wait:
                 # The storage only adds, so the end of the wait goes under a key of its own
-                # for each failure: two guesses failing at once never add up their times.
+                # for each failure: two guesses counted at once never add up their times.
                 until = f"{key}:until:{failures}"
                 storage.clear(until)  # a leftover of an earlier run
                 storage.incr(until, wait + 60, amount=math.ceil(now + wait))
-            return wait
+            if failures > seen + 1 and self.policy.wait_after(failures - 1):
+                return wait  # another guess from here went ahead since this one looked
+            return 0
 
-        return self._run(count)
+        return self._run(start)
 
     def succeeded(self, email: str, address: str) -> None:
-        """The right password: the run of failures from this address is over."""
+        """The right password: the run of failures from this address is over, this guess
+        (counted by ``begin``) included."""
         key = self._key(email, address)
         self._run(lambda storage: storage.clear(f"{key}:failures"))
 

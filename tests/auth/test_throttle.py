@@ -14,11 +14,13 @@ import pytest
 from conftest import PASSWORD, make_config, redis_or_fail
 from flask import Flask
 from flask.testing import FlaskClient
+from limits.storage import MemoryStorage
 from werkzeug.test import TestResponse
 
 from facilitate import create_app
 from facilitate.auth import operations, passwords
 from facilitate.auth.models import Role, User
+from facilitate.auth.throttle import LoginThrottle, Policy
 from facilitate.db import session
 from facilitate.extensions import db
 from facilitate.models import Base
@@ -324,3 +326,37 @@ def test_login_settings_from_environment(tmp_path: Path, monkeypatch: pytest.Mon
         with pytest.raises(SystemExit, match=f"{name} must be a whole number"):
             create_app()
         monkeypatch.delenv(name)
+
+
+class Racing(MemoryStorage):
+    """Another guess from the same place is counted between a guess's look and its count."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.race = False
+
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        if self.race and key.endswith(":failures"):
+            self.race = False
+            super().incr(key, expiry, amount)
+        return super().incr(key, expiry, amount)
+
+
+def test_guesses_side_by_side_are_not_all_checked(app: Flask, clock: Clock) -> None:
+    """Sent together, guesses would all pass the look before any was counted; once waits
+    apply, only the first is checked and the one that finds it counted is refused."""
+    storage = Racing()
+    guesses = LoginThrottle(storage, Policy(free=2, max_wait=600), "secret", clock=clock)
+    with app.test_request_context():
+        assert guesses.begin("anna@example.org", ATTACKER) == 0
+        storage.race = True  # the second and third at once: free guesses may go together
+        assert guesses.begin("anna@example.org", ATTACKER) == 0
+        clock.advance(1)
+        storage.race = True  # the fourth and fifth guesses at once: waits apply
+        assert guesses.begin("anna@example.org", ATTACKER) == 4  # the fifth's, unchecked
+        assert guesses.wait("anna@example.org", ATTACKER) == 4
+        clock.advance(4)
+        assert guesses.begin("anna@example.org", ATTACKER) == 0
+        assert guesses.wait("anna@example.org", ATTACKER) == 8
+        guesses.succeeded("anna@example.org", ATTACKER)
+        assert guesses.wait("anna@example.org", ATTACKER) == 0
