@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,15 @@ def _count(name: str) -> int:
     raw = os.environ.get(name, "0") or "0"
     if not raw.isdigit():
         raise SystemExit(f"{name} must be a whole number, not {raw!r}")
+    return int(raw)
+
+
+def _whole(name: str, default: int, low: int, high: int, unit: str) -> int:
+    raw = os.environ.get(name) or str(default)
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise SystemExit(
+            f"{name} must be a whole number of {unit} from {low} to {high}, not {raw!r}"
+        )
     return int(raw)
 
 
@@ -98,6 +108,10 @@ def from_environment() -> dict[str, Any]:
         "ASYNC_MODE": mode,
         "TRUSTED_PROXIES": _count("TRUSTED_PROXIES"),
         "PRESENCE_HEARTBEAT": _seconds("PRESENCE_HEARTBEAT", DEFAULTS["PRESENCE_HEARTBEAT"]),
+        "LOGIN_FREE_FAILURES": _whole(
+            "LOGIN_FREE_FAILURES", DEFAULTS["LOGIN_FREE_FAILURES"], 0, 100, "failures"
+        ),
+        "LOGIN_MAX_WAIT": _whole("LOGIN_MAX_WAIT", DEFAULTS["LOGIN_MAX_WAIT"], 1, 3600, "seconds"),
         # Secure cookies only when served over HTTPS (set by the deployment).
         "SESSION_COOKIE_SECURE": os.environ.get("HTTPS", "").lower() in ("1", "true", "yes"),
     }
@@ -130,9 +144,13 @@ DEFAULTS: dict[str, Any] = {
     "LANGUAGES": list(LANGUAGES),
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
-    #: Failed logins before an account is locked, and for how long.
-    "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_LOCK_MINUTES": 15,
+    #: Wrong passwords in a row, per account and address, before the next guess from that
+    #: address waits: 1 s, then 2 s, 4 s ... at most LOGIN_MAX_WAIT seconds. Never a lock:
+    #: the owner at another address logs in at once (facilitate/auth/throttle.py).
+    "LOGIN_FREE_FAILURES": 5,
+    "LOGIN_MAX_WAIT": 600,
+    #: The login throttle's clock (seconds since the epoch); tests move it instead of sleeping.
+    "LOGIN_CLOCK": time.time,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     #: Participants one meeting admits; joins beyond it are refused, never per address.
     "MAX_PARTICIPANTS": 5000,

@@ -38,7 +38,7 @@ def test_users_create_reads_password_from_stdin(app: Flask, runner: FlaskCliRunn
     assert result.stderr == "Created admin anna@example.org.\n"
     assert _users(app) == [("anna@example.org", "Anna Ek", Role.admin)]
     with app.app_context():
-        assert auth_ops.authenticate("anna@example.org", PASSWORD) is not None
+        assert auth_ops.authenticate("anna@example.org", PASSWORD, address="127.0.0.1") is not None
 
 
 def test_users_create_without_name_uses_local_part(app: Flask, runner: FlaskCliRunner) -> None:

@@ -39,10 +39,6 @@ class User(Base):
     )
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
-    #: Consecutive failed logins since the last success.
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    #: While in the future, logins are refused without checking the password.
-    locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

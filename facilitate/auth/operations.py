@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
+import math
 import re
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app
+from flask_babel import LazyString, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 
-from facilitate.db import session, utcnow
-from facilitate.errors import Conflict, NotFound, ValidationError
+from facilitate.db import session
+from facilitate.errors import Conflict, DomainError, NotFound, ValidationError
 from facilitate.validation import check_title, clean_text
 
-from . import passwords
+from . import passwords, throttle
 from .models import ApiToken, Role, User
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -100,43 +100,64 @@ def update_user(
 
 def set_password(user: User, password: str) -> None:
     user.password_hash = passwords.hash_password(check_password(password))
-    user.failed_logins = 0
-    user.locked_until = None
     session().flush()
 
 
-def authenticate(email: str, password: str, *, now: dt.datetime | None = None) -> User | None:
+class TooManyAttempts(DomainError):
+    """Guesses at one account from one address come too fast; ``wait`` seconds are left."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, wait: int) -> None:
+        super().__init__(wait_message(wait), field="password")
+        self.wait = wait
+
+
+def wait_message(wait: int) -> LazyString:
+    """When to try again: in seconds under a minute, else in whole minutes, rounded up."""
+    if wait < 60:
+        return lazy_ngettext(
+            "Too many attempts from here. Try again in %(num)d second.",
+            "Too many attempts from here. Try again in %(num)d seconds.",
+            wait,
+        )
+    return lazy_ngettext(
+        "Too many attempts from here. Try again in %(num)d minute.",
+        "Too many attempts from here. Try again in %(num)d minutes.",
+        math.ceil(wait / 60),
+    )
+
+
+def wait_before_guess(email: str, address: str) -> int:
+    """Seconds before a password for ``email`` from ``address`` is checked again; 0: now."""
+    return throttle.throttle().wait(clean_text(email).lower(), address)
+
+
+def authenticate(email: str, password: str, *, address: str) -> User | None:
     """Return the active user with these credentials, or ``None``.
 
-    Failures are counted per account; after ``LOGIN_MAX_FAILURES`` in a row the
-    account is locked for ``LOGIN_LOCK_MINUTES`` and even the right password is
-    refused until then. The caller must commit even on failure, so the count sticks.
+    Wrong passwords are counted per account and client ``address`` (``throttle.py``):
+    after a few in a row, the next guess from that address must wait, and one made too
+    soon raises ``TooManyAttempts`` before the password is checked. Unknown e-mails are
+    counted alike, so neither the answer nor its timing tells who has an account.
+    Nothing is written to the database unless a stored hash is upgraded.
     """
-    now = now or utcnow()
+    email = clean_text(email).lower()
+    guesses = throttle.throttle()
+    if wait := guesses.begin(email, address):  # counts this guess as wrong until it is not
+        raise TooManyAttempts(wait)
     user = get_user_by_email(email)
     if user is None:
         passwords.verify_password(passwords.DUMMY_HASH, password)
         return None
-    if user.locked_until is not None and user.locked_until > now:
-        return None
     if not passwords.verify_password(user.password_hash, password) or not user.active:
-        user.failed_logins += 1
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            minutes = current_app.config["LOGIN_LOCK_MINUTES"]
-            user.locked_until = now + dt.timedelta(minutes=minutes)
-            user.failed_logins = 0
-        session().flush()
         return None
-    user.failed_logins = 0
-    user.locked_until = None
+    guesses.succeeded(email, address)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     session().flush()
     return user
-
-
-def is_locked(user: User, *, now: dt.datetime | None = None) -> bool:
-    return user.locked_until is not None and user.locked_until > (now or utcnow())
 
 
 def _token_hash(token: str) -> str:

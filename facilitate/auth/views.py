@@ -6,16 +6,17 @@ import sqlalchemy as sa
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from facilitate.db import session, utcnow
+from facilitate.db import session
 from facilitate.errors import DomainError
 from facilitate.extensions import limiter, login_manager
 from facilitate.i18n import safe_next
 from facilitate.web import refuse, show_form
 
-from . import operations
+from . import operations, throttle
 from .forms import EditUserForm, LoginForm, NewUserForm
 from .models import Role, User
 from .permissions import public, requires
@@ -34,10 +35,17 @@ def _load_user(user_id: str) -> User | None:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
 @public
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int, dict[str, str]]:
     form = LoginForm()
     if form.validate_on_submit():
-        user = operations.authenticate(form.email.data or "", form.password.data or "")
+        email, address = form.email.data or "", get_remote_address()
+        try:
+            user = operations.authenticate(email, form.password.data or "", address=address)
+        except operations.TooManyAttempts as refused:
+            # Refused before the password was checked: this says nothing about it.
+            form.password.errors = [str(refused.message)]
+            page = render_template("auth/login.html", form=form)
+            return page, refused.status, {"Retry-After": str(refused.wait)}
         if user is not None:
             login_user(user)
             return redirect(
@@ -45,9 +53,9 @@ def login() -> str | Response:
                 if request.args.get("next")
                 else url_for("dialogues.dashboard")
             )
-        form.password.errors = [
-            _("Wrong e-mail or password, or the account is locked for a while.")
-        ]
+        form.password.errors = [_("Wrong e-mail or password.")]
+        if wait := operations.wait_before_guess(email, address):
+            form.password.errors.append(str(operations.wait_message(wait)))
     return render_template("auth/login.html", form=form)
 
 
@@ -63,7 +71,7 @@ def logout() -> Response:
 @requires(Role.admin)
 def users() -> str:
     staff = session().scalars(sa.select(User).order_by(User.active.desc(), User.name))
-    return render_template("auth/users.html", users=list(staff), now=utcnow())
+    return render_template("auth/users.html", users=list(staff))
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -113,4 +121,5 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     app.jinja_env.globals["Role"] = Role
+    throttle.init_app(app)
     app.register_blueprint(bp)
