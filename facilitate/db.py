@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import inspect
+import logging
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +14,8 @@ from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from .extensions import db
+
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -30,6 +33,54 @@ ID_MAX = 2**63 - 1
 
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Holds(enum.StrEnum):
+    """What a text column holds, so erasing a resident's words cannot miss a copy of them.
+
+    Every String, Text and JSON column says which, in its ``info`` (``holds(...)``);
+    ``tests/test_db.py`` fails on one that does not. Purge and erase clear exactly the
+    ``resident_words`` columns (``resident_words()``), so a new column is cleared the
+    day it is marked.
+    """
+
+    #: What residents said, and every copy staff made of it (a translation, a hidden
+    #: reason that may quote it, a note from a conversation): purge and erase clear it.
+    resident_words = "resident_words"
+    #: Who a resident is (a name, a token's hash): purge replaces it, erase keeps it.
+    resident_identity = "resident_identity"
+    #: Written by staff for the dialogue (titles, prompts, the action list), or a
+    #: staff member's own account: kept.
+    staff = "staff"
+    #: Proposals: put to the room and voted on, the record the action list answers to.
+    #: Kept; purge cuts the link to the resident who wrote one.
+    room = "room"
+    #: Codes, language tags, hashes, counts and stored acks: no one's words.
+    machine = "machine"
+
+
+HOLDS = "holds"
+
+
+def holds(what: Holds) -> dict[str, Holds]:
+    """A column's ``info``: what it holds (see ``Holds``)."""
+    return {HOLDS: what}
+
+
+def resident_words(model: type[Base]) -> dict[str, str]:
+    """The attributes of ``model`` that hold residents' words, each with its erased value."""
+    mapper = sa.inspect(model)
+    return {
+        attr.key: ""
+        for attr in mapper.column_attrs
+        if any(column.info.get(HOLDS) is Holds.resident_words for column in attr.columns)
+    }
+
+
+def word_models() -> list[type[Base]]:
+    """Every mapped model with a column that holds residents' words, by table name."""
+    found = [mapper.class_ for mapper in Base.registry.mappers if resident_words(mapper.class_)]
+    return sorted(found, key=lambda model: str(model.__table__.name))
 
 
 def value_enum(e: type[enum.StrEnum]) -> sa.Enum:
