@@ -132,6 +132,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # FULL: an acknowledged write survives a power cut, not only a process crash.
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # Erased words are overwritten with zeros, not left in the page's free space or on a
+    # free page where a copy of the file could still show them (docs/reliability.md).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -170,6 +173,71 @@ def engine_options(url: str) -> dict[str, Any]:
         if url.startswith("postgresql"):
             options["connect_args"] = dict(POSTGRES_CONNECT_ARGS)
     return options
+
+
+SCRUB = "facilitate.scrub_tables"
+
+
+def scrub_after_commit(*tables: str, full: bool = False) -> None:
+    """Once this transaction commits, push the erased words of ``tables`` off the disk.
+
+    An operation that erases residents' words calls it; it never commits, so the work
+    waits for whoever does (a request's end, a socket write, a CLI command) and is
+    dropped with a rollback. ``full``: rewrite the tables on PostgreSQL (``VACUUM FULL``,
+    which locks them while it runs), for the purge; else a plain ``VACUUM``.
+    """
+    pending: dict[str, bool] = session().info.setdefault(SCRUB, {})
+    for table in tables:
+        pending[table] = pending.get(table, False) or full
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _scrub_after_commit(db_session: Session) -> None:
+    tables: dict[str, bool] | None = db_session.info.pop(SCRUB, None)
+    if tables:
+        bind = db_session.get_bind()
+        scrub(bind if isinstance(bind, Engine) else bind.engine, tables)
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _no_scrub_after_rollback(db_session: Session) -> None:
+    db_session.info.pop(SCRUB, None)
+
+
+def scrub(engine: Engine, tables: dict[str, bool]) -> None:
+    """Make committed erasures unreadable in the files: ``tables`` maps a table to
+    whether it is rewritten whole (``full``).
+
+    SQLite: secure_delete already zeroed the old rows in the pages; the checkpoint moves
+    those pages into the database file and empties the WAL, which still held the words.
+    PostgreSQL keeps an updated row's old version until VACUUM removes it; VACUUM FULL
+    also rewrites the file, since a plain VACUUM leaves the removed bytes in the page's
+    free space until a new row lands there.
+
+    The words are already gone from every query, so a failure here is logged, not
+    raised: the caller's answer stays true, and the next scrub or autovacuum catches up.
+    """
+    try:
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as connection:
+                busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
+                if busy:
+                    log.warning("WAL checkpoint after an erasure was blocked by a reader")
+        elif engine.dialect.name == "postgresql":
+            # VACUUM cannot run inside a transaction block.
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                # A busy table (autovacuum, a long transaction) is left to autovacuum rather
+                # than holding this request, or everyone queued behind a VACUUM FULL.
+                connection.exec_driver_sql("SET lock_timeout = '5s'")
+                try:
+                    for table, full in sorted(tables.items()):
+                        name = connection.dialect.identifier_preparer.quote(table)
+                        connection.exec_driver_sql(f"VACUUM {'FULL ' if full else ''}{name}")
+                finally:
+                    # The connection goes back to the pool: later writes wait for locks as before.
+                    connection.exec_driver_sql("RESET lock_timeout")
+    except sa.exc.DBAPIError:
+        log.warning("scrubbing %s after an erasure failed", ", ".join(tables), exc_info=True)
 
 
 def session() -> Session:

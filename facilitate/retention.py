@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from .actions import exports
 from .actions import operations as action_ops
-from .db import Base, resident_words, session, utcnow, word_models
+from .db import Base, resident_words, scrub_after_commit, session, utcnow, word_models
 from .dialogues.models import Dialogue
 from .intake.models import Conversation, Note
 from .live.models import ClientWrite, Contribution, Hand, Participant
@@ -184,6 +184,8 @@ def purge(dialogue: Dialogue, *, now: dt.datetime | None = None) -> dict[str, in
     actors = [f"p{p.id}" for p in old_people]
     writes = _changed(sa.delete(ClientWrite).where(ClientWrite.actor.in_(actors))) if actors else 0
     session().flush()
+    if any(cleared.values()) or old_people:
+        scrub_after_commit(*cleared, Participant.__tablename__, full=True)
     return {
         "contributions": cleared["contributions"],
         "participants": len(old_people),

@@ -218,6 +218,15 @@ def holding(app: Flask, phrase: str) -> set[str]:
     return found
 
 
+def on_disk(app: Flask, phrase: str) -> list[str]:
+    """The SQLite database's files (the database, its WAL and shared memory) whose bytes
+    hold ``phrase``: what a copy of the disk would show, whatever queries say."""
+    database = Path(str(sa.make_url(app.config["DATABASE_URL"]).database))
+    files = sorted(database.parent.glob(f"{database.name}*"))
+    assert database in files
+    return [f.name for f in files if phrase.encode() in f.read_bytes()]
+
+
 def every_word_column() -> set[str]:
     """What ``holding`` finds when a test has put its phrase in every copy of the words: a
     column marked later fails that test until it writes the phrase there too."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import every_word_column, holding
+from conftest import every_word_column, holding, on_disk
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from pdf_text import pdf_text
@@ -121,7 +121,7 @@ def said_everywhere(app: Flask, client: FlaskClient, agreed: dict[str, int]) -> 
     assert holding(app, PHRASE) == every_word_column()
 
 
-def test_dialogue_purge_clears_every_copy_of_residents_words(
+def test_dialogue_purge_clears_every_copy_of_residents_words_from_the_files_too(
     app: Flask,
     runner: FlaskCliRunner,
     agreed: dict[str, int],
@@ -129,10 +129,13 @@ def test_dialogue_purge_clears_every_copy_of_residents_words(
     facilitator: User,
 ) -> None:
     said_everywhere(app, client, agreed)
+    assert on_disk(app, PHRASE)  # the byte search sees them while they are kept
     age_everything(app, days=3 * 366)
     result = runner.invoke(args=["dialogue", "purge", str(agreed["dialogue"])])
     assert result.exit_code == 0, result.output
     assert holding(app, PHRASE) == set()
+    # Not even in the database's files: in the WAL, or in a page's free space.
+    assert on_disk(app, PHRASE) == []
     assert "Purged 2 contributions, 1 participants" in result.output
     assert "1 conversation notes older than 24 months" in result.output
     with app.app_context():
