@@ -103,8 +103,12 @@ def test_purged_words_leave_reports_and_action_list_clean(
     assert "What was said" not in item
 
 
-def said_everywhere(app: Flask, client: FlaskClient, agreed: dict[str, int]) -> None:
-    """PHRASE in every column that holds residents' words: by Anna, then by staff."""
+@pytest.fixture
+def said(
+    app: Flask, client: FlaskClient, facilitator: User, agreed: dict[str, int]
+) -> dict[str, int]:
+    """``agreed``, with PHRASE in every column that holds residents' words: by Anna, then
+    by staff."""
     with app.app_context():
         meeting = meeting_ops.get_meeting(agreed["meeting"])
         anna = session().scalars(sa.select(Participant)).one()
@@ -119,25 +123,27 @@ def said_everywhere(app: Flask, client: FlaskClient, agreed: dict[str, int]) -> 
     )
     assert response.status_code == 302
     assert holding(app, PHRASE) == every_word_column()
+    return agreed
+
+
+def purged(app: Flask, runner: FlaskCliRunner, dialogue: int) -> str:
+    """Purge once everything is older than the retention period; the command's output."""
+    age_everything(app, days=3 * 366)
+    result = runner.invoke(args=["dialogue", "purge", str(dialogue)])
+    assert result.exit_code == 0, result.output
+    assert holding(app, PHRASE) == set()
+    return result.output
 
 
 def test_dialogue_purge_clears_every_copy_of_residents_words_from_the_files_too(
-    app: Flask,
-    runner: FlaskCliRunner,
-    agreed: dict[str, int],
-    client: FlaskClient,
-    facilitator: User,
+    app: Flask, runner: FlaskCliRunner, said: dict[str, int]
 ) -> None:
-    said_everywhere(app, client, agreed)
     assert on_disk(app, PHRASE)  # the byte search sees them while they are kept
-    age_everything(app, days=3 * 366)
-    result = runner.invoke(args=["dialogue", "purge", str(agreed["dialogue"])])
-    assert result.exit_code == 0, result.output
-    assert holding(app, PHRASE) == set()
+    output = purged(app, runner, said["dialogue"])
     # Not even in the database's files: in the WAL, or in a page's free space.
     assert on_disk(app, PHRASE) == []
-    assert "Purged 2 contributions, 1 participants" in result.output
-    assert "1 conversation notes older than 24 months" in result.output
+    assert "Purged 2 contributions, 1 participants" in output
+    assert "1 conversation notes older than 24 months" in output
     with app.app_context():
         conversation = session().scalars(sa.select(Conversation)).one()
         assert [note.text for note in conversation.notes] == [""]  # counted still, unsaid
