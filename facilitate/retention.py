@@ -169,6 +169,7 @@ def purge(dialogue: Dialogue, *, now: dt.datetime | None = None) -> dict[str, in
             )
         )
     )
+    named = any(person.display_name for person in old_people)
     for person in old_people:
         # A random hash no token can match: the phone's cookie leads nowhere any more.
         person.token_hash = hashlib.sha256(secrets.token_bytes(32)).hexdigest()
@@ -184,7 +185,9 @@ def purge(dialogue: Dialogue, *, now: dt.datetime | None = None) -> dict[str, in
     actors = [f"p{p.id}" for p in old_people]
     writes = _changed(sa.delete(ClientWrite).where(ClientWrite.actor.in_(actors))) if actors else 0
     session().flush()
-    if any(cleared.values()) or old_people:
+    # Only when something was said or named: a purge run again on the same old rows (it
+    # re-randomises their token hashes) does not rewrite the tables every time.
+    if any(cleared.values()) or named:
         scrub_after_commit(*cleared, Participant.__tablename__, full=True)
     return {
         "contributions": cleared["contributions"],

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from pdf_text import pdf_text
 
+from facilitate import db as db_module
 from facilitate import retention
 from facilitate.actions.models import ActionItem
 from facilitate.auth.models import User
@@ -147,6 +148,18 @@ def test_dialogue_purge_clears_every_copy_of_residents_words_from_the_files_too(
     with app.app_context():
         conversation = session().scalars(sa.select(Conversation)).one()
         assert [note.text for note in conversation.notes] == [""]  # counted still, unsaid
+
+
+def test_dialogue_purge_run_again_rewrites_nothing(
+    app: Flask, runner: FlaskCliRunner, said: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scrubbed: list[dict[str, bool]] = []
+    monkeypatch.setattr(db_module, "scrub", lambda _, tables: scrubbed.append(tables))
+    purged(app, runner, said["dialogue"])
+    assert scrubbed == [{"contributions": True, "notes": True, "participants": True}]
+    again = runner.invoke(args=["dialogue", "purge", str(said["dialogue"])])
+    assert "Purged 0 contributions, 1 participants" in again.output  # new token hashes
+    assert len(scrubbed) == 1  # nothing said or named was left to push off the disk
 
 
 def test_dialogue_purge_refuses_a_model_with_words_it_cannot_date(
