@@ -219,8 +219,8 @@ def dialogue_purge(dialogue_id: int) -> None:
     session().commit()
     click.echo(
         f"Purged {counts['contributions']} contributions, {counts['participants']} "
-        f"participants, {counts['hands']} hands, {counts['writes']} write records "
-        f"older than {dialogue.retention_months} months."
+        f"participants, {counts['hands']} hands, {counts['writes']} write records, "
+        f"{counts['notes']} conversation notes older than {dialogue.retention_months} months."
     )
 
 

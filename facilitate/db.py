@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import inspect
+import logging
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +14,8 @@ from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from .extensions import db
+
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -30,6 +33,54 @@ ID_MAX = 2**63 - 1
 
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Holds(enum.StrEnum):
+    """What a text column holds, so erasing a resident's words cannot miss a copy of them.
+
+    Every String, Text and JSON column says which, in its ``info`` (``holds(...)``);
+    ``tests/test_db.py`` fails on one that does not. Purge and erase clear exactly the
+    ``resident_words`` columns (``resident_words()``), so a new column is cleared the
+    day it is marked.
+    """
+
+    #: What residents said, and every copy staff made of it (a translation, a hidden
+    #: reason that may quote it, a note from a conversation): purge and erase clear it.
+    resident_words = "resident_words"
+    #: Who a resident is (a name, a token's hash): purge replaces it, erase keeps it.
+    resident_identity = "resident_identity"
+    #: Written by staff for the dialogue (titles, prompts, the action list), or a
+    #: staff member's own account: kept.
+    staff = "staff"
+    #: Proposals: put to the room and voted on, the record the action list answers to.
+    #: Kept; purge cuts the link to the resident who wrote one.
+    room = "room"
+    #: Codes, language tags, hashes, counts and stored acks: no one's words.
+    machine = "machine"
+
+
+HOLDS = "holds"
+
+
+def holds(what: Holds) -> dict[str, Holds]:
+    """A column's ``info``: what it holds (see ``Holds``)."""
+    return {HOLDS: what}
+
+
+def resident_words(model: type[Base]) -> dict[str, str]:
+    """The attributes of ``model`` that hold residents' words, each with its erased value."""
+    mapper = sa.inspect(model)
+    return {
+        attr.key: ""
+        for attr in mapper.column_attrs
+        if any(column.info.get(HOLDS) is Holds.resident_words for column in attr.columns)
+    }
+
+
+def word_models() -> list[type[Base]]:
+    """Every mapped model with a column that holds residents' words, by table name."""
+    found = [mapper.class_ for mapper in Base.registry.mappers if resident_words(mapper.class_)]
+    return sorted(found, key=lambda model: str(model.__table__.name))
 
 
 def value_enum(e: type[enum.StrEnum]) -> sa.Enum:
@@ -82,6 +133,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # FULL: an acknowledged write survives a power cut, not only a process crash.
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # Erased words are overwritten with zeros, not left in the page's free space or on a
+    # free page where a copy of the file could still show them (docs/reliability.md).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -120,6 +174,71 @@ def engine_options(url: str) -> dict[str, Any]:
         if url.startswith("postgresql"):
             options["connect_args"] = dict(POSTGRES_CONNECT_ARGS)
     return options
+
+
+SCRUB = "facilitate.scrub_tables"
+
+
+def scrub_after_commit(*tables: str, full: bool = False) -> None:
+    """Once this transaction commits, push the erased words of ``tables`` off the disk.
+
+    An operation that erases residents' words calls it; it never commits, so the work
+    waits for whoever does (a request's end, a socket write, a CLI command) and is
+    dropped with a rollback. ``full``: rewrite the tables on PostgreSQL (``VACUUM FULL``,
+    which locks them while it runs), for the purge; else a plain ``VACUUM``.
+    """
+    pending: dict[str, bool] = session().info.setdefault(SCRUB, {})
+    for table in tables:
+        pending[table] = pending.get(table, False) or full
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _scrub_after_commit(db_session: Session) -> None:
+    tables: dict[str, bool] | None = db_session.info.pop(SCRUB, None)
+    if tables:
+        bind = db_session.get_bind()
+        scrub(bind if isinstance(bind, Engine) else bind.engine, tables)
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _no_scrub_after_rollback(db_session: Session) -> None:
+    db_session.info.pop(SCRUB, None)
+
+
+def scrub(engine: Engine, tables: dict[str, bool]) -> None:
+    """Make committed erasures unreadable in the files: ``tables`` maps a table to
+    whether it is rewritten whole (``full``).
+
+    SQLite: secure_delete already zeroed the old rows in the pages; the checkpoint moves
+    those pages into the database file and empties the WAL, which still held the words.
+    PostgreSQL keeps an updated row's old version until VACUUM removes it; VACUUM FULL
+    also rewrites the file, since a plain VACUUM leaves the removed bytes in the page's
+    free space until a new row lands there.
+
+    The words are already gone from every query, so a failure here is logged, not
+    raised: the caller's answer stays true, and the next scrub or autovacuum catches up.
+    """
+    try:
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as connection:
+                busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
+                if busy:
+                    log.warning("WAL checkpoint after an erasure was blocked by a reader")
+        elif engine.dialect.name == "postgresql":
+            # VACUUM cannot run inside a transaction block.
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                # A busy table (autovacuum, a long transaction) is left to autovacuum rather
+                # than holding this request, or everyone queued behind a VACUUM FULL.
+                connection.exec_driver_sql("SET lock_timeout = '5s'")
+                try:
+                    for table, full in sorted(tables.items()):
+                        name = connection.dialect.identifier_preparer.quote(table)
+                        connection.exec_driver_sql(f"VACUUM {'FULL ' if full else ''}{name}")
+                finally:
+                    # The connection goes back to the pool: later writes wait for locks as before.
+                    connection.exec_driver_sql("RESET lock_timeout")
+    except sa.exc.DBAPIError:
+        log.warning("scrubbing %s after an erasure failed", ", ".join(tables), exc_info=True)
 
 
 def session() -> Session:

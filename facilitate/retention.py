@@ -2,8 +2,10 @@
 
 ``archive`` writes the whole record of a dialogue (JSON, and a PDF to file); ``purge``
 then removes what ties the record to people, and the free text, for everything older
-than the dialogue's ``retention_months``: names, tokens and contribution texts go;
-districts, age bands, counts, proposals, tallies and the action list stay.
+than the dialogue's ``retention_months``: names, tokens and every column that holds
+residents' words (``Holds.resident_words`` in ``db.py``: contributions, their translations
+and hidden reasons, conversation notes) go; districts, age bands, counts, proposals,
+tallies and the action list stay.
 """
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ import calendar
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from typing import Any, cast
 
 import sqlalchemy as sa
 
 from .actions import exports
 from .actions import operations as action_ops
-from .db import session, utcnow
+from .db import Base, resident_words, scrub_after_commit, session, utcnow, word_models
 from .dialogues.models import Dialogue
+from .intake.models import Conversation, Note
 from .live.models import ClientWrite, Contribution, Hand, Participant
 from .meetings.models import Meeting
 from .proposals import operations as proposal_ops
@@ -124,21 +128,39 @@ def archive_pdf(dialogue: Dialogue) -> bytes:
     return exports.to_pdf(groups, columns, title=dialogue.title, subtitle="Archive")
 
 
+Older = Callable[[Dialogue, list[int], dt.datetime], sa.ColumnElement[bool]]
+
+#: For each model that holds residents' words, its rows of a dialogue from before a
+#: moment. Purge refuses to run while a model with residents' words is missing here,
+#: rather than leave a copy of them behind.
+OLDER: dict[type[Base], Older] = {
+    Contribution: lambda _, meeting_ids, cutoff: sa.and_(
+        Contribution.meeting_id.in_(meeting_ids), Contribution.created_at < cutoff
+    ),
+    Note: lambda dialogue, _, cutoff: Note.conversation_id.in_(
+        sa.select(Conversation.id).where(
+            Conversation.dialogue_id == dialogue.id, Conversation.created_at < cutoff
+        )
+    ),
+}
+
+#: Links to people that purge cuts in the rows it clears, beside the words.
+UNLINKED: dict[type[Base], dict[str, None]] = {
+    Contribution: {"participant_id": None, "author_user_id": None},
+}
+
+
 def purge(dialogue: Dialogue, *, now: dt.datetime | None = None) -> dict[str, int]:
     """Remove names, links and free text older than the dialogue's retention period."""
+    missing = [model.__name__ for model in word_models() if model not in OLDER]
+    if missing:
+        raise LookupError(f"purge cannot find the old rows of {', '.join(missing)}")
     cutoff = months_before(now or utcnow(), dialogue.retention_months)
     meeting_ids = [m.id for m in _meetings(dialogue)]
-    if not meeting_ids:
-        return {"contributions": 0, "participants": 0, "hands": 0, "writes": 0}
-    contributions = _changed(
-        sa.update(Contribution)
-        .where(
-            Contribution.meeting_id.in_(meeting_ids),
-            Contribution.created_at < cutoff,
-            sa.or_(Contribution.text != "", Contribution.participant_id.is_not(None)),
-        )
-        .values(text="", hidden_reason="", participant_id=None, author_user_id=None)
-    )
+    cleared = {
+        str(model.__tablename__): _clear(model, OLDER[model](dialogue, meeting_ids, cutoff))
+        for model in word_models()
+    }
     old_people = list(
         session().scalars(
             sa.select(Participant).where(
@@ -147,6 +169,7 @@ def purge(dialogue: Dialogue, *, now: dt.datetime | None = None) -> dict[str, in
             )
         )
     )
+    named = any(person.display_name for person in old_people)
     for person in old_people:
         # A random hash no token can match: the phone's cookie leads nowhere any more.
         person.token_hash = hashlib.sha256(secrets.token_bytes(32)).hexdigest()
@@ -162,12 +185,26 @@ def purge(dialogue: Dialogue, *, now: dt.datetime | None = None) -> dict[str, in
     actors = [f"p{p.id}" for p in old_people]
     writes = _changed(sa.delete(ClientWrite).where(ClientWrite.actor.in_(actors))) if actors else 0
     session().flush()
+    # Only when something was said or named: a purge run again on the same old rows (it
+    # re-randomises their token hashes) does not rewrite the tables every time.
+    if any(cleared.values()) or named:
+        scrub_after_commit(*cleared, Participant.__tablename__, full=True)
     return {
-        "contributions": contributions,
+        "contributions": cleared["contributions"],
         "participants": len(old_people),
         "hands": hands,
         "writes": writes,
+        "notes": cleared["notes"],
     }
+
+
+def _clear(model: type[Base], older: sa.ColumnElement[bool]) -> int:
+    """Clear the words (and cut the links) of ``model``'s old rows; how many changed."""
+    words = resident_words(model)
+    links = UNLINKED.get(model, {})
+    still_there = [getattr(model, key) != "" for key in words]
+    still_there += [getattr(model, key).is_not(None) for key in links]
+    return _changed(sa.update(model).where(older, sa.or_(*still_there)).values({**words, **links}))
 
 
 def _changed(statement: sa.Executable) -> int:

@@ -23,7 +23,7 @@ from facilitate import create_app
 from facilitate.actions import operations as action_ops
 from facilitate.auth import operations as auth_ops
 from facilitate.auth.models import Role, User
-from facilitate.db import session
+from facilitate.db import resident_words, session, word_models
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.extensions import db, limiter
 from facilitate.live import participants
@@ -203,6 +203,34 @@ def agreed(app: Flask) -> dict[str, int]:
             "other": other.id,
             "area": anna.area_id or 0,
         }
+
+
+def holding(app: Flask, phrase: str) -> set[str]:
+    """Every column of residents' words (``Holds.resident_words``) that still holds
+    ``phrase`` somewhere, as ``table.column``."""
+    found = set()
+    with app.app_context():
+        for model in word_models():
+            for key in resident_words(model):
+                column = getattr(model, key)
+                if session().scalar(sa.select(sa.func.count()).where(column.contains(phrase))):
+                    found.add(f"{model.__tablename__}.{key}")
+    return found
+
+
+def on_disk(app: Flask, phrase: str) -> list[str]:
+    """The SQLite database's files (the database, its WAL and shared memory) whose bytes
+    hold ``phrase``: what a copy of the disk would show, whatever queries say."""
+    database = Path(str(sa.make_url(app.config["DATABASE_URL"]).database))
+    files = sorted(database.parent.glob(f"{database.name}*"))
+    assert database in files
+    return [f.name for f in files if phrase.encode() in f.read_bytes()]
+
+
+def every_word_column() -> set[str]:
+    """What ``holding`` finds when a test has put its phrase in every copy of the words: a
+    column marked later fails that test until it writes the phrase there too."""
+    return {f"{m.__tablename__}.{key}" for m in word_models() for key in resident_words(m)}
 
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -16,6 +16,7 @@ def test_sqlite_uses_wal_and_full_sync(app: Flask) -> None:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
 
 
 def test_postgresql_commits_synchronously(postgres_url: str, tmp_path: Path) -> None:

@@ -6,17 +6,28 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
+from conftest import every_word_column, holding, on_disk
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from pdf_text import pdf_text
 
+from facilitate import db as db_module
+from facilitate import retention
 from facilitate.actions.models import ActionItem
 from facilitate.auth.models import User
-from facilitate.db import session
+from facilitate.db import session, word_models
+from facilitate.intake.models import Conversation, Note
+from facilitate.live import room as room_ops
 from facilitate.live.models import Contribution, Participant
+from facilitate.live.views_json import Viewer, ViewerRole
+from facilitate.meetings import operations as meeting_ops
 from facilitate.proposals.models import Proposal, Vote
 from facilitate.retention import months_before
+
+#: Said by Anna, translated, given as the reason it was hidden, and noted at her door.
+PHRASE = "Ove på Storgatan 5 slår sin hund"
 
 
 def age_everything(app: Flask, days: int) -> None:
@@ -26,6 +37,7 @@ def age_everything(app: Flask, days: int) -> None:
         session().execute(sa.update(Contribution).values(created_at=then))
         session().execute(sa.update(Participant).values(joined_at=then))
         session().execute(sa.update(Proposal).values(created_at=then))
+        session().execute(sa.update(Conversation).values(created_at=then))
         session().commit()
 
 
@@ -90,6 +102,75 @@ def test_purged_words_leave_reports_and_action_list_clean(
         .split("Belys skolvägen")[1:2]
     )
     assert "What was said" not in item
+
+
+@pytest.fixture
+def said(
+    app: Flask, client: FlaskClient, facilitator: User, agreed: dict[str, int]
+) -> dict[str, int]:
+    """``agreed``, with PHRASE in every column that holds residents' words: by Anna, then
+    by staff."""
+    with app.app_context():
+        meeting = meeting_ops.get_meeting(agreed["meeting"])
+        anna = session().scalars(sa.select(Participant)).one()
+        phone = Viewer(meeting.id, ViewerRole.participant, participant_id=anna.id)
+        said = room_ops.add_contribution(meeting, phone, anna, PHRASE)
+        room_ops.translate_contribution(meeting, said.id, PHRASE, "en")
+        room_ops.hide_contribution(meeting, said.id, PHRASE)
+        session().commit()
+    response = client.post(
+        f"/dialogues/{agreed['dialogue']}/conversations/new",
+        data={"held_on": "2021-02-01", "channel": "door", "notes": PHRASE},
+    )
+    assert response.status_code == 302
+    assert holding(app, PHRASE) == every_word_column()
+    return agreed
+
+
+def purged(app: Flask, runner: FlaskCliRunner, dialogue: int) -> str:
+    """Purge once everything is older than the retention period; the command's output."""
+    age_everything(app, days=3 * 366)
+    result = runner.invoke(args=["dialogue", "purge", str(dialogue)])
+    assert result.exit_code == 0, result.output
+    assert holding(app, PHRASE) == set()
+    return result.output
+
+
+def test_dialogue_purge_clears_every_copy_of_residents_words_from_the_files_too(
+    app: Flask, runner: FlaskCliRunner, said: dict[str, int]
+) -> None:
+    assert on_disk(app, PHRASE)  # the byte search sees them while they are kept
+    output = purged(app, runner, said["dialogue"])
+    # Not even in the database's files: in the WAL, or in a page's free space.
+    assert on_disk(app, PHRASE) == []
+    assert "Purged 2 contributions, 1 participants" in output
+    assert "1 conversation notes older than 24 months" in output
+    with app.app_context():
+        conversation = session().scalars(sa.select(Conversation)).one()
+        assert [note.text for note in conversation.notes] == [""]  # counted still, unsaid
+
+
+def test_dialogue_purge_run_again_rewrites_nothing(
+    app: Flask, runner: FlaskCliRunner, said: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scrubbed: list[dict[str, bool]] = []
+    monkeypatch.setattr(db_module, "scrub", lambda _, tables: scrubbed.append(tables))
+    purged(app, runner, said["dialogue"])
+    assert scrubbed == [{"contributions": True, "notes": True, "participants": True}]
+    again = runner.invoke(args=["dialogue", "purge", str(said["dialogue"])])
+    assert "Purged 0 contributions, 1 participants" in again.output  # new token hashes
+    assert len(scrubbed) == 1  # nothing said or named was left to push off the disk
+
+
+def test_dialogue_purge_refuses_a_model_with_words_it_cannot_date(
+    runner: FlaskCliRunner, agreed: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert set(word_models()) <= set(retention.OLDER)
+    monkeypatch.delitem(retention.OLDER, Note)
+    result = runner.invoke(args=["dialogue", "purge", str(agreed["dialogue"])])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, LookupError)
+    assert "Note" in str(result.exception)
 
 
 def test_dialogue_commands_unknown_id_fail(runner: FlaskCliRunner) -> None:

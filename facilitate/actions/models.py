@@ -8,7 +8,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from facilitate.db import Base, UtcDateTime, utcnow, value_enum
+from facilitate.db import Base, Holds, UtcDateTime, holds, utcnow, value_enum
 from facilitate.dialogues.models import Dialogue, Theme
 from facilitate.meetings.models import Meeting
 from facilitate.proposals.models import Proposal
@@ -40,20 +40,20 @@ class ActionItem(Base):
     proposal_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("proposals.id", ondelete="SET NULL"), unique=True
     )
-    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX), info=holds(Holds.staff))
+    description: Mapped[str] = mapped_column(sa.Text, default="", info=holds(Holds.staff))
     #: Who acts: a department, the police, a housing company, an association, residents.
-    owner: Mapped[str] = mapped_column(sa.String(FIELD_MAX), default="")
-    contact: Mapped[str] = mapped_column(sa.String(FIELD_MAX), default="")
+    owner: Mapped[str] = mapped_column(sa.String(FIELD_MAX), default="", info=holds(Holds.staff))
+    contact: Mapped[str] = mapped_column(sa.String(FIELD_MAX), default="", info=holds(Holds.staff))
     due_date: Mapped[dt.date | None] = mapped_column(sa.Date)
     status: Mapped[ActionStatus] = mapped_column(
         value_enum(ActionStatus), default=ActionStatus.proposed
     )
-    next_step: Mapped[str] = mapped_column(sa.Text, default="")
+    next_step: Mapped[str] = mapped_column(sa.Text, default="", info=holds(Holds.staff))
     #: Shown on the public feedback page; a declined item says why here.
-    public_note: Mapped[str] = mapped_column(sa.Text, default="")
+    public_note: Mapped[str] = mapped_column(sa.Text, default="", info=holds(Holds.staff))
     #: The tally at the decision, as the tally event had it; the record of why it was agreed.
-    tally: Mapped[dict[str, int] | None] = mapped_column(sa.JSON)
+    tally: Mapped[dict[str, int] | None] = mapped_column(sa.JSON, info=holds(Holds.machine))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
@@ -78,9 +78,9 @@ class ActionStatusChange(Base):
     item_id: Mapped[int] = mapped_column(
         sa.ForeignKey("action_items.id", ondelete="CASCADE"), index=True
     )
-    from_status: Mapped[str | None] = mapped_column(sa.String(20))
-    to_status: Mapped[str] = mapped_column(sa.String(20))
-    note: Mapped[str] = mapped_column(sa.Text, default="")
+    from_status: Mapped[str | None] = mapped_column(sa.String(20), info=holds(Holds.machine))
+    to_status: Mapped[str] = mapped_column(sa.String(20), info=holds(Holds.machine))
+    note: Mapped[str] = mapped_column(sa.Text, default="", info=holds(Holds.staff))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 

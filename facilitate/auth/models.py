@@ -8,7 +8,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from facilitate.db import Base, UtcDateTime, utcnow
+from facilitate.db import Base, Holds, UtcDateTime, holds, utcnow
 
 
 class Role(enum.StrEnum):
@@ -31,9 +31,9 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Stored lower-cased; the login name.
-    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
-    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True, info=holds(Holds.staff))
+    name: Mapped[str] = mapped_column(sa.String(120), info=holds(Holds.staff))
+    password_hash: Mapped[str] = mapped_column(sa.String(255), info=holds(Holds.machine))
     role: Mapped[Role] = mapped_column(
         sa.Enum(Role, native_enum=False, length=20, validate_strings=True)
     )
@@ -74,7 +74,7 @@ class ApiToken(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, info=holds(Holds.machine))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="tokens")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from facilitate.db import Base, UtcDateTime, utcnow
+from facilitate.db import Base, Holds, UtcDateTime, holds, utcnow
 
 if TYPE_CHECKING:
     from facilitate.meetings.models import Meeting
@@ -34,8 +34,8 @@ class Dialogue(Base):
     __tablename__ = "dialogues"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX), info=holds(Holds.staff))
+    description: Mapped[str] = mapped_column(sa.Text, default="", info=holds(Holds.staff))
     period_start: Mapped[dt.date | None] = mapped_column(sa.Date)
     period_end: Mapped[dt.date | None] = mapped_column(sa.Date)
     #: The date the action list aims at ("before summer").
@@ -73,7 +73,7 @@ class Area(Base):
     dialogue_id: Mapped[int] = mapped_column(
         sa.ForeignKey("dialogues.id", ondelete="CASCADE"), index=True
     )
-    name: Mapped[str] = mapped_column(sa.String(AREA_NAME_MAX))
+    name: Mapped[str] = mapped_column(sa.String(AREA_NAME_MAX), info=holds(Holds.staff))
     is_archived: Mapped[bool] = mapped_column(default=False)
 
     dialogue: Mapped[Dialogue] = relationship(back_populates="areas")
@@ -89,8 +89,8 @@ class Theme(Base):
     dialogue_id: Mapped[int] = mapped_column(
         sa.ForeignKey("dialogues.id", ondelete="CASCADE"), index=True
     )
-    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX), info=holds(Holds.staff))
+    description: Mapped[str] = mapped_column(sa.Text, default="", info=holds(Holds.staff))
     #: 0-based order within the dialogue.
     position: Mapped[int] = mapped_column(default=0)
     status: Mapped[ThemeStatus] = mapped_column(

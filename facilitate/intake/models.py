@@ -8,7 +8,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from facilitate.db import Base, UtcDateTime, utcnow, value_enum
+from facilitate.db import Base, Holds, UtcDateTime, holds, utcnow, value_enum
 from facilitate.dialogues.models import Area, Dialogue, Theme
 from facilitate.live.models import AgeBand
 
@@ -73,7 +73,7 @@ class Note(Base):
     conversation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("conversations.id", ondelete="CASCADE"), index=True
     )
-    text: Mapped[str] = mapped_column(sa.Text)
+    text: Mapped[str] = mapped_column(sa.Text, info=holds(Holds.resident_words))
 
     conversation: Mapped[Conversation] = relationship(back_populates="notes")
     links: Mapped[list[NoteTheme]] = relationship(

@@ -55,7 +55,8 @@ def evidence(theme: Theme, *, no_area: str) -> Evidence:
     return Evidence(
         theme=theme,
         notes=notes,
-        representative=[note for note, marked in pairs if marked],
+        # A purged note keeps its place in the counts but has no words left to quote.
+        representative=[note for note, marked in pairs if marked and note.text],
         conversations=len(conversations),
         by_channel=[(channel, channels[channel]) for channel in Channel if channels[channel]],
         by_area=suppress(areas, order),
@@ -87,7 +88,7 @@ def theme_evidence(theme_id: int) -> ThemeEvidence:
     quotes = session().scalars(
         sa.select(Note.text)
         .join(NoteTheme, NoteTheme.note_id == Note.id)
-        .where(NoteTheme.theme_id == theme_id, NoteTheme.representative.is_(True))
+        .where(NoteTheme.theme_id == theme_id, NoteTheme.representative.is_(True), Note.text != "")
         .order_by(Note.id)
         .limit(QUOTES_MAX)
     )

@@ -8,7 +8,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from facilitate.db import Base, UtcDateTime, utcnow, value_enum
+from facilitate.db import Base, Holds, UtcDateTime, holds, utcnow, value_enum
 from facilitate.dialogues.models import Area
 from facilitate.meetings.models import Meeting
 
@@ -48,8 +48,12 @@ class Participant(Base):
         sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
     #: sha256 of the participant token; the token itself is only ever in the cookie.
-    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    display_name: Mapped[str] = mapped_column(sa.String(DISPLAY_NAME_MAX), default="")
+    token_hash: Mapped[str] = mapped_column(
+        sa.String(64), unique=True, info=holds(Holds.resident_identity)
+    )
+    display_name: Mapped[str] = mapped_column(
+        sa.String(DISPLAY_NAME_MAX), default="", info=holds(Holds.resident_identity)
+    )
     area_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("areas.id", ondelete="SET NULL"), index=True
     )
@@ -89,19 +93,25 @@ class Contribution(Base):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     on_behalf: Mapped[bool] = mapped_column(default=False)
-    text: Mapped[str] = mapped_column(sa.String(TEXT_MAX))
+    text: Mapped[str] = mapped_column(sa.String(TEXT_MAX), info=holds(Holds.resident_words))
     #: The language it is written in: chosen by the writer, else guessed cheaply.
-    language: Mapped[str | None] = mapped_column(sa.String(LANGUAGE_MAX))
+    language: Mapped[str | None] = mapped_column(sa.String(LANGUAGE_MAX), info=holds(Holds.machine))
     #: A translation staff typed in by hand, shown beneath the original.
-    translation: Mapped[str] = mapped_column(sa.String(TEXT_MAX), default="", server_default="")
-    translation_language: Mapped[str | None] = mapped_column(sa.String(LANGUAGE_MAX))
+    translation: Mapped[str] = mapped_column(
+        sa.String(TEXT_MAX), default="", server_default="", info=holds(Holds.resident_words)
+    )
+    translation_language: Mapped[str | None] = mapped_column(
+        sa.String(LANGUAGE_MAX), info=holds(Holds.machine)
+    )
     kind: Mapped[ContributionKind] = mapped_column(
         value_enum(ContributionKind), default=ContributionKind.experience
     )
     #: The breakout group it was written in, if groups were running.
     group: Mapped[int | None] = mapped_column("group_no")
     hidden: Mapped[bool] = mapped_column(default=False)
-    hidden_reason: Mapped[str] = mapped_column(sa.String(REASON_MAX), default="")
+    hidden_reason: Mapped[str] = mapped_column(
+        sa.String(REASON_MAX), default="", info=holds(Holds.resident_words)
+    )
     pinned: Mapped[bool] = mapped_column(default=False)
     #: Deleted by its author: gone for everyone, kept only as a tombstone.
     deleted: Mapped[bool] = mapped_column(default=False)
@@ -168,10 +178,10 @@ class ClientWrite(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Who wrote: ``p<participant id>`` or ``u<user id>``.
-    actor: Mapped[str] = mapped_column(sa.String(24))
-    client_id: Mapped[str] = mapped_column(sa.String(64))
-    event: Mapped[str] = mapped_column(sa.String(40))
-    response: Mapped[dict[str, object]] = mapped_column(sa.JSON)
+    actor: Mapped[str] = mapped_column(sa.String(24), info=holds(Holds.machine))
+    client_id: Mapped[str] = mapped_column(sa.String(64), info=holds(Holds.machine))
+    event: Mapped[str] = mapped_column(sa.String(40), info=holds(Holds.machine))
+    response: Mapped[dict[str, object]] = mapped_column(sa.JSON, info=holds(Holds.machine))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     def __repr__(self) -> str:

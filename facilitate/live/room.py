@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from facilitate import events
-from facilitate.db import session, utcnow
+from facilitate.db import resident_words, scrub_after_commit, session, utcnow
 from facilitate.errors import Conflict, Forbidden, NotFound, ValidationError
 from facilitate.languages import ORIGINAL, guess_language
 from facilitate.meetings.models import Meeting, MeetingStatus
@@ -346,11 +346,14 @@ def delete_contribution(
 
 
 def _erase(contribution: Contribution) -> None:
-    """Deleted means gone: the words too, not only from the screens (a tombstone stays)."""
+    """Deleted means gone: the words too, not only from the screens (a tombstone stays).
+
+    Every column marked as residents' words goes, so a copy added later goes with them.
+    """
     contribution.deleted = True
-    contribution.text = ""
-    contribution.hidden_reason = ""
-    contribution.translation = ""
+    for key, erased in resident_words(Contribution).items():
+        setattr(contribution, key, erased)
+    scrub_after_commit(Contribution.__tablename__)
 
 
 def erase_participant(meeting: Meeting, participant_id: int) -> int:

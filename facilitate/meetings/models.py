@@ -8,7 +8,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from facilitate.db import Base, UtcDateTime, utcnow
+from facilitate.db import Base, Holds, UtcDateTime, holds, utcnow
 from facilitate.dialogues.models import Theme
 
 PLACE_MAX = 200
@@ -62,19 +62,23 @@ class Meeting(Base):
     theme_id: Mapped[int] = mapped_column(
         sa.ForeignKey("themes.id", ondelete="CASCADE"), index=True
     )
-    title: Mapped[str] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.String(200), info=holds(Holds.staff))
     starts_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     #: An address, or a note on the video link for a digital meeting.
-    place: Mapped[str] = mapped_column(sa.String(PLACE_MAX), default="")
+    place: Mapped[str] = mapped_column(sa.String(PLACE_MAX), default="", info=holds(Holds.staff))
     is_digital: Mapped[bool] = mapped_column(default=False)
     #: A welcome residents read on the join page and on their phones before the first step.
-    intro: Mapped[str] = mapped_column(sa.String(INTRO_MAX), default="", server_default="")
+    intro: Mapped[str] = mapped_column(
+        sa.String(INTRO_MAX), default="", server_default="", info=holds(Holds.staff)
+    )
     #: The intro in other languages, by language code; residents get theirs when given.
     intro_translations: Mapped[dict[str, str]] = mapped_column(
-        sa.JSON, default=dict, server_default="{}"
+        sa.JSON, default=dict, server_default="{}", info=holds(Holds.staff)
     )
     #: What residents type or scan to join; unique, from unambiguous characters.
-    join_code: Mapped[str] = mapped_column(sa.String(JOIN_CODE_LENGTH), unique=True)
+    join_code: Mapped[str] = mapped_column(
+        sa.String(JOIN_CODE_LENGTH), unique=True, info=holds(Holds.machine)
+    )
     status: Mapped[MeetingStatus] = mapped_column(_enum(MeetingStatus), default=MeetingStatus.draft)
     voting_method: Mapped[VotingMethod] = mapped_column(
         _enum(VotingMethod), default=VotingMethod.dots
@@ -98,9 +102,9 @@ class Meeting(Base):
     timer_remaining: Mapped[int | None] = mapped_column()
     #: Breakout groups while they run (``None`` otherwise), and how they were split.
     groups_count: Mapped[int | None] = mapped_column()
-    groups_by: Mapped[str | None] = mapped_column(sa.String(10))
+    groups_by: Mapped[str | None] = mapped_column(sa.String(10), info=holds(Holds.machine))
     #: ``None`` before the first vote, then "open" or "closed" (see facilitate.proposals).
-    voting_status: Mapped[str | None] = mapped_column(sa.String(10))
+    voting_status: Mapped[str | None] = mapped_column(sa.String(10), info=holds(Holds.machine))
 
     theme: Mapped[Theme] = relationship(back_populates="meetings")
     phases: Mapped[list[Phase]] = relationship(
@@ -126,12 +130,12 @@ class Phase(Base):
     )
     #: 0-based order within the agenda.
     position: Mapped[int] = mapped_column(default=0)
-    title: Mapped[str] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.String(200), info=holds(Holds.staff))
     #: The question residents see on their phones during this phase.
-    prompt: Mapped[str] = mapped_column(sa.String(PROMPT_MAX), default="")
+    prompt: Mapped[str] = mapped_column(sa.String(PROMPT_MAX), default="", info=holds(Holds.staff))
     #: The prompt in other languages, by language code.
     prompt_translations: Mapped[dict[str, str]] = mapped_column(
-        sa.JSON, default=dict, server_default="{}"
+        sa.JSON, default=dict, server_default="{}", info=holds(Holds.staff)
     )
     minutes: Mapped[int] = mapped_column(default=10)
     kind: Mapped[PhaseKind] = mapped_column(_enum(PhaseKind), default=PhaseKind.share)

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from facilitate.db import Base, UtcDateTime, utcnow, value_enum
+from facilitate.db import Base, Holds, UtcDateTime, holds, utcnow, value_enum
 from facilitate.live.models import Participant
 from facilitate.meetings.models import Meeting
 
@@ -44,8 +44,8 @@ class Proposal(Base):
     )
     #: The theme, kept here so duplicates are found across all of a theme's meetings.
     theme_id: Mapped[int] = mapped_column(sa.ForeignKey("themes.id"), index=True)
-    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
-    body: Mapped[str] = mapped_column(sa.Text, default="")
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX), info=holds(Holds.room))
+    body: Mapped[str] = mapped_column(sa.Text, default="", info=holds(Holds.room))
     source_contribution_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("contributions.id", ondelete="SET NULL")
     )
@@ -63,7 +63,7 @@ class Proposal(Base):
     merged_into_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("proposals.id", ondelete="SET NULL"), index=True
     )
-    decision_note: Mapped[str] = mapped_column(sa.Text, default="")
+    decision_note: Mapped[str] = mapped_column(sa.Text, default="", info=holds(Holds.staff))
     decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
@@ -111,7 +111,7 @@ class PaperVotes(Base):
     proposal_id: Mapped[int] = mapped_column(
         sa.ForeignKey("proposals.id", ondelete="CASCADE"), index=True
     )
-    counts: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    counts: Mapped[dict[str, Any]] = mapped_column(sa.JSON, info=holds(Holds.machine))
     added_by_user_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

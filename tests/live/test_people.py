@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from conftest import every_word_column, holding, on_disk
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
@@ -80,3 +81,45 @@ def test_people_erase_refuses_someone_of_another_meeting(
     assert client.post(f"/meetings/{meeting_id}/people/{anna + 99}/erase").status_code == 404
     assert client.get(f"/meetings/{meeting_id}/people/{anna}/erase").status_code == 405
     assert texts(app) == [("Anna", "Mörkt vid skolan")]
+
+
+#: Said by Anna, translated by the note-taker and given as the reason it was hidden.
+PHRASE = "Ove på Storgatan 5 slår sin hund"
+
+
+def said_everywhere(room: dict[str, SocketIOTestClient]) -> None:
+    """PHRASE in every column that holds a contribution's words, through the room."""
+    made = ack(room["anna"], "contribution_add", text=PHRASE)
+    assert ack(room["notes"], "contribution_translate", id=made["id"], text=PHRASE)["ok"]
+    assert ack(room["console"], "contribution_hide", id=made["id"], reason=PHRASE)["ok"]
+
+
+def contribution_columns() -> set[str]:
+    return {c for c in every_word_column() if c.startswith("contributions.")}
+
+
+def test_people_erase_clears_every_copy_of_the_words_from_the_files_too(
+    app: Flask,
+    client: FlaskClient,
+    facilitator: User,
+    meeting_id: int,
+    room: dict[str, SocketIOTestClient],
+) -> None:
+    said_everywhere(room)
+    assert holding(app, PHRASE) == contribution_columns()
+    assert on_disk(app, PHRASE)  # the byte search sees them while they are kept
+    anna = participant_id(app, "Anna")
+    assert client.post(f"/meetings/{meeting_id}/people/{anna}/erase").status_code == 302
+    assert holding(app, PHRASE) == set()
+    # Not even in the database's files: in the WAL, or in a page's free space.
+    assert on_disk(app, PHRASE) == []
+
+
+def test_participant_erase_event_clears_every_copy_of_the_words_from_the_files_too(
+    app: Flask, room: dict[str, SocketIOTestClient]
+) -> None:
+    said_everywhere(room)
+    anna = participant_id(app, "Anna")
+    assert ack(room["console"], "participant_erase", participant_id=anna)["erased"] == 1
+    assert holding(app, PHRASE) == set()
+    assert on_disk(app, PHRASE) == []
