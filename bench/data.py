@@ -17,8 +17,8 @@ from facilitate import create_app
 from facilitate.db import session
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.extensions import db
+from facilitate.live import operations as live_ops
 from facilitate.live import participants
-from facilitate.live import room as room_ops
 from facilitate.live.models import Contribution, Participant
 from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings import operations as meeting_ops
@@ -94,7 +94,7 @@ class Data:
                 if voting:
                     spec = meeting_ops.VotingSpec(method="approval", results="live")
                     meeting_ops.set_voting(meeting, spec)
-                room_ops.open_meeting(meeting)
+                live_ops.open_meeting(meeting)
                 if voting:
                     staff = Viewer(meeting.id, ViewerRole.facilitator)
                     proposal = proposal_ops.add_proposal(meeting, staff, None, "Belys skolvägen")

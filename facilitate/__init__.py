@@ -102,7 +102,7 @@ def text_limits() -> dict[str, int]:
     ``maxlength`` and the scripts (through ``room-config``) read these, never a number of
     their own, so a browser never lets through what the server would refuse."""
     from .live import models as live
-    from .live import room
+    from .live import operations as live_ops
     from .proposals import models as proposals
 
     return {
@@ -115,8 +115,8 @@ def text_limits() -> dict[str, int]:
         "proposal_body": proposals.BODY_MAX,
         "decision_note": proposals.NOTE_MAX,
         # Numbers rather than lengths, kept in step the same way.
-        "timer_minutes": room.TIMER_MAX // 60,
-        "groups": room.GROUPS_MAX,
+        "timer_minutes": live_ops.TIMER_MAX // 60,
+        "groups": live_ops.GROUPS_MAX,
     }
 
 

@@ -25,6 +25,7 @@ from .db import Base, resident_words, scrub_after_commit, session, utcnow, word_
 from .dialogues.models import Dialogue
 from .intake.models import Conversation, Note
 from .live.models import ClientWrite, Contribution, Hand, Participant
+from .meetings import queries as meeting_queries
 from .meetings.models import Meeting
 from .proposals import operations as proposal_ops
 from .proposals.models import Proposal
@@ -40,7 +41,7 @@ def months_before(moment: dt.datetime, months: int) -> dt.datetime:
 
 
 def _meetings(dialogue: Dialogue) -> list[Meeting]:
-    return [m for theme in dialogue.themes for m in theme.meetings]
+    return [m for theme in dialogue.themes for m in meeting_queries.of_theme(theme)]
 
 
 def archive_data(dialogue: Dialogue) -> dict[str, Any]:

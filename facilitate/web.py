@@ -9,13 +9,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template
 from flask_babel import LazyString, get_timezone
-from flask_babel import lazy_gettext as _l
 
-from facilitate.auth.models import Role
 from facilitate.db import rollback
-from facilitate.dialogues.models import DialogueStatus, ThemeStatus
 from facilitate.errors import DomainError
-from facilitate.meetings.models import MeetingStatus
 
 
 def attach_error(form: Any, error: DomainError) -> None:
@@ -70,27 +66,20 @@ def from_local(value: dt.datetime | None) -> dt.datetime | None:
     return None if value is None else value.replace(tzinfo=local_zone())
 
 
-def _labels() -> dict[tuple[type[enum.StrEnum], str], LazyString]:
-    # Keyed by (enum, value): members of different StrEnums with one value compare equal.
-    labels: list[tuple[enum.StrEnum, LazyString]] = [
-        (DialogueStatus.active, _l("Active")),
-        (DialogueStatus.archived, _l("Archived")),
-        (ThemeStatus.planned, _l("Planned")),
-        (ThemeStatus.in_depth, _l("In depth")),
-        (ThemeStatus.done, _l("Done")),
-        (MeetingStatus.draft, _l("Upcoming")),
-        (MeetingStatus.open, _l("Open")),
-        (MeetingStatus.closed, _l("Closed")),
-        (Role.observer, _l("Observer")),
-        (Role.facilitator, _l("Facilitator")),
-        (Role.admin, _l("Admin")),
-    ]
-    return {(type(member), member.value): label for member, label in labels}
+#: Each domain names its own statuses and roles from its views module (``register_labels``),
+#: so this helper, shared by every domain's pages, imports none of them. Keyed by
+#: (enum, value): members of different StrEnums with one value compare equal.
+_LABELS: dict[tuple[type[enum.StrEnum], str], LazyString] = {}
+
+
+def register_labels(*labels: tuple[enum.StrEnum, LazyString]) -> None:
+    for member, label in labels:
+        _LABELS[(type(member), member.value)] = label
 
 
 def status_label(value: enum.StrEnum) -> str:
     """A status or role as people read it, in the current language."""
-    return str(_labels().get((type(value), value.value), value.value))
+    return str(_LABELS.get((type(value), value.value), value.value))
 
 
 def init_app(app: Flask) -> None:

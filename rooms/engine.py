@@ -26,9 +26,9 @@ from facilitate.db import session
 from facilitate.errors import DomainError, Forbidden, Unavailable, ValidationError
 from facilitate.extensions import socketio
 from facilitate.live import audience
+from facilitate.live import operations as live_ops
 from facilitate.live.models import ClientWrite, Participant
 from facilitate.live.participants import cookie_name, participant_for_token
-from facilitate.live.room import place_late_joiner
 from facilitate.live.snapshot import snapshot
 from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings import operations as meeting_ops
@@ -432,7 +432,7 @@ def on_connect(auth: object) -> None:
     if participant is not None:
         meeting = participant.meeting
         if meeting.groups_count is not None and participant.group is None:
-            place_late_joiner(meeting, participant)
+            live_ops.place_late_joiner(meeting, participant)
             session().commit()
     conn = Connection(sid=request.sid, viewer=viewer)  # type: ignore[attr-defined]
     registry.add(conn)

@@ -9,10 +9,10 @@ from pydantic import Field
 
 from facilitate.actions import operations as action_ops
 from facilitate.i18n import select_locale
-from facilitate.live import room
+from facilitate.live import operations as live_ops
 from facilitate.live.models import LANGUAGE_MAX, Participant
 from facilitate.meetings.models import Meeting
-from facilitate.proposals import operations as proposals
+from facilitate.proposals import operations as proposal_ops
 
 from .connections import Connection
 from .engine import (
@@ -94,7 +94,7 @@ def contribution_add(
     conn: Connection, meeting: Meeting, participant: Participant | None, p: ContributionAdd
 ) -> Ack:
     on_behalf = p.on_behalf or participant is None
-    made = room.add_contribution(
+    made = live_ops.add_contribution(
         meeting,
         conn.viewer,
         participant,
@@ -111,7 +111,7 @@ def contribution_add(
 def contribution_edit(
     conn: Connection, meeting: Meeting, participant: Participant | None, p: ContributionEdit
 ) -> Ack:
-    room.edit_contribution(meeting, participant, p.id, p.text)
+    live_ops.edit_contribution(meeting, participant, p.id, p.text)
     return {"id": p.id}
 
 
@@ -119,7 +119,7 @@ def contribution_edit(
 def contribution_delete(
     conn: Connection, meeting: Meeting, participant: Participant | None, p: ById
 ) -> Ack:
-    room.delete_contribution(meeting, participant, p.id)
+    live_ops.delete_contribution(meeting, participant, p.id)
     return {"id": p.id}
 
 
@@ -127,7 +127,7 @@ def contribution_delete(
 def reaction_add(
     conn: Connection, meeting: Meeting, participant: Participant | None, p: OnContribution
 ) -> Ack:
-    made = room.set_reaction(meeting, conn.viewer, participant, p.contribution_id, True)
+    made = live_ops.set_reaction(meeting, conn.viewer, participant, p.contribution_id, True)
     return {"contribution_id": made.id, "reactions": len(made.reactions)}
 
 
@@ -135,7 +135,7 @@ def reaction_add(
 def reaction_remove(
     conn: Connection, meeting: Meeting, participant: Participant | None, p: OnContribution
 ) -> Ack:
-    made = room.set_reaction(meeting, conn.viewer, participant, p.contribution_id, False)
+    made = live_ops.set_reaction(meeting, conn.viewer, participant, p.contribution_id, False)
     return {"contribution_id": made.id, "reactions": len(made.reactions)}
 
 
@@ -143,7 +143,7 @@ def reaction_remove(
 def hand_raise(
     conn: Connection, meeting: Meeting, participant: Participant | None, p: Write
 ) -> Ack:
-    room.raise_hand(meeting, participant)
+    live_ops.raise_hand(meeting, participant)
     return {}
 
 
@@ -151,7 +151,7 @@ def hand_raise(
 def hand_lower(
     conn: Connection, meeting: Meeting, participant: Participant | None, p: Write
 ) -> Ack:
-    room.lower_hand(meeting, participant)
+    live_ops.lower_hand(meeting, participant)
     return {}
 
 
@@ -160,50 +160,50 @@ def hand_lower(
 
 @write("meeting_open", Write, FACILITATOR)
 def meeting_open(conn: Connection, meeting: Meeting, _: Participant | None, p: Write) -> Ack:
-    room.open_meeting(meeting)
+    live_ops.open_meeting(meeting)
     return {}
 
 
 @write("meeting_close", Write, FACILITATOR)
 def meeting_close(conn: Connection, meeting: Meeting, _: Participant | None, p: Write) -> Ack:
-    room.close_meeting(meeting)
+    live_ops.close_meeting(meeting)
     return {}
 
 
 @write("phase_goto", PhaseGoto, FACILITATOR)
 def phase_goto(conn: Connection, meeting: Meeting, _: Participant | None, p: PhaseGoto) -> Ack:
-    room.goto_phase(meeting, p.index)
+    live_ops.goto_phase(meeting, p.index)
     return {"current_phase": p.index}
 
 
 @write("timer_start", TimerStart, FACILITATOR)
 def timer_start(conn: Connection, meeting: Meeting, _: Participant | None, p: TimerStart) -> Ack:
-    room.start_timer(meeting, p.seconds)
+    live_ops.start_timer(meeting, p.seconds)
     return {}
 
 
 @write("timer_pause", Write, FACILITATOR)
 def timer_pause(conn: Connection, meeting: Meeting, _: Participant | None, p: Write) -> Ack:
-    room.check_open(meeting)
-    room.pause_timer(meeting)
+    live_ops.check_open(meeting)
+    live_ops.pause_timer(meeting)
     return {}
 
 
 @write("timer_add", TimerAdd, FACILITATOR)
 def timer_add(conn: Connection, meeting: Meeting, _: Participant | None, p: TimerAdd) -> Ack:
-    room.add_time(meeting, p.seconds)
+    live_ops.add_time(meeting, p.seconds)
     return {}
 
 
 @write("contribution_hide", Hide, FACILITATOR)
 def contribution_hide(conn: Connection, meeting: Meeting, _: Participant | None, p: Hide) -> Ack:
-    room.hide_contribution(meeting, p.id, p.reason)
+    live_ops.hide_contribution(meeting, p.id, p.reason)
     return {"id": p.id}
 
 
 @write("contribution_show", ById, FACILITATOR)
 def contribution_show(conn: Connection, meeting: Meeting, _: Participant | None, p: ById) -> Ack:
-    room.show_contribution(meeting, p.id)
+    live_ops.show_contribution(meeting, p.id)
     return {"id": p.id}
 
 
@@ -211,46 +211,46 @@ def contribution_show(conn: Connection, meeting: Meeting, _: Participant | None,
 def contribution_translate(
     conn: Connection, meeting: Meeting, _: Participant | None, p: ContributionTranslate
 ) -> Ack:
-    made = room.translate_contribution(meeting, p.id, p.text, p.language)
+    made = live_ops.translate_contribution(meeting, p.id, p.text, p.language)
     return {"id": p.id, "language": made.translation_language}
 
 
 @write("contribution_pin", ById, FACILITATOR)
 def contribution_pin(conn: Connection, meeting: Meeting, _: Participant | None, p: ById) -> Ack:
-    made = room.pin_contribution(meeting, p.id)
+    made = live_ops.pin_contribution(meeting, p.id)
     return {"id": p.id, "pinned": made.pinned}
 
 
 @write("hand_give", OnParticipant, FACILITATOR)
 def hand_give(conn: Connection, meeting: Meeting, _: Participant | None, p: OnParticipant) -> Ack:
-    room.give_hand(meeting, p.participant_id)
+    live_ops.give_hand(meeting, p.participant_id)
     return {}
 
 
 @write("hand_clear", Write, FACILITATOR)
 def hand_clear(conn: Connection, meeting: Meeting, _: Participant | None, p: Write) -> Ack:
-    room.clear_hands(meeting)
+    live_ops.clear_hands(meeting)
     return {}
 
 
 @write("groups_split", GroupsSplit, FACILITATOR)
 def groups_split(conn: Connection, meeting: Meeting, _: Participant | None, p: GroupsSplit) -> Ack:
     online = online_participants(meeting.id)  # on every instance
-    seating = room.split_groups(meeting, p.count, p.by, online)
+    seating = live_ops.split_groups(meeting, p.count, p.by, online)
     _after_commit_resync(meeting.id)
     return {"count": p.count, "groups": {str(k): v for k, v in seating.items()}}
 
 
 @write("groups_end", Write, FACILITATOR)
 def groups_end(conn: Connection, meeting: Meeting, _: Participant | None, p: Write) -> Ack:
-    room.end_groups(meeting)
+    live_ops.end_groups(meeting)
     _after_commit_resync(meeting.id)
     return {}
 
 
 @write("notice", Notice, FACILITATOR)
 def notice(conn: Connection, meeting: Meeting, _: Participant | None, p: Notice) -> Ack:
-    room.send_notice(meeting, p.text)
+    live_ops.send_notice(meeting, p.text)
     return {}
 
 
@@ -258,7 +258,7 @@ def notice(conn: Connection, meeting: Meeting, _: Participant | None, p: Notice)
 def participant_block(
     conn: Connection, meeting: Meeting, _: Participant | None, p: OnParticipant
 ) -> Ack:
-    room.block_participant(meeting, p.participant_id)
+    live_ops.block_participant(meeting, p.participant_id)
     return {}
 
 
@@ -266,7 +266,7 @@ def participant_block(
 def participant_erase(
     conn: Connection, meeting: Meeting, _: Participant | None, p: OnParticipant
 ) -> Ack:
-    return {"erased": room.erase_participant(meeting, p.participant_id)}
+    return {"erased": live_ops.erase_participant(meeting, p.participant_id)}
 
 
 def _after_commit_resync(meeting_id: int) -> None:
@@ -322,7 +322,7 @@ class ProposalDecide(Write):
 def proposal_add(
     conn: Connection, meeting: Meeting, participant: Participant | None, p: ProposalAdd
 ) -> Ack:
-    made = proposals.add_proposal(meeting, conn.viewer, participant, p.title, p.body)
+    made = proposal_ops.add_proposal(meeting, conn.viewer, participant, p.title, p.body)
     return {"id": made.id}
 
 
@@ -330,7 +330,7 @@ def proposal_add(
 def proposal_promote(
     conn: Connection, meeting: Meeting, _: Participant | None, p: ProposalPromote
 ) -> Ack:
-    made = proposals.promote_contribution(meeting, conn.viewer, p.contribution_id, p.title)
+    made = proposal_ops.promote_contribution(meeting, conn.viewer, p.contribution_id, p.title)
     return {"id": made.id}
 
 
@@ -338,7 +338,7 @@ def proposal_promote(
 def proposal_edit(
     conn: Connection, meeting: Meeting, _: Participant | None, p: ProposalEdit
 ) -> Ack:
-    proposals.edit_proposal(meeting, p.id, p.title, p.body)
+    proposal_ops.edit_proposal(meeting, p.id, p.title, p.body)
     return {"id": p.id}
 
 
@@ -346,7 +346,7 @@ def proposal_edit(
 def proposal_merge(
     conn: Connection, meeting: Meeting, _: Participant | None, p: ProposalMerge
 ) -> Ack:
-    into = proposals.merge_proposals(meeting, p.ids, p.into)
+    into = proposal_ops.merge_proposals(meeting, p.ids, p.into)
     # Ballots moved between proposals: tallies and each voter's own picture change,
     # in this meeting and in the one ``into`` belongs to.
     for meeting_id in {meeting.id, into.meeting_id}:
@@ -357,14 +357,14 @@ def proposal_merge(
 
 @write("voting_open", VotingOpen, FACILITATOR)
 def voting_open(conn: Connection, meeting: Meeting, _: Participant | None, p: VotingOpen) -> Ack:
-    ids = proposals.open_voting(meeting, p.proposal_ids)
+    ids = proposal_ops.open_voting(meeting, p.proposal_ids)
     _after_commit_resync(meeting.id)  # each phone's ballot and dots left, afresh
     return {"proposal_ids": ids}
 
 
 @write("voting_close", Write, FACILITATOR)
 def voting_close(conn: Connection, meeting: Meeting, _: Participant | None, p: Write) -> Ack:
-    proposals.close_voting(meeting)
+    proposal_ops.close_voting(meeting)
     _after_commit_resync(meeting.id)
     return {}
 
@@ -373,7 +373,7 @@ def voting_close(conn: Connection, meeting: Meeting, _: Participant | None, p: W
 def vote_cast(
     conn: Connection, meeting: Meeting, participant: Participant | None, p: VoteCast
 ) -> Ack:
-    remaining = proposals.cast_vote(meeting, participant, p.proposal_id, p.value)
+    remaining = proposal_ops.cast_vote(meeting, participant, p.proposal_id, p.value)
     # The id now: after the commit, reading ``meeting.id`` would load the meeting again.
     after_commit(functools.partial(mark_tally, meeting.id))
     return {} if remaining is None else {"remaining": remaining}
@@ -383,7 +383,7 @@ def vote_cast(
 def paper_votes_add(
     conn: Connection, meeting: Meeting, _: Participant | None, p: PaperVotesAdd
 ) -> Ack:
-    proposals.add_paper_votes(meeting, conn.viewer, p.proposal_id, p.counts)
+    proposal_ops.add_paper_votes(meeting, conn.viewer, p.proposal_id, p.counts)
     after_commit(functools.partial(mark_tally, meeting.id))
     return {}
 

@@ -26,8 +26,8 @@ from facilitate.auth.models import Role, User
 from facilitate.db import resident_words, session, word_models
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.extensions import db, limiter
+from facilitate.live import operations as live_ops
 from facilitate.live import participants
-from facilitate.live import room as room_ops
 from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.models import Meeting, MeetingStatus
@@ -185,7 +185,7 @@ def agreed(app: Flask) -> dict[str, int]:
         meeting.current_phase = 0
         anna, _ = participants.join(meeting, display_name="Anna", area="Fröslunda")
         phone = Viewer(meeting.id, ViewerRole.participant, participant_id=anna.id)
-        said = room_ops.add_contribution(meeting, phone, anna, "Det är mörkt vid skolan")
+        said = live_ops.add_contribution(meeting, phone, anna, "Det är mörkt vid skolan")
         staff = Viewer(meeting.id, ViewerRole.facilitator)
         proposal = proposal_ops.promote_contribution(meeting, staff, said.id, "Belys skolvägen")
         other = proposal_ops.add_proposal(meeting, staff, None, "Fler bänkar")

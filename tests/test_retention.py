@@ -19,7 +19,7 @@ from facilitate.actions.models import ActionItem
 from facilitate.auth.models import User
 from facilitate.db import session, word_models
 from facilitate.intake.models import Conversation, Note
-from facilitate.live import room as room_ops
+from facilitate.live import operations as live_ops
 from facilitate.live.models import Contribution, Participant
 from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings import operations as meeting_ops
@@ -114,9 +114,9 @@ def said(
         meeting = meeting_ops.get_meeting(agreed["meeting"])
         anna = session().scalars(sa.select(Participant)).one()
         phone = Viewer(meeting.id, ViewerRole.participant, participant_id=anna.id)
-        said = room_ops.add_contribution(meeting, phone, anna, PHRASE)
-        room_ops.translate_contribution(meeting, said.id, PHRASE, "en")
-        room_ops.hide_contribution(meeting, said.id, PHRASE)
+        said = live_ops.add_contribution(meeting, phone, anna, PHRASE)
+        live_ops.translate_contribution(meeting, said.id, PHRASE, "en")
+        live_ops.hide_contribution(meeting, said.id, PHRASE)
         session().commit()
     response = client.post(
         f"/dialogues/{agreed['dialogue']}/conversations/new",

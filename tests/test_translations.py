@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 
 from facilitate.db import session
 from facilitate.languages import LANGUAGES
-from facilitate.live import room as room_ops
+from facilitate.live import operations as live_ops
 from facilitate.live.models import Participant
 from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings import operations as meeting_ops
@@ -260,7 +260,7 @@ def test_resident_flow_shows_no_untranslated_text(
         meeting = meeting_ops.get_meeting(1)
         author = session().query(Participant).filter_by(meeting_id=1).first()
         viewer = Viewer(1, ViewerRole.participant, participant_id=author.id if author else None)
-        room_ops.add_contribution(meeting, viewer, author, "Mörkt vid busshållplatsen")
+        live_ops.add_contribution(meeting, viewer, author, "Mörkt vid busshållplatsen")
         proposal_ops.add_proposal(meeting, viewer, author, "Bättre belysning")
         session().commit()
     pages["not found"] = "/no-such-page"

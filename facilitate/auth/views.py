@@ -14,7 +14,7 @@ from facilitate.db import session
 from facilitate.errors import DomainError
 from facilitate.extensions import limiter, login_manager
 from facilitate.i18n import safe_next
-from facilitate.web import refuse, show_form
+from facilitate.web import refuse, register_labels, show_form
 
 from . import operations, throttle
 from .forms import EditUserForm, LoginForm, NewUserForm
@@ -22,6 +22,11 @@ from .models import Role, User
 from .permissions import public, requires
 
 bp = Blueprint("auth", __name__)
+register_labels(
+    (Role.observer, _l("Observer")),
+    (Role.facilitator, _l("Facilitator")),
+    (Role.admin, _l("Admin")),
+)
 
 
 @login_manager.user_loader

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilitate.db import Base, Holds, UtcDateTime, holds, utcnow
-
-if TYPE_CHECKING:
-    from facilitate.meetings.models import Meeting
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
@@ -105,9 +101,6 @@ class Theme(Base):
     )
 
     dialogue: Mapped[Dialogue] = relationship(back_populates="themes")
-    meetings: Mapped[list[Meeting]] = relationship(
-        back_populates="theme", order_by="Meeting.starts_at", cascade="all, delete-orphan"
-    )
 
     def __repr__(self) -> str:
         return f"<Theme {self.id} {self.title!r} {self.status.value}>"

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from facilitate.auth.models import Role
 from facilitate.auth.permissions import requires
 from facilitate.db import session
 from facilitate.errors import DomainError
-from facilitate.meetings.models import Meeting, MeetingStatus
-from facilitate.web import invalid, refuse, show_form
+from facilitate.web import invalid, refuse, register_labels, show_form
 
 from . import operations as ops
 from .forms import (
@@ -25,9 +23,16 @@ from .forms import (
     ThemeStatusForm,
     theme_status_choices,
 )
-from .models import Dialogue, DialogueStatus, Theme
+from .models import Dialogue, DialogueStatus, Theme, ThemeStatus
 
 bp = Blueprint("dialogues", __name__)
+register_labels(
+    (DialogueStatus.active, _l("Active")),
+    (DialogueStatus.archived, _l("Archived")),
+    (ThemeStatus.planned, _l("Planned")),
+    (ThemeStatus.in_depth, _l("In depth")),
+    (ThemeStatus.done, _l("Done")),
+)
 bp.add_app_template_global(theme_status_choices)
 
 View = str | Response | tuple[str, int]
@@ -37,15 +42,6 @@ def _offset() -> int:
     """The move direction of an up/down button: -1 or 1, anything else is no move."""
     value = request.form.get("offset", "")
     return int(value) if value in {"-1", "1"} else 0
-
-
-def meetings_by_status(meetings: Sequence[Meeting]) -> dict[MeetingStatus, list[Meeting]]:
-    """A theme's meetings as the dashboard groups them: upcoming (draft), open, closed."""
-    groups: dict[MeetingStatus, list[Meeting]] = {status: [] for status in MeetingStatus}
-    for meeting in meetings:
-        if not meeting.is_archived:
-            groups[meeting.status].append(meeting)
-    return groups
 
 
 # -- dashboard and dialogues ---------------------------------------------------------------
@@ -64,7 +60,6 @@ def dashboard() -> View:
         "dialogues/dashboard.html",
         dialogues=list(dialogues),
         archived=archived,
-        meetings_by_status=meetings_by_status,
     )
 
 
@@ -98,7 +93,6 @@ def detail(dialogue_id: int) -> View:
         "dialogues/detail.html",
         dialogue=dialogue,
         area_form=AreaForm(),
-        meetings_by_status=meetings_by_status,
     )
 
 
@@ -150,7 +144,7 @@ def restore(dialogue_id: int) -> Response:
 def add_area(dialogue_id: int) -> View:
     dialogue = ops.get_dialogue(dialogue_id)
     form = AreaForm()
-    context = {"dialogue": dialogue, "meetings_by_status": meetings_by_status}
+    context = {"dialogue": dialogue}
     if not form.validate_on_submit():
         return invalid("dialogues/detail.html", form, area_form=form, **context)
     try:
@@ -229,8 +223,6 @@ def theme(theme_id: int) -> View:
         theme=item,
         dialogue=item.dialogue,
         status_form=ThemeStatusForm(obj=item),
-        meetings=meetings_by_status(item.meetings),
-        archived_meetings=[m for m in item.meetings if m.is_archived],
     )
 
 

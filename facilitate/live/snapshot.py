@@ -2,10 +2,14 @@
 
 A client's picture is this snapshot plus the events that follow; a test checks
 that applying the events to a first snapshot gives the same as a fresh one.
+
+Domains above ``live`` (proposals: the ballot, the tally, this phone's votes) add their
+part of the room through ``section``, so ``live`` imports none of them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,10 +17,9 @@ from sqlalchemy.orm import selectinload
 
 from facilitate.db import session
 from facilitate.meetings.models import Meeting
-from facilitate.proposals import operations as proposal_ops
 
 from .models import Contribution, Participant
-from .room import groups_json, open_hands, visible_to
+from .operations import groups_json, open_hands, visible_to
 from .views_json import (
     Viewer,
     contribution_json,
@@ -26,20 +29,29 @@ from .views_json import (
     timer_json,
 )
 
+#: A higher domain's part of the room: top-level keys of the state, and ``me``'s additions.
+Section = Callable[["Meeting", Viewer, "Participant | None"], dict[str, Any]]
+_sections: list[Section] = []
+
+
+def section(build: Section) -> Section:
+    """Register ``build`` to add its keys to every snapshot (its ``me`` merges into ``me``)."""
+    _sections.append(build)
+    return build
+
 
 def snapshot(
     meeting: Meeting, viewer: Viewer, participant: Participant | None, presence: dict[str, Any]
 ) -> dict[str, Any]:
     group = participant.group if participant is not None else None
     mine = participant.id if participant is not None else None
-    proposals, on_ballot = proposal_ops.proposals_and_ballot(meeting)
     contributions = session().scalars(
         sa.select(Contribution)
         .where(Contribution.meeting_id == meeting.id, Contribution.deleted.is_(False))
         .options(selectinload(Contribution.reactions))
         .order_by(Contribution.id)
     )
-    return {
+    state: dict[str, Any] = {
         "meeting": meeting_json(meeting),
         "phases": phases_json(meeting),
         "current_phase": meeting.current_phase,
@@ -57,17 +69,10 @@ def snapshot(
         "hands": [hand_json(h) for h in open_hands(meeting)],
         "groups": groups_json(meeting),
         "presence": presence,
-        "proposals": [proposal_ops.proposal_json(p) for p in proposals],
-        "voting": proposal_ops.voting_json(meeting, on_ballot),
-        "tally": (
-            proposal_ops.staff_tally(meeting, on_ballot)
-            if viewer.is_staff
-            else proposal_ops.public_tally(meeting, on_ballot)
-        ),
-        "me": {
-            "participant_id": mine,
-            "role": viewer.role.value,
-            "group": group,
-            **proposal_ops.my_votes(meeting, participant),
-        },
+        "me": {"participant_id": mine, "role": viewer.role.value, "group": group},
     }
+    for build in _sections:
+        part = build(meeting, viewer, participant)
+        state["me"].update(part.pop("me", {}))
+        state.update(part)
+    return state

@@ -30,7 +30,8 @@ from facilitate.meetings.models import Meeting
 from facilitate.meetings.operations import normalise_join_code
 from facilitate.web import refuse, show_form
 
-from . import participants, room
+from . import operations as live_ops
+from . import participants
 from .forms import JoinForm, age_band_choices
 from .handout import handout_pdf, qr_svg
 from .join_limits import count_failure
@@ -212,14 +213,14 @@ def notes(meeting_id: int) -> View:
 def people(meeting_id: int) -> View:
     """Who joined and what they wrote, so a resident's request to erase it can be met."""
     meeting = meeting_ops.get_meeting(meeting_id)
-    return _page("live/people.html", meeting=meeting, people=room.people_and_words(meeting))
+    return _page("live/people.html", meeting=meeting, people=live_ops.people_and_words(meeting))
 
 
 @bp.route("/meetings/<int:meeting_id>/people/<int:participant_id>/erase", methods=["POST"])
 @requires(Role.facilitator)
 def erase_person(meeting_id: int, participant_id: int) -> Response:
     meeting = meeting_ops.get_meeting(meeting_id)
-    erased = room.erase_participant(meeting, participant_id)
+    erased = live_ops.erase_participant(meeting, participant_id)
     flash(
         ngettext("%(num)d contribution was erased.", "%(num)d contributions were erased.", erased),
         "success",

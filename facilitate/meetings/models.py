@@ -106,7 +106,10 @@ class Meeting(Base):
     #: ``None`` before the first vote, then "open" or "closed" (see facilitate.proposals).
     voting_status: Mapped[str | None] = mapped_column(sa.String(10), info=holds(Holds.machine))
 
-    theme: Mapped[Theme] = relationship(back_populates="meetings")
+    # One way only: dialogues sit below meetings and know nothing of them (the database's
+    # ON DELETE CASCADE removes a theme's meetings with it); meetings.queries.of_theme
+    # reads a theme's meetings.
+    theme: Mapped[Theme] = relationship()
     phases: Mapped[list[Phase]] = relationship(
         back_populates="meeting", order_by="Phase.position", cascade="all, delete-orphan"
     )

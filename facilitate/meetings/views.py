@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from facilitate.auth.models import Role
 from facilitate.auth.permissions import requires
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.errors import DomainError
-from facilitate.web import from_local, invalid, refuse, show_form, to_local
+from facilitate.web import from_local, invalid, refuse, register_labels, show_form, to_local
 
 from . import operations as ops
+from . import queries
 from .agendas import TEMPLATES
 from .forms import (
     MeetingForm,
@@ -26,9 +28,18 @@ from .forms import (
     translations_from,
 )
 from .links import join_url
-from .models import Meeting
+from .models import Meeting, MeetingStatus
 
 bp = Blueprint("meetings", __name__)
+# The dialogue pages list each theme's meetings: meetings lends them these reads, so
+# dialogues, below it, imports nothing of meetings.
+bp.add_app_template_global(queries.of_theme, "meetings_of")
+bp.add_app_template_global(queries.by_status, "meetings_by_status")
+register_labels(
+    (MeetingStatus.draft, _l("Upcoming")),
+    (MeetingStatus.open, _l("Open")),
+    (MeetingStatus.closed, _l("Closed")),
+)
 for _choices in (kind_choices, method_choices, results_choices):
     bp.add_app_template_global(_choices)
 

@@ -16,9 +16,9 @@ from rapidfuzz import fuzz, process, utils
 from facilitate import events
 from facilitate.db import session
 from facilitate.errors import Conflict, NotFound, ValidationError
-from facilitate.live import audience
+from facilitate.live import audience, snapshot
+from facilitate.live import operations as live_ops
 from facilitate.live.models import Contribution, Participant
-from facilitate.live.room import check_not_blocked, check_open
 from facilitate.live.views_json import Viewer
 from facilitate.meetings.models import Meeting, ResultsVisibility, VotingMethod
 from facilitate.validation import check_optional_text, clean_text
@@ -158,6 +158,21 @@ def proposals_and_ballot(meeting: Meeting) -> tuple[list[Proposal], list[Proposa
     return visible, [p for p in every if p.on_ballot]
 
 
+@snapshot.section
+def room_state(meeting: Meeting, viewer: Viewer, participant: Participant | None) -> dict[str, Any]:
+    """Proposals' part of a live room's ``state``: the wall of proposals, the vote, the
+    tally this viewer may see, and this phone's own votes."""
+    proposals, on_ballot = proposals_and_ballot(meeting)
+    return {
+        "proposals": [proposal_json(p) for p in proposals],
+        "voting": voting_json(meeting, on_ballot),
+        "tally": (
+            staff_tally(meeting, on_ballot) if viewer.is_staff else public_tally(meeting, on_ballot)
+        ),
+        "me": my_votes(meeting, participant),
+    }
+
+
 def _announce(proposal: Proposal) -> None:
     events.queue("proposal", proposal_json(proposal), audience.everyone(proposal.meeting_id))
 
@@ -254,8 +269,8 @@ def add_proposal(
     *,
     source: Contribution | None = None,
 ) -> Proposal:
-    check_open(meeting)
-    check_not_blocked(participant)
+    live_ops.check_open(meeting)
+    live_ops.check_not_blocked(participant)
     proposal = Proposal(
         meeting_id=meeting.id,
         theme_id=meeting.theme_id,
@@ -357,7 +372,7 @@ def _announce_voting(meeting: Meeting) -> None:
 
 def open_voting(meeting: Meeting, proposal_ids: Sequence[int] | None = None) -> list[int]:
     """Open a vote. Without ids: after a close, the same ballot again; else all open ones."""
-    check_open(meeting)
+    live_ops.check_open(meeting)
     if meeting.voting_status == VotingStatus.open:
         raise VotingOpen(_l("A vote is already open."))
     current = ballot(meeting)
@@ -424,10 +439,10 @@ def cast_vote(
     meeting: Meeting, participant: Participant | None, proposal_id: int, value: int
 ) -> int | None:
     """Record or change this phone's vote; returns the dots left (dots only)."""
-    check_open(meeting)
+    live_ops.check_open(meeting)
     if participant is None:
         raise ValidationError(_l("Only participants vote."))
-    check_not_blocked(participant)
+    live_ops.check_not_blocked(participant)
     if meeting.voting_status != VotingStatus.open:
         raise VotingClosed(_l("Voting is not open."))
     proposal = get_proposal(meeting, proposal_id, field="proposal_id")

@@ -19,6 +19,7 @@ from facilitate.db import session
 from facilitate.dialogues.models import Area, Dialogue, Theme
 from facilitate.intake.models import Conversation, Note, NoteTheme
 from facilitate.live.models import AgeBand, Contribution, Participant
+from facilitate.meetings import queries as meeting_queries
 from facilitate.meetings.models import Meeting, MeetingStatus
 from facilitate.proposals import operations as proposal_ops
 from facilitate.proposals.models import Vote
@@ -160,7 +161,7 @@ def representation(
         m
         for t in dialogue.themes
         if filters.theme_id in (None, t.id)
-        for m in t.meetings
+        for m in meeting_queries.of_theme(t)
         if not m.is_archived and m.status is not MeetingStatus.draft
     ]
     meetings.sort(key=lambda m: (m.starts_at is None, m.starts_at, m.id))

@@ -17,6 +17,7 @@ from facilitate.actions.operations import sources
 from facilitate.db import session
 from facilitate.dialogues.models import Theme
 from facilitate.intake.queries import ThemeEvidence, theme_evidence
+from facilitate.meetings import queries as meeting_queries
 from facilitate.meetings.models import Meeting, MeetingStatus
 from facilitate.proposals.models import Proposal
 
@@ -47,7 +48,7 @@ def trail(item: ActionItem) -> Trail:
     meetings = sorted(
         (
             m
-            for m in item.theme.meetings
+            for m in meeting_queries.of_theme(item.theme)
             if not m.is_archived and m.status is not MeetingStatus.draft
         ),
         key=lambda m: (m.starts_at is None, m.starts_at, m.id),

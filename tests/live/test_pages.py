@@ -18,7 +18,7 @@ from facilitate.auth.models import Role, User
 from facilitate.db import session
 from facilitate.extensions import socketio
 from facilitate.languages import LANGUAGES
-from facilitate.live import room as room_ops
+from facilitate.live import operations as live_ops
 from facilitate.live.handout import qr_svg
 from facilitate.live.models import Participant
 from facilitate.live.views_json import Viewer, ViewerRole
@@ -190,7 +190,7 @@ def test_phone_first_screen_rendered_before_script(
         author = session().query(Participant).one()
         viewer = Viewer(meeting_id, ViewerRole.participant, participant_id=author.id)
         text = "<b>Mörkt</b> vid <script>x()</script>"
-        room_ops.add_contribution(meeting, viewer, author, text)
+        live_ops.add_contribution(meeting, viewer, author, text)
         session().commit()
         original = meeting.phases[0].prompt
         prompt = meeting.phases[0].prompt_translations["en"]  # the test client reads English

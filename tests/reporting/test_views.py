@@ -13,8 +13,8 @@ from facilitate.actions.models import ActionItem
 from facilitate.auth.models import User
 from facilitate.db import session
 from facilitate.dialogues.models import Dialogue, DialogueStatus
+from facilitate.live import operations as live_ops
 from facilitate.live import participants
-from facilitate.live import room as room_ops
 from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings import operations as meeting_ops
 
@@ -36,9 +36,9 @@ def crowd(app: Flask, agreed: dict[str, int]) -> dict[str, int]:
             for _ in range(3)
         ]
         phone = Viewer(meeting.id, ViewerRole.participant, participant_id=people[0].id)
-        hidden = room_ops.add_contribution(meeting, phone, people[0], "Olämpligt om en granne")
-        room_ops.hide_contribution(meeting, hidden.id, "Personangrepp")
-        room_ops.add_contribution(meeting, phone, people[0], "<script>x()</script> i tunneln")
+        hidden = live_ops.add_contribution(meeting, phone, people[0], "Olämpligt om en granne")
+        live_ops.hide_contribution(meeting, hidden.id, "Personangrepp")
+        live_ops.add_contribution(meeting, phone, people[0], "<script>x()</script> i tunneln")
         item = session().get(ActionItem, agreed["item"])
         assert item is not None
         item.owner = "Tekniska förvaltningen"
