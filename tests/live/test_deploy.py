@@ -75,7 +75,7 @@ def proxy(
 ) -> Iterator[dict[str, Any]]:
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
-        pytest.fail("nginx is missing: apt-get install -y nginx-light (see .ci/run)")
+        pytest.fail("nginx is missing: apt-get install -y nginx-light (make test does)")
     open_meeting(app, meeting_id)
     common = {
         "SECRET_KEY": "deploy-tests",
