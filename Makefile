@@ -1,6 +1,6 @@
 # Facilitate: `make run` to try it, `make test` to check it. Everything installs into .venv.
 # Both need only Python 3.11 with pip; the environment variables in the README pass through.
-# `make test` also needs Chromium and nginx, which it installs through apt as root
+# `make test` also needs Chromium, nginx and openssl, which it installs through apt as root
 # (scripts/test-prerequisites.sh); PostgreSQL and Redis it starts itself if none answers.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The two programs `make test` needs that pip cannot bring: Debian's Chromium for the
-# browser tests (Playwright never downloads a browser) and nginx for the test of
-# deploy/nginx.conf. Checked first, in a moment, so that a machine without them learns it
+# The programs `make test` needs that pip cannot bring: Debian's Chromium for the browser
+# tests (Playwright never downloads a browser), nginx for the test of deploy/nginx.conf and
+# openssl for that test's certificate (most machines have it already). Checked first, in a moment, so that a machine without them learns it
 # before the install and ten minutes of tests rather than after. As root (CI included)
 # they are installed through apt; anyone else gets the one command that installs them.
 # PostgreSQL and Redis are no prerequisite: the tests start their own when none answers
@@ -11,6 +11,7 @@ set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v openssl >/dev/null || missing+=(openssl)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 command="apt-get update && apt-get install -y ${missing[*]}"

@@ -1,5 +1,5 @@
-"""scripts/test-prerequisites.sh, the first step of `make test`: Chromium and nginx are
-there, or the user learns at once what installs them."""
+"""scripts/test-prerequisites.sh, the first step of `make test`: Chromium, nginx and
+openssl are there, or the user learns at once what installs them."""
 
 from __future__ import annotations
 
