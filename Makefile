@@ -1,5 +1,7 @@
 # Facilitate: `make run` to try it, `make test` to check it. Everything installs into .venv.
 # Both need only Python 3.11 with pip; the environment variables in the README pass through.
+# `make test` also needs Chromium, nginx and openssl, which it installs through apt as root
+# (scripts/test-prerequisites.sh); PostgreSQL and Redis it starts itself if none answers.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -7,7 +9,8 @@ FLASK  := $(BIN)/flask --app wsgi
 STAMP  := $(VENV)/.installed
 CATALOGS := facilitate/translations
 
-.PHONY: install run serve test soak bench lint typecheck pytest catalogs messages migrate demo clean
+.PHONY: install run serve test soak bench lint typecheck pytest prerequisites catalogs messages \
+	migrate demo clean
 
 # Re-installs whenever the pins change; a missing venv is created first.
 $(STAMP): pyproject.toml constraints.txt
@@ -61,10 +64,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: catalogs
+# Before the install, so that a missing program is news in a second, not ten minutes on.
+prerequisites:
+	@scripts/test-prerequisites.sh
+
+pytest: prerequisites catalogs
 	$(BIN)/pytest
 
-test: lint typecheck pytest
+test: prerequisites lint typecheck pytest
 
 # The long runs, outside `make test`: 20 kill -9s per database in a storm of contributions
 # and votes; -rP prints each database's counts (results and how to read them:
@@ -75,8 +82,10 @@ soak: catalogs
 
 # The load benchmark, outside `make test`: the five scenarios of docs/performance.md at full
 # scale (1,000-2,000 residents over several client processes, loopback only), then a table
-# against the targets. Needs PostgreSQL and Redis on 127.0.0.1 for the town hall. About
-# five minutes; BENCH_ARGS picks scenarios or a scale, e.g. BENCH_ARGS="hall baseline".
+# against the targets. Needs PostgreSQL and Redis for the town hall, where the tests find
+# them (TEST_POSTGRES_URL, TEST_REDIS_URL; 127.0.0.1 by default): unlike the tests, the
+# bench starts none. About five minutes; BENCH_ARGS picks scenarios or a scale, e.g.
+# BENCH_ARGS="hall baseline".
 BENCH_ARGS ?=
 bench: catalogs
 	mkdir -p build

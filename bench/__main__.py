@@ -2,8 +2,9 @@
 
 Scenarios: hall, townhall, rooms, joins, baseline (all by default, in that order, the
 baseline before the ratio is judged). ``--smoke`` runs each at a tiny scale (the test's).
-``BENCH_SCALE=smoke`` in the environment does the same. Needs PostgreSQL and Redis on
-127.0.0.1 for ``townhall``.
+``BENCH_SCALE=smoke`` in the environment does the same. ``townhall`` needs PostgreSQL and
+Redis, at ``TEST_POSTGRES_URL`` and ``TEST_REDIS_URL`` as for the tests (127.0.0.1 by
+default); unlike the tests, the bench starts none.
 """
 
 from __future__ import annotations

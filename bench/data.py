@@ -25,10 +25,9 @@ from facilitate.meetings import operations as meeting_ops
 from facilitate.proposals import operations as proposal_ops
 from facilitate.proposals.models import Vote
 from tests.processes import ROOT, app_env
+from tests.services import configured_postgres, database_url
 
 from .servers import SECRET
-
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 @dataclass(frozen=True)
@@ -57,12 +56,14 @@ def migrate(instance: Path, database_url: str) -> None:
 
 @contextmanager
 def postgres_database() -> Iterator[str]:
-    """A fresh PostgreSQL database for one scenario, dropped afterwards."""
+    """A fresh PostgreSQL database for one scenario, dropped afterwards, on the server the
+    tests use (``TEST_POSTGRES_URL``, tests/services.py)."""
     name = f"facilitate_bench_{secrets.token_hex(6)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as admin:
+    admin_url = configured_postgres()
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
         try:
-            yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+            yield database_url(admin_url, name)
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.services import configured_redis
+
 from .data import Data, Room, migrate, postgres_database
 from .load import GRACE, Fleet, Spec
 from .servers import SECRET, Usage, Watch, baseline_server, facilitate_servers
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 #: The baseline server takes anyone: no join, no identity.
 BASELINE_TOKEN = "anyone"  # noqa: S105 -- not a secret: the baseline checks nothing
 
@@ -135,7 +136,7 @@ def _facilitate(
         made = data.make_rooms(rooms, voting=voting)
         settings = {"DATABASE_URL": url, "SECRET_KEY": SECRET}
         if queue:
-            settings["SOCKETIO_MESSAGE_QUEUE"] = REDIS_URL
+            settings["SOCKETIO_MESSAGE_QUEUE"] = configured_redis()
             settings["SOCKETIO_CHANNEL"] = f"facilitate-bench-{secrets.token_hex(6)}"
         servers = stack.enter_context(facilitate_servers(instance, instances, **settings))
         try:

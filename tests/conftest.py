@@ -17,6 +17,7 @@ import redis
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from services import Services, database_url
 
 import rooms
 from facilitate import create_app
@@ -233,34 +234,66 @@ def every_word_column() -> set[str]:
     return {f"{m.__tablename__}.{key}" for m in word_models() for key in resident_words(m)}
 
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+SERVICES = pytest.StashKey[Services]()
+
+
+@pytest.fixture(scope="session")
+def services(request: pytest.FixtureRequest) -> Iterator[Services]:
+    """PostgreSQL and Redis where TEST_POSTGRES_URL and TEST_REDIS_URL say, or embedded
+    ones for this session when nothing answers there (tests/services.py)."""
+    with Services() as found:
+        request.config.stash[SERVICES] = found
+        yield found
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """Says when the run brought its own servers: slower to start, and not the ones the
+    environment named."""
+    for note in config.stash.get(SERVICES, Services()).notes:
+        terminalreporter.write_line(note)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin(services: Services) -> str:
+    """A superuser's URL on the session's PostgreSQL, for creating databases."""
+    return services.postgres()
 
 
 @pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty database for this run, dropped afterwards."""
+def postgres_url(postgres_admin: str) -> Iterator[str]:
+    """A fresh, empty database for this module, dropped afterwards."""
     name = f"facilitate_test_{secrets.token_hex(6)}"
     try:
-        admin = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5)
+        admin = psycopg.connect(postgres_admin, autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as error:
         pytest.fail(
-            f"PostgreSQL at 127.0.0.1:5432 is unreachable ({error}); start it with "
-            "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+            f"PostgreSQL at {postgres_admin} is unreachable ({error}); set TEST_POSTGRES_URL "
+            "to a server that answers, or to a free port for an embedded one"
         )
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
         try:
-            yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+            yield database_url(postgres_admin, name)
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def redis_or_fail() -> None:
-    """Redis at 127.0.0.1:6379 answers, or the test fails (CI never skips it)."""
+@pytest.fixture(scope="session")
+def redis_url(services: Services) -> str:
+    """The session's Redis; it answers, or the test fails (CI never skips it). Tests share
+    it: each keeps to keys, or a Socket.IO channel, of its own."""
+    url = services.redis()
     try:
-        redis.Redis(port=6379, socket_timeout=2, socket_connect_timeout=2).ping()
+        with redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2) as client:
+            client.ping()
     except redis.RedisError as error:
-        pytest.fail(f"Redis at 127.0.0.1:6379 is unreachable ({error}); .ci/run starts it")
+        pytest.fail(
+            f"Redis at {url} is unreachable ({error}); set TEST_REDIS_URL to a server that "
+            "answers, or to a free port for an embedded one"
+        )
+    return url
 
 
 @pytest.fixture

@@ -125,9 +125,9 @@ def _drop(sock: socket.socket) -> None:
 
 
 @contextmanager
-def proxy_to(port: int) -> Iterator[Proxy]:
-    """A running proxy to ``127.0.0.1:port``, closed at the end of the block."""
-    proxy = Proxy(port)
+def proxy_to(address: tuple[str, int]) -> Iterator[Proxy]:
+    """A running proxy to ``address`` (host, port), closed at the end of the block."""
+    proxy = Proxy(address[1], address[0])
     proxy.start()
     try:
         yield proxy

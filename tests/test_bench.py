@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,11 +20,13 @@ from processes import ROOT
 SCENARIOS = ["1 hall storm", "2 town hall", "3 many rooms", "4 join storm", "5 baseline"]
 
 
-def test_bench_smoke(tmp_path: Path) -> None:
+def test_bench_smoke(tmp_path: Path, postgres_admin: str, redis_url: str) -> None:
     out = tmp_path / "bench.json"
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--smoke", "--json", str(out)],
         cwd=ROOT,
+        # The town hall's PostgreSQL and Redis: the session's, embedded ones included.
+        env=os.environ | {"TEST_POSTGRES_URL": postgres_admin, "TEST_REDIS_URL": redis_url},
         capture_output=True,
         text=True,
         timeout=240,

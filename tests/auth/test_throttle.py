@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, make_config, redis_or_fail
+from conftest import PASSWORD, make_config
 from flask import Flask
 from flask.testing import FlaskClient
 from limits.storage import MemoryStorage
@@ -238,9 +238,8 @@ def test_setting_a_new_password_needs_no_unlock(
 
 
 @pytest.fixture
-def shared_redis_apps(tmp_path: Path) -> Iterator[list[Flask]]:
+def shared_redis_apps(tmp_path: Path, redis_url: str) -> Iterator[list[Flask]]:
     """Two instances sharing one Redis, as in a deployment behind a proxy."""
-    redis_or_fail()
     channel = f"facilitate-test-{secrets.token_hex(6)}"
     apps = []
     for name in ("one", "two"):
@@ -249,7 +248,7 @@ def shared_redis_apps(tmp_path: Path) -> Iterator[list[Flask]]:
         config = make_config(
             folder,
             DATABASE_URL=f"sqlite:///{tmp_path / 'shared.db'}",
-            RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
+            RATELIMIT_STORAGE_URI=redis_url,
             RATELIMIT_STORAGE_OPTIONS={"key_prefix": f"{channel}:ratelimit"},
         )
         apps.append(create_app(config))

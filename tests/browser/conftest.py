@@ -1,8 +1,8 @@
 """Real browsers against a real server: ``python wsgi.py`` (gevent, as in production) on a
 fresh SQLite database with the demo data, driven by Playwright in Debian's Chromium.
 
-Chromium comes from ``apt-get install chromium`` (``.ci/run``); Playwright never
-downloads a browser of its own here.
+Chromium comes from ``apt-get install chromium`` (``make test`` runs it as root:
+scripts/test-prerequisites.sh); Playwright never downloads a browser of its own here.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def playwright() -> Iterator[Playwright]:
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (see .ci/run)")
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (make test does)")
     chromium = playwright.chromium.launch(
         executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
     )

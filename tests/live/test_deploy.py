@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 import requests
 import socketio  # type: ignore[import-untyped]
 from flask import Flask
@@ -72,20 +71,16 @@ def trusting(certificate: Path) -> requests.Session:
 
 @pytest.fixture
 def proxy(
-    app: Flask, app_config: dict[str, Any], meeting_id: int, tmp_path: Path
+    app: Flask, app_config: dict[str, Any], redis_url: str, meeting_id: int, tmp_path: Path
 ) -> Iterator[dict[str, Any]]:
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
-        pytest.fail("nginx is missing: apt-get install -y nginx-light (see .ci/run)")
-    try:
-        redis.Redis(port=6379, socket_timeout=2).ping()
-    except redis.RedisError as error:
-        pytest.fail(f"Redis at 127.0.0.1:6379 is unreachable ({error}); .ci/run starts it")
+        pytest.fail("nginx is missing: apt-get install -y nginx-light (make test does)")
     open_meeting(app, meeting_id)
     common = {
         "SECRET_KEY": "deploy-tests",
         "DATABASE_URL": app_config["DATABASE_URL"],
-        "SOCKETIO_MESSAGE_QUEUE": "redis://127.0.0.1:6379/0",
+        "SOCKETIO_MESSAGE_QUEUE": redis_url,
         "SOCKETIO_CHANNEL": f"facilitate-test-{secrets.token_hex(6)}",
         "TRUSTED_PROXIES": "1",
         "HTTPS": "1",

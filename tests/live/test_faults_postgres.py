@@ -16,6 +16,7 @@ from faults_proxy import Proxy, proxy_to
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
+from services import address, through
 
 from facilitate.auth.models import Role, User
 from facilitate.db import session
@@ -32,8 +33,8 @@ PROMPT = 3.0
 
 
 @pytest.fixture
-def proxy() -> Iterator[Proxy]:
-    with proxy_to(5432) as proxy:
+def proxy(postgres_admin: str) -> Iterator[Proxy]:
+    with proxy_to(address(postgres_admin, 5432)) as proxy:
         yield proxy
 
 
@@ -42,8 +43,7 @@ def app_config(
     tmp_path: Path, postgres_url: str, proxy: Proxy, request: pytest.FixtureRequest
 ) -> Iterator[dict[str, Any]]:
     """The app reaches this module's database only through the proxy."""
-    url = postgres_url.replace("@127.0.0.1:5432/", f"@127.0.0.1:{proxy.port}/")
-    assert url != postgres_url
+    url = through(postgres_url, proxy.port)
     yield make_config(tmp_path, DATABASE_URL=url, **getattr(request, "param", {}))
     # The database is the module's: each test starts on empty tables.
     engine = sa.create_engine(postgres_url)

@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import redis_or_fail
 from faults_proxy import Proxy, proxy_to
 from flask import Flask
 from phones import Phone
 from processes import http_status, instances
+from services import address, through
 
 from facilitate.db import session
 from facilitate.live.models import Contribution
@@ -39,21 +39,20 @@ RECOVERY = 8.0
 
 
 @pytest.fixture
-def redis_proxy() -> Iterator[Proxy]:
-    redis_or_fail()
-    with proxy_to(6379) as proxy:
+def redis_proxy(redis_url: str) -> Iterator[Proxy]:
+    with proxy_to(address(redis_url, 6379)) as proxy:
         yield proxy
 
 
 @pytest.fixture(name="instances")
 def two_instances(
-    app: Flask, app_config: dict[str, Any], redis_proxy: Proxy, tmp_path: Path
+    app: Flask, app_config: dict[str, Any], redis_url: str, redis_proxy: Proxy, tmp_path: Path
 ) -> Iterator[dict[str, str]]:
     """Instances A and B: one database, one Redis (through the proxy), one channel."""
     common = {
         "SECRET_KEY": "queue-tests",
         "DATABASE_URL": app_config["DATABASE_URL"],
-        "SOCKETIO_MESSAGE_QUEUE": f"redis://127.0.0.1:{redis_proxy.port}/0",
+        "SOCKETIO_MESSAGE_QUEUE": through(redis_url, redis_proxy.port),
         # Its own channel: other runs of this test on the machine share the Redis server.
         "SOCKETIO_CHANNEL": f"facilitate-test-{secrets.token_hex(6)}",
     }
@@ -115,10 +114,12 @@ def test_redis_down_refuses_the_write_then_delivers_the_retry_once(
         bo.close()
 
 
-def test_the_watcher_needs_its_own_probe_back_before_it_resyncs(redis_proxy: Proxy) -> None:
+def test_the_watcher_needs_its_own_probe_back_before_it_resyncs(
+    redis_url: str, redis_proxy: Proxy
+) -> None:
     """Up again means both ways: PING answered and a probe sent since heard back."""
     manager = WatchedRedisManager(
-        f"redis://127.0.0.1:{redis_proxy.port}/0", f"facilitate-test-{secrets.token_hex(6)}"
+        through(redis_url, redis_proxy.port), f"facilitate-test-{secrets.token_hex(6)}"
     )
     resyncs: list[bool] = []
     manager.recovered = lambda: resyncs.append(True)

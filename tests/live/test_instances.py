@@ -20,7 +20,6 @@ import processes
 import pytest
 import redis
 import sqlalchemy as sa
-from conftest import redis_or_fail
 from flask import Flask
 from phones import Phone
 from processes import http_status
@@ -46,16 +45,16 @@ def app_config(postgres_config: dict[str, Any]) -> dict[str, Any]:
 
 def instances(
     app_config: dict[str, Any],
+    redis_url: str,
     tmp_path: Path,
     mode: str,
     started: dict[str, subprocess.Popen[bytes]],
 ) -> Iterator[dict[str, str]]:
-    redis_or_fail()
     channel = f"facilitate-test-{secrets.token_hex(6)}"
     common = {
         "SECRET_KEY": "two-instances",
         "DATABASE_URL": app_config["DATABASE_URL"],
-        "SOCKETIO_MESSAGE_QUEUE": "redis://127.0.0.1:6379/0",
+        "SOCKETIO_MESSAGE_QUEUE": redis_url,
         # Its own channel (and so its own keys): other runs share this Redis server.
         "SOCKETIO_CHANNEL": channel,
         "ASYNC_MODE": mode,
@@ -66,7 +65,7 @@ def instances(
         with processes.instances(tmp_path, common, started=started) as urls:
             yield urls
     finally:
-        leftovers = redis.Redis(port=6379)
+        leftovers = redis.Redis.from_url(redis_url)
         for key in leftovers.scan_iter(f"{channel}:*"):
             leftovers.delete(key)
 
@@ -81,10 +80,11 @@ def started() -> dict[str, subprocess.Popen[bytes]]:
 def pair(
     request: pytest.FixtureRequest,
     app_config: dict[str, Any],
+    redis_url: str,
     tmp_path: Path,
     started: dict[str, subprocess.Popen[bytes]],
 ) -> Iterator[dict[str, str]]:
-    yield from instances(app_config, tmp_path, request.param, started)
+    yield from instances(app_config, redis_url, tmp_path, request.param, started)
 
 
 @pytest.fixture

@@ -11,27 +11,22 @@ from collections.abc import Iterator
 
 import pytest
 import redis
-from conftest import redis_or_fail
 from processes import free_port
 
 from rooms.shared import Shared
 
 
 @pytest.fixture
-def prefix() -> Iterator[str]:
-    redis_or_fail()
+def prefix(redis_url: str) -> Iterator[str]:
     name = f"facilitate-test-{secrets.token_hex(6)}"
     yield name
-    client = redis.Redis(port=6379)
+    client = redis.Redis.from_url(redis_url)
     for key in client.scan_iter(f"{name}:*"):
         client.delete(key)
 
 
-URL = "redis://127.0.0.1:6379/0"
-
-
-def test_flush_claim_is_held_by_one_instance_until_released(prefix: str) -> None:
-    a, b = Shared(URL, prefix), Shared(URL, prefix)
+def test_flush_claim_is_held_by_one_instance_until_released(redis_url: str, prefix: str) -> None:
+    a, b = Shared(redis_url, prefix), Shared(redis_url, prefix)
     assert a.claim("tally", 7, ttl=5) is True
     assert b.claim("tally", 7, ttl=5) is False  # a's flush will read b's change too
     assert b.claim("tally", 8, ttl=5) is True  # another room, another claim
@@ -39,8 +34,8 @@ def test_flush_claim_is_held_by_one_instance_until_released(prefix: str) -> None
     assert b.claim("tally", 7, ttl=5) is True
 
 
-def test_presence_online_is_the_union_of_instances(prefix: str) -> None:
-    a, b = Shared(URL, prefix), Shared(URL, prefix)
+def test_presence_online_is_the_union_of_instances(redis_url: str, prefix: str) -> None:
+    a, b = Shared(redis_url, prefix), Shared(redis_url, prefix)
     a.arrived(7, "sid-a1", 1)
     a.arrived(7, "sid-staff", None)  # staff are not residents online
     b.arrived(7, "sid-b1", 2)
@@ -50,30 +45,31 @@ def test_presence_online_is_the_union_of_instances(prefix: str) -> None:
     assert a.online(7, {1}) == {1}
 
 
-def test_heartbeat_repairs_presence_after_redis_lost_it(prefix: str) -> None:
-    a, b = Shared(URL, prefix), Shared(URL, prefix)
+def test_heartbeat_repairs_presence_after_redis_lost_it(redis_url: str, prefix: str) -> None:
+    a, b = Shared(redis_url, prefix), Shared(redis_url, prefix)
     b.arrived(7, "sid-b1", 2)
-    for key in redis.Redis(port=6379).scan_iter(f"{prefix}:*"):  # Redis restarted empty
-        redis.Redis(port=6379).delete(key)
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(f"{prefix}:*"):  # Redis restarted empty
+        client.delete(key)
     assert a.online(7, set()) == set()
     b.heartbeat({7: {"sid-b1": 2}})
     assert a.online(7, set()) == {2}
 
 
-def test_heartbeat_names_meetings_where_an_instance_vanished(prefix: str) -> None:
-    a, gone = Shared(URL, prefix), Shared(URL, prefix)
+def test_heartbeat_names_meetings_where_an_instance_vanished(redis_url: str, prefix: str) -> None:
+    a, gone = Shared(redis_url, prefix), Shared(redis_url, prefix)
     a.arrived(7, "sid-a1", 1)
     gone.arrived(7, "sid-g1", 2)
     assert a.heartbeat({7: {"sid-a1": 1}}) == set()
     # The killed instance's presence expires (here at once) and the others notice.
-    redis.Redis(port=6379).delete(f"{prefix}:online:7:{gone.host_id}")
+    redis.Redis.from_url(redis_url).delete(f"{prefix}:online:7:{gone.host_id}")
     assert a.heartbeat({7: {"sid-a1": 1}}) == {7}
     assert a.online(7, {1}) == {1}
     assert a.heartbeat({7: {"sid-a1": 1}}) == set()  # said once
 
 
-def test_write_limit_counts_across_instances(prefix: str) -> None:
-    a, b = Shared(URL, prefix), Shared(URL, prefix)
+def test_write_limit_counts_across_instances(redis_url: str, prefix: str) -> None:
+    a, b = Shared(redis_url, prefix), Shared(redis_url, prefix)
     assert [a.allow("p:1", 3, 10.0), b.allow("p:1", 3, 10.0), a.allow("p:1", 3, 10.0)] == [
         True,
         True,

