@@ -67,7 +67,8 @@ def meeting_report(context: dict[str, Any], *, compress: bool = True) -> bytes:
         line(f"{number}. {phase.title}")
     heading(_("Participation"))
     participation = context["participation"]
-    line(_("Joined: %(num)d", num=participation.joined))
+    if participation.joined is not None:  # fewer than 5 would pin the counts below
+        line(_("Joined: %(num)d", num=participation.joined))
     for title, counts in (
         (_("By district"), participation.by_area),
         (_("By age"), participation.by_age),

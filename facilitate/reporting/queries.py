@@ -17,28 +17,37 @@ from sqlalchemy.orm import selectinload
 from facilitate.actions.models import ActionItem
 from facilitate.db import session
 from facilitate.dialogues.models import Area, Dialogue, Theme
-from facilitate.intake.models import Conversation, Note, NoteTheme
+from facilitate.intake.models import Conversation, Note
 from facilitate.live.models import AgeBand, Contribution, Participant
 from facilitate.meetings import queries as meeting_queries
 from facilitate.meetings.models import Meeting, MeetingStatus
 from facilitate.proposals import operations as proposal_ops
 from facilitate.proposals.models import Vote
 from facilitate.proposals.tally import tally
-from facilitate.suppression import Column, Count, suppress
+from facilitate.suppression import (
+    Column,
+    Count,
+    Group,
+    Hidden,
+    column,
+    protect_filtered,
+    protect_group,
+    protect_subset,
+    protect_sum,
+)
 
 
 @dataclass
 class Participation:
-    joined: int
+    joined: int | None  # None: fewer than 5, which would pin the hidden cells below
     by_area: list[Count] = field(default_factory=list)
     by_age: list[Count] = field(default_factory=list)
 
 
-def _suppressed(counter: Counter[str], order: list[str]) -> list[Count]:
-    return [cell for cell in suppress(counter, order).cells if counter[cell.label]]
-
-
 def participation(meeting: Meeting, *, no_area: str, no_age: str) -> Participation:
+    """The meeting's column of "Who is in the room", decided exactly as there (the same
+    label order breaks ties the same way), so the report and the page hide the same cells;
+    two different choices of the same column could be subtracted from each other."""
     people = list(
         session().scalars(
             sa.select(Participant)
@@ -46,14 +55,20 @@ def participation(meeting: Meeting, *, no_area: str, no_age: str) -> Participati
             .options(selectinload(Participant.area))
         )
     )
-    areas = Counter(p.area.name if p.area is not None else no_area for p in people)
-    ages = Counter(p.age_band.value if p.age_band is not None else no_age for p in people)
-    area_order = [*sorted((a for a in areas if a != no_area), key=str.casefold), no_area]
-    age_order = [*(band.value for band in AgeBand), no_age]
+    dialogue = meeting.theme.dialogue
+    area_labels = _area_labels(dialogue, no_area)
+    age_labels = [*(band.value for band in AgeBand), no_age]
+    group = _group([(p.area, p.age_band) for p in people], area_labels, age_labels)
+    hidden = protect_group(group)
+    columns = [
+        column(group, hidden, table, labels, "")
+        for table, labels in enumerate((area_labels, age_labels))
+    ]
     return Participation(
-        joined=len(people),
-        by_area=_suppressed(areas, area_order),
-        by_age=_suppressed(ages, age_order),
+        joined=columns[0].total,
+        # Districts nobody came from are left out; zero points at no one either way.
+        by_area=[c for c, n in zip(columns[0].cells, group.tables[0], strict=True) if n],
+        by_age=[c for c, n in zip(columns[1].cells, group.tables[1], strict=True) if n],
     )
 
 
@@ -119,7 +134,7 @@ def feedback(dialogue: Dialogue) -> list[ThemeFeedback]:
 
 @dataclass(frozen=True)
 class Representation:
-    """People by district and by age band, one column per source, each column suppressed."""
+    """People by district and by age band, one column per source (see ``representation``)."""
 
     by_area: list[Column]
     by_age: list[Column]
@@ -134,37 +149,118 @@ class RepresentationFilters:
     role: str | None = None  # conversations only: residents in meetings are not asked
 
 
+Person = tuple[Area | None, AgeBand | None]
+
+
+def _area_labels(dialogue: Dialogue, no_area: str) -> list[str]:
+    """Every district of the dialogue in one order, the same on every page: active ones,
+    then archived ones that still have people counted, then "not given"."""
+    active = sorted((a.name for a in dialogue.areas if not a.is_archived), key=str.casefold)
+    used = set(
+        session().scalars(
+            sa.select(Area.name)
+            .join(Conversation, Conversation.area_id == Area.id)
+            .where(Conversation.dialogue_id == dialogue.id)
+        )
+    ) | set(
+        session().scalars(
+            sa.select(Area.name)
+            .join(Participant, Participant.area_id == Area.id)
+            .join(Meeting, Meeting.id == Participant.meeting_id)
+            .join(Theme, Theme.id == Meeting.theme_id)
+            .where(Theme.dialogue_id == dialogue.id)
+        )
+    )
+    return [*active, *sorted(used - set(active), key=str.casefold), no_area]
+
+
+def _group(people: list[Person], area_labels: list[str], age_labels: list[str]) -> Group:
+    areas = Counter(a.name if a is not None else area_labels[-1] for a, _ in people)
+    ages = Counter(b.value if b is not None else age_labels[-1] for _, b in people)
+    return Group((tuple(areas[x] for x in area_labels), tuple(ages[x] for x in age_labels)))
+
+
+ConversationKey = tuple[int | None, str | None, str | None]  # theme, channel, role
+
+
 def representation(
     dialogue: Dialogue,
     filters: RepresentationFilters,
     *,
     labels: dict[str, str],
 ) -> Representation:
-    """``labels``: "conversations", "all_meetings", "voted", "no_area", "no_age" as shown."""
+    """``labels``: "conversations", "all_meetings", "voted", "no_area", "no_age" as shown.
+
+    Suppression is decided for the whole dialogue, never for this page alone, so a count
+    has the same status on every page that shows it (see ``facilitate.suppression``):
+
+    - Meetings: each meeting's column on its own; "All meetings" (of a theme, or of all)
+      shows a cell only where every meeting's cell is shown; "Voted" is a subset of "All
+      meetings" with the non-voters protected too, and its sum over themes like "All
+      meetings". The meeting block is the same whatever the channel or role filter.
+    - Conversations: the unfiltered column on its own, then each filtered column against
+      each column with one filter fewer (decided first), down to this page's filters.
+
+    Conversations and meetings count different people with no stated relation between
+    them, so the two are protected independently.
+    """
     no_area, no_age = labels["no_area"], labels["no_age"]
-    conversations = sa.select(Conversation).where(Conversation.dialogue_id == dialogue.id)
-    if filters.theme_id is not None:
-        conversations = conversations.where(
-            Conversation.id.in_(
-                sa.select(Note.conversation_id)
-                .join(NoteTheme, NoteTheme.note_id == Note.id)
-                .where(NoteTheme.theme_id == filters.theme_id)
+    area_labels = _area_labels(dialogue, no_area)
+    age_labels = [*(band.value for band in AgeBand), no_age]
+
+    talked = list(
+        session().scalars(
+            sa.select(Conversation)
+            .where(Conversation.dialogue_id == dialogue.id)
+            .options(
+                selectinload(Conversation.area),
+                selectinload(Conversation.notes).selectinload(Note.links),
             )
         )
-    if filters.channel:
-        conversations = conversations.where(Conversation.channel == filters.channel)
-    if filters.role:
-        conversations = conversations.where(Conversation.role == filters.role)
-    talked = list(session().scalars(conversations.options(selectinload(Conversation.area))))
+    )
+    themes_of = {c.id: {t for n in c.notes for t in n.theme_ids} for c in talked}
 
-    meetings = [
-        m
-        for t in dialogue.themes
-        if filters.theme_id in (None, t.id)
-        for m in meeting_queries.of_theme(t)
-        if not m.is_archived and m.status is not MeetingStatus.draft
-    ]
-    meetings.sort(key=lambda m: (m.starts_at is None, m.starts_at, m.id))
+    def conversations(key: ConversationKey) -> Group:
+        theme_id, channel, role = key
+        return _group(
+            [
+                (c.area, c.age_band)
+                for c in talked
+                if (theme_id is None or theme_id in themes_of[c.id])
+                and (channel is None or c.channel == channel)
+                and (role is None or c.role == role)
+            ],
+            area_labels,
+            age_labels,
+        )
+
+    decided: dict[ConversationKey, tuple[Group, Hidden]] = {}
+
+    def decide(key: ConversationKey) -> tuple[Group, Hidden]:
+        if key not in decided:
+            group = conversations(key)
+            parents = [
+                decide((*key[:i], None, *key[i + 1 :]))  # type: ignore[arg-type]
+                for i in range(3)
+                if key[i] is not None
+            ]
+            decided[key] = (
+                group,
+                protect_filtered(group, parents) if parents else protect_group(group),
+            )
+        return decided[key]
+
+    talk_group, talk_hidden = decide((filters.theme_id, filters.channel, filters.role))
+
+    meetings = sorted(
+        (
+            m
+            for t in dialogue.themes
+            for m in meeting_queries.of_theme(t)
+            if not m.is_archived and m.status is not MeetingStatus.draft
+        ),
+        key=lambda m: (m.starts_at is None, m.starts_at, m.id),
+    )
     people = list(
         session().scalars(
             sa.select(Participant)
@@ -177,37 +273,50 @@ def representation(
             sa.select(Vote.participant_id).where(Vote.participant_id.in_([p.id for p in people]))
         )
     )
-    sources: list[tuple[str, list[tuple[Area | None, AgeBand | None]]]] = [
-        (labels["conversations"], [(c.area, c.age_band) for c in talked])
-    ]
-    for meeting in meetings:
-        sources.append(
-            (meeting.title, [(p.area, p.age_band) for p in people if p.meeting_id == meeting.id])
+    joined = {
+        m.id: _group(
+            [(p.area, p.age_band) for p in people if p.meeting_id == m.id],
+            area_labels,
+            age_labels,
         )
-    sources.append((labels["all_meetings"], [(p.area, p.age_band) for p in people]))
-    sources.append((labels["voted"], [(p.area, p.age_band) for p in people if p.id in voted]))
+        for m in meetings
+    }
+    meeting_hidden = {m.id: protect_group(joined[m.id]) for m in meetings}
 
-    area_labels = [
-        *sorted((a.name for a in dialogue.areas if not a.is_archived), key=str.casefold),
-        no_area,
-    ]
-    age_labels = [*(band.value for band in AgeBand), no_age]
+    def block(chosen: list[Meeting]) -> tuple[Group, Group, Hidden]:
+        """Everyone who joined ``chosen``, those of them who voted, and the hidden cells
+        of the former: a sum of meeting columns."""
+        ids = {m.id for m in chosen}
+        rows = [p for p in people if p.meeting_id in ids]
+        return (
+            _group([(p.area, p.age_band) for p in rows], area_labels, age_labels),
+            _group([(p.area, p.age_band) for p in rows if p.id in voted], area_labels, age_labels),
+            protect_sum([meeting_hidden[m.id] for m in chosen], tables=2),
+        )
 
-    def area_name(area: Area | None) -> str:
-        # An archived district still counts, under its own name, after the active ones.
-        if area is None:
-            return no_area
-        if area.name not in area_labels:
-            area_labels.insert(-1, area.name)
-        return area.name
+    voted_hidden = {}
+    for theme in dialogue.themes:
+        everyone, votes, everyone_hidden = block([m for m in meetings if m.theme_id == theme.id])
+        voted_hidden[theme.id] = protect_subset(votes, everyone, everyone_hidden)
+    if filters.theme_id is not None:
+        shown = [m for m in meetings if m.theme_id == filters.theme_id]
+        everyone, votes, everyone_hidden = block(shown)
+        votes_hidden = voted_hidden[filters.theme_id]
+    else:
+        shown = meetings
+        everyone, votes, everyone_hidden = block(shown)
+        # Voted over all themes is the sum of each theme's Voted.
+        votes_hidden = protect_sum(list(voted_hidden.values()), tables=2)
 
-    area_counts = [(t, Counter(area_name(a) for a, _ in rows)) for t, rows in sources]
-    age_counts = [
-        (t, Counter(b.value if b is not None else no_age for _, b in rows)) for t, rows in sources
+    sources = [
+        (labels["conversations"], talk_group, talk_hidden),
+        *((m.title, joined[m.id], meeting_hidden[m.id]) for m in shown),
+        (labels["all_meetings"], everyone, everyone_hidden),
+        (labels["voted"], votes, votes_hidden),
     ]
     return Representation(
-        by_area=[suppress(c, area_labels, title=t) for t, c in area_counts],
-        by_age=[suppress(c, age_labels, title=t) for t, c in age_counts],
+        by_area=[column(g, h, 0, area_labels, title) for title, g, h in sources],
+        by_age=[column(g, h, 1, age_labels, title) for title, g, h in sources],
         area_labels=area_labels,
         age_labels=age_labels,
     )
