@@ -262,6 +262,8 @@
     var oldest = seen.shown[seen.shown.length - 1];
     wall.from = oldest ? oldest.id : null;
     say(seen);
+    // All shown: the button goes, and the focus to the wall's heading rather than nowhere.
+    if (byId("more").hidden) byId("wall-h").focus();
   });
   byId("mine").addEventListener("click", function () {
     if (!room.state) return;

@@ -141,6 +141,15 @@ def test_busy_phone_puts_the_vote_first_and_keeps_the_wall_short(
     expect(more).to_be_hidden()
     mine.click()
     expect(wall).to_have_count(41)  # back to the wall as it was
+    # To the end of the wall by keyboard: the last page takes the button away, and the
+    # focus goes to the wall's heading rather than to nowhere.
+    for shown in (61, 81, 101, 121, 141, 161, 181, 201):
+        more.focus()
+        anna.keyboard.press("Enter")
+        expect(wall).to_have_count(shown)
+    expect(more).to_be_hidden()
+    expect(anna.locator("#wall-h")).to_be_focused()
+    expect(anna.locator("#wall-said")).to_have_text("Visar 201 av 201")
 
     # Her vote counts from the top of the page.
     anna.locator("#proposals .proposal").first.locator("button[aria-label='En prick till']").click()
