@@ -1,10 +1,20 @@
-/* The resident's phone: the current phase on top, the write form, the hand, the wall. */
+/* The resident's phone: the current phase on top, then what the moment asks for (the vote
+ * while it is open, its result until the next step), the write form, the hand, the wall. */
 (function () {
   "use strict";
   var F = window.Facilitate, t = F.t, el = F.el;
   var editing = null; // {id, node}: an open edit survives redraws, focus and all
   var confirming = null; // the id whose delete waits for its second tap
   var byId = function (id) { return document.getElementById(id); };
+  // The wall: the newest first, a page at a time. Once "show more" was used, everything
+  // from the oldest revealed on stays shown as new contributions arrive on top.
+  var PAGE = parseInt(byId("wall").dataset.page, 10) || 20;
+  var wall = { phase: undefined, shown: PAGE, from: null, mine: false, visible: 0 };
+
+  /* The contribution as the room has it now (a kept element's handler may outlive its data). */
+  function latest(room, c) {
+    return room.state.contributions.find(function (x) { return x.id === c.id; }) || c;
+  }
 
   function meta(c) {
     var parts = [el("span", { class: "kind kind-" + c.kind, text: F.kindLabel(c.kind) })];
@@ -42,14 +52,14 @@
         type: "button", class: "metoo", "aria-pressed": c.reacted ? "true" : "false", "data-key": "metoo-" + c.id,
         text: t("Me too") + " · " + c.reactions,
         onclick: function () {
-          room.send(c.reacted ? "reaction_remove" : "reaction_add", { contribution_id: c.id });
+          room.send(latest(room, c).reacted ? "reaction_remove" : "reaction_add", { contribution_id: c.id });
         },
       }));
     } else {
       buttons.push(el("span", { class: "metoo-count muted", text: t("Me too") + " · " + c.reactions }));
       if (current) {
         buttons.push(el("button", { type: "button", class: "secondary", text: t("Edit"), onclick: function () {
-          var node = el("li", { class: "contribution own editing", "data-id": c.id }, [editForm(room, c)]);
+          var node = el("li", { class: "contribution own editing", "data-id": c.id }, [editForm(room, latest(room, c))]);
           editing = { id: c.id, node: node };
           room.render(room.state, room);
           node.querySelector("textarea").focus();
@@ -98,6 +108,78 @@
     F.replace(box, children);
   }
 
+  /* The newest first, as many as the resident asked to see; or only their own. */
+  function renderWall(state, room) {
+    if (wall.phase !== state.current_phase) wall = { phase: state.current_phase, shown: PAGE, from: null, mine: false, visible: 0 };
+    var now = state.contributions.filter(function (c) { return c.phase === state.current_phase; }).reverse();
+    var own = now.filter(function (c) { return c.own; });
+    if (!own.length) wall.mine = false;
+    var mine = byId("mine");
+    mine.hidden = !own.length;
+    mine.textContent = t("Only mine (%(num)s)", { num: own.length });
+    mine.setAttribute("aria-pressed", wall.mine ? "true" : "false");
+    var shown = wall.mine ? own : now.filter(function (c, index) {
+      return index < wall.shown || (wall.from !== null && c.id >= wall.from);
+    });
+    if (!wall.mine) wall.visible = shown.length;
+    var left = wall.mine ? 0 : now.length - shown.length;
+    var more = byId("more");
+    more.hidden = !left;
+    more.textContent = t("Show %(num)s more", { num: Math.min(PAGE, left) });
+    var count = byId("wall-count");
+    count.hidden = !left;
+    count.textContent = t("Showing %(shown)s of %(total)s", { shown: shown.length, total: now.length });
+    var items = shown.map(function (c) { return item(room, c, true); });
+    if (!items.length) items = [el("li", { class: "empty muted", text: t("Nothing here yet.") })];
+    keep(byId("wall"), items);
+    return { shown: shown, total: now.length };
+  }
+
+  /* Puts ``nodes`` into ``list``, keeping each element that is unchanged: the page keeps
+     its place (scroll anchoring holds on to kept elements) and nothing flickers. */
+  function keep(list, nodes) {
+    var old = {};
+    Array.prototype.forEach.call(list.children, function (n) { if (n.dataset.id) old[n.dataset.id] = n; });
+    nodes = nodes.map(function (n) {
+      var was = n.dataset.id && old[n.dataset.id];
+      return was && (was === n || was.isEqualNode(n)) ? was : n;
+    });
+    Array.prototype.slice.call(list.children).forEach(function (n) {
+      if (nodes.indexOf(n) < 0) list.removeChild(n);
+    });
+    nodes.forEach(function (n, index) {
+      if (list.children[index] !== n) list.insertBefore(n, list.children[index] || null);
+    });
+  }
+
+  /* While a vote is open, and after it closes until the next step, the proposals come right
+     under the step; otherwise after the wall. The step a result was first seen in is kept
+     per meeting, so a reload does not bring an old result back to the top. */
+  function resultFirst(state) {
+    var key = "facilitate:result:" + F.config.meeting_id;
+    var ballot = state.voting.proposal_ids.join(",");
+    var seen = null;
+    try {
+      if (state.voting.status !== "closed") { window.localStorage.removeItem(key); return false; }
+      seen = JSON.parse(window.localStorage.getItem(key) || "null");
+      if (!seen || seen.ballot !== ballot) {
+        seen = { phase: state.current_phase, ballot: ballot };
+        window.localStorage.setItem(key, JSON.stringify(seen));
+      }
+    } catch (e) { /* private mode: the result shows first as long as the page lives */ }
+    return !seen || seen.phase === state.current_phase;
+  }
+
+  function placeProposals(state) {
+    var section = byId("proposals-section");
+    var result = state.current_phase !== null && resultFirst(state);
+    var first = state.current_phase !== null && (state.voting.status === "open" || result);
+    var after = first ? byId("phase") : byId("wall-section");
+    // Moved only when its place changes: a moved element loses the focus.
+    if (after.nextElementSibling !== section) after.parentNode.insertBefore(section, after.nextElementSibling);
+    byId("proposals-h").textContent = result ? t("Result of the vote") : t("Proposals");
+  }
+
   function render(state, room) {
     var open = state.meeting.status === "open";
     renderPhase(state);
@@ -112,10 +194,8 @@
     group.hidden = !state.me.group;
     group.textContent = state.me.group ? t("You are in group %(num)s", { num: state.me.group }) : "";
 
-    var now = state.contributions.filter(function (c) { return c.phase === state.current_phase; });
-    var wall = now.map(function (c) { return item(room, c, true); });
-    if (!wall.length) wall = [el("li", { class: "empty muted", text: t("Nothing here yet.") })];
-    F.replace(byId("wall"), wall);
+    renderWall(state, room);
+    placeProposals(state);
 
     var earlier = [];
     state.phases.forEach(function (phase, index) {
@@ -171,6 +251,24 @@
     room.send("proposal_add", sent, function (ack) {
       if (!ack.ok && !title.value) { title.value = sent.title; body.value = sent.body; }
     });
+  });
+  function say(seen) {
+    byId("wall-said").textContent = t("Showing %(shown)s of %(total)s", { shown: seen.shown.length, total: seen.total });
+  }
+  byId("more").addEventListener("click", function () {
+    if (!room.state) return;
+    wall.shown = wall.visible + PAGE;
+    var seen = renderWall(room.state, room);
+    var oldest = seen.shown[seen.shown.length - 1];
+    wall.from = oldest ? oldest.id : null;
+    say(seen);
+    // All shown: the button goes, and the focus to the wall's heading rather than nowhere.
+    if (byId("more").hidden) byId("wall-h").focus();
+  });
+  byId("mine").addEventListener("click", function () {
+    if (!room.state) return;
+    wall.mine = !wall.mine;
+    say(renderWall(room.state, room));
   });
   byId("hand").addEventListener("click", function () {
     var raised = byId("hand").getAttribute("aria-pressed") === "true";
