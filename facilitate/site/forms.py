@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import DateField, EmailField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import Optional
 
 from facilitate.i18n import language_name
@@ -41,12 +41,12 @@ class StatementForm(FlaskForm):
         description=_l("Where people report problems and ask for content in another form."),
         render_kw={"maxlength": EMAIL_MAX},
     )
-    phone = StringField(_l("Contact phone"), render_kw={"maxlength": PHONE_MAX, "type": "tel"})
+    phone = TelField(_l("Contact phone"), render_kw={"maxlength": PHONE_MAX})
     status = SelectField(_l("Compliance status"), choices=status_choices)
     shortcomings = TextAreaField(
         _l("Known shortcomings"),
         description=_l("One a line. Leave empty only when the service is fully compliant."),
-        render_kw={"maxlength": SHORTCOMINGS_MAX, "rows": 6},
+        render_kw={"maxlength": SHORTCOMINGS_MAX, "rows": 8},
     )
     made_on = DateField(_l("Statement made on"), validators=[Optional()])
     reviewed_on = DateField(_l("Last reviewed on"), validators=[Optional()])

@@ -186,13 +186,13 @@ def test_admin_edits_the_statement(app: Flask, client: FlaskClient, admin: User)
     assert "<bdi>Exempelby kommun</bdi>" in html
     assert 'href="mailto:tillganglighet@exempelby.se"' in html
     assert 'href="tel:08-12345678"' in html
-    assert '<li dir="auto">Kartan saknar textalternativ</li>' in html
+    assert "<li><bdi>Kartan saknar textalternativ</bdi></li>" in html
     assert "Kalkylbladen" not in html  # the municipality's list replaces ours
     assert "1 september 2026" in html
     assert "20 november 2026" in html
     english = page(client, "/accessibility", "en")
     # Staff write Swedish: on an English page their lines say so, for screen readers.
-    assert '<li dir="auto" lang="sv">Filmerna saknar undertexter</li>' in english
+    assert '<li><bdi lang="sv">Filmerna saknar undertexter</bdi></li>' in english
     assert "This statement was made on September 1, 2026" in english
 
 
