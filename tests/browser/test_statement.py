@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from facilitate import demo
 
-from .conftest import LAPTOP, NARROW, PHONE, TIMEOUT_MS, Server
+from .conftest import LAPTOP, NARROW, PHONE, Server, logged_in
 from .test_accessibility import AXE
 from .test_languages import LAYOUT_PROBLEMS
 
@@ -46,14 +46,9 @@ def fits(page: Page, width: int) -> list[Any]:
 def test_statement_accessible_in_swedish_and_arabic_on_a_narrow_phone(
     server: Server, browser: Browser, phone: Callable[..., Page]
 ) -> None:
-    admin = browser.new_context(locale="sv-SE", base_url=server.url, viewport=NARROW)
-    admin.set_default_timeout(TIMEOUT_MS)
+    admin = logged_in(browser, server, demo.ADMIN_EMAIL, "sv-SE", NARROW)
     form = admin.new_page()
-    form.goto("/login")
-    form.fill("input[name=email]", demo.ADMIN_EMAIL)
-    form.fill("input[name=password]", demo.DEMO_PASSWORD)
-    form.click("main button[type=submit]")
-    form.wait_for_url(f"{server.url}/")
+    form.goto("/")
     form.click("header a[href='/admin/accessibility']")
     found = {"form": violations(form)}
     form.fill("#organisation", "Exempelby kommun")
