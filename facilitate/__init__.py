@@ -72,6 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     from .live import views as live_views
     from .meetings import views as meeting_views
     from .reporting import views as reporting_views
+    from .site import views as site_views
 
     i18n.init_app(app)
     web.init_app(app)
@@ -83,6 +84,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(action_views.bp)
     app.register_blueprint(intake_views.bp)
     app.register_blueprint(reporting_views.bp)
+    app.register_blueprint(site_views.bp)
     init_api(app)
     errors_web.init_app(app)
     cli.init_app(app)

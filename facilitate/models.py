@@ -8,8 +8,10 @@ from .intake.models import Conversation, Note, NoteTheme
 from .live.models import ClientWrite, Contribution, Hand, Participant, Reaction
 from .meetings.models import Meeting, Phase
 from .proposals.models import PaperVotes, Proposal, Vote
+from .site.models import AccessibilityStatement
 
 __all__ = [
+    "AccessibilityStatement",
     "ActionItem",
     "ActionStatusChange",
     "ApiToken",

@@ -53,12 +53,17 @@ def check_int_range(value: int, *, field: str, low: int, high: int) -> int:
 
 
 def check_translations(
-    values: Mapping[str, str | None] | None, *, field: str, max_length: int
+    values: Mapping[str, str | None] | None,
+    *,
+    field: str,
+    max_length: int,
+    among: Sequence[str] = TRANSLATED,
 ) -> dict[str, str]:
-    """Texts by language code: only the languages content is given in, empty ones dropped."""
+    """Texts by language code (``among``: the other languages content is translated into,
+    unless told), empty ones dropped."""
     checked: dict[str, str] = {}
     for code, value in (values or {}).items():
-        check_language(code, field=f"{field}.{code}", among=TRANSLATED)
+        check_language(code, field=f"{field}.{code}", among=among)
         text = check_optional_text(value, field=f"{field}.{code}", max_length=max_length)
         if text:
             checked[code] = text

@@ -355,6 +355,8 @@ STAFF_PAGES = (
     "/dialogues/1/participation",
     "/admin/users",
     "/admin/users/new",
+    "/admin/accessibility",
+    "/accessibility",
 )
 
 

@@ -109,18 +109,30 @@ def server(tmp_path: Path) -> Iterator[Server]:
         box.stop()
 
 
-@pytest.fixture
-def staff(browser: Browser, server: Server) -> Iterator[BrowserContext]:
-    """A laptop logged in as the demo facilitator, in English."""
-    context = browser.new_context(locale="en-GB", base_url=server.url, viewport=LAPTOP)
+def logged_in(
+    browser: Browser,
+    server: Server,
+    email: str,
+    locale: str = "en-GB",
+    viewport: ViewportSize = LAPTOP,
+) -> BrowserContext:
+    """A browser of its own, logged in as the demo login ``email``; the caller closes it."""
+    context = browser.new_context(locale=locale, base_url=server.url, viewport=viewport)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.goto("/login")
-    page.fill("input[name=email]", demo.FACILITATOR_EMAIL)
+    page.fill("input[name=email]", email)
     page.fill("input[name=password]", demo.DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{server.url}/")
     page.close()
+    return context
+
+
+@pytest.fixture
+def staff(browser: Browser, server: Server) -> Iterator[BrowserContext]:
+    """A laptop logged in as the demo facilitator, in English."""
+    context = logged_in(browser, server, demo.FACILITATOR_EMAIL)
     yield context
     context.close()
 

@@ -334,4 +334,6 @@ def test_privacy_page_public_in_swedish_and_english(client: FlaskClient) -> None
     swedish = client.get("/privacy").get_data(as_text=True)
     assert 'lang="sv"' in swedish
     assert "Integritet" in swedish
-    assert client.get("/join").get_data(as_text=True).count("/privacy") == 1
+    start, footer = client.get("/join").get_data(as_text=True).split('<footer class="site-footer">')
+    assert start.count("/privacy") == 1  # next to the join form, and again in every footer
+    assert footer.count("/privacy") == 1

@@ -1,0 +1,1 @@
+"""The service's own pages: the accessibility statement the municipality publishes."""
