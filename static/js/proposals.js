@@ -91,10 +91,14 @@
 
   var PAPER_KEYS = { approval: ["yes", "no"], agree: ["agree", "disagree", "pass"], dots: ["dots", "voters"],
     consent: ["0", "1", "2", "3", "4", "5"] };
+  // Each count's label in the page's language, as the tally names it.
+  var PAPER_LABELS = { yes: "Support", no: "Against", agree: "Agree", disagree: "Disagree", pass: "Pass",
+    dots: "Dots", voters: "Voters" };
 
   function paperForm(room, state, p) {
     var inputs = PAPER_KEYS[state.voting.method].map(function (key) {
-      return el("label", { class: "paper-count" }, [key + " ", el("input", { type: "number", min: "0", inputmode: "numeric", name: key })]);
+      var label = PAPER_LABELS[key] ? t(PAPER_LABELS[key]) : key;  // consent's levels are numbers
+      return el("label", { class: "paper-count" }, [label + " ", el("input", { type: "number", min: "0", inputmode: "numeric", name: key })]);
     });
     var form = el("form", { class: "paper-form" }, [el("span", { class: "muted", text: t("Paper or hands:") })].concat(inputs)
       .concat([el("button", { type: "submit", class: "small", text: t("Add") })]));

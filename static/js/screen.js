@@ -32,7 +32,9 @@
     byId("phase-prompt").textContent = phase ? phase.prompt : "";
     byId("presence").textContent = t("%(num)s online", { num: state.presence.online });
     F.replace(byId("hands"), state.hands.length ? state.hands.map(function (hand) {
-      return el("li", { dir: "auto", text: hand.name || t("anonymous") });
+      // The name finds its own direction; the item keeps the page's, so its number does not
+      // stick out on the other side (a Swedish name on an Arabic projector).
+      return el("li", {}, [el("span", { dir: "auto", text: hand.name || t("anonymous") })]);
     }) : [el("li", { class: "muted", text: t("No hands raised.") })]);
 
     var now = state.contributions.filter(function (c) { return c.phase === state.current_phase; });

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from .conftest import Server
+from .conftest import NARROW, Server
 from .test_live_meeting import open_console
 
 TABS = 80
@@ -51,3 +51,16 @@ def test_resident_joins_writes_and_votes_by_keyboard(
         assert outline != "none"
     finally:
         context.close()
+
+
+def test_recording_a_conversation_by_keyboard_on_a_phone(staff: BrowserContext) -> None:
+    """The team records conversations on a phone in the street: 320 px, by keyboard."""
+    form = staff.new_page()
+    form.set_viewport_size(NARROW)
+    form.goto("/dialogues/1/conversations/new")
+    form.check("input[name=channel][value=door]")
+    form.fill("#notes", "Lamporna vid busshållplatsen är trasiga")
+    form.locator("#notes").press("Tab")
+    form.click("main form.narrow-form button[type=submit]:not([name])")
+    expect(form.locator(".flash-success")).to_be_visible()
+    expect(form.locator(".note").first).to_contain_text("Lamporna vid busshållplatsen")

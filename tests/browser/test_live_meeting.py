@@ -11,12 +11,14 @@ from .conftest import NARROW, Server
 MEETING = 1  # the demo's first meeting, a draft with the 90-minute in-depth agenda
 
 
-def open_console(staff: BrowserContext) -> Page:
+def open_console(staff: BrowserContext, opened: str = "Open") -> Page:
+    """The console of ``MEETING``, the meeting opened (``opened``: its status in the
+    console's language)."""
     console = staff.new_page()
     console.goto(f"/meetings/{MEETING}/console")
     expect(console.locator("#conn")).to_have_attribute("data-state", "online")
     console.click("#meeting-open")
-    expect(console.locator("#status")).to_have_text("Open")
+    expect(console.locator("#status")).to_have_text(opened)
     return console
 
 
