@@ -74,6 +74,7 @@ PAGES: tuple[Check, ...] = (
     Check("public", "/j/ZZZZ9999", 404),  # a code that opens no meeting
     Check("public", "/j/{code}"),
     Check("public", "/privacy"),
+    Check("public", "/accessibility"),
     Check("public", f"/d/{DIALOGUE}/feedback"),
     Check("public", "/no-such-page", 404),
     # The resident's phone, after joining.
@@ -129,6 +130,8 @@ PAGES: tuple[Check, ...] = (
     Check("admin", "/admin/users/new"),
     Check("admin", "/admin/users/new", 422, submit="main button[type=submit]"),
     Check("admin", f"/admin/users/{USER}/edit"),
+    Check("admin", "/admin/accessibility"),
+    Check("admin", "/admin/accessibility", 422, submit="main button[type=submit]"),
 )
 
 #: Pages that must fit without a sideways scroll, and at what width in CSS pixels.
