@@ -201,10 +201,12 @@ def _preview(dialogue: Dialogue, filename: str, data: bytes, plan: ImportPlan) -
     token = pending.keep(
         data, dialogue_id=dialogue.id, user_id=_user_id(), filename=filename, plan=plan.digest()
     )
+    form = ImportConfirmForm()
+    form.token.data = token  # not the one a re-shown preview was posted with
     return render_template(
         "intake/preview.html",
         dialogue=dialogue,
-        form=ImportConfirmForm(token=token),
+        form=form,
         filename=filename,
         plan=plan,
         rows=plan.rows(PREVIEW_ROWS),
