@@ -231,8 +231,8 @@ class ImportPlan:
     # The preview counts are exact, small groups included, unlike every other count of
     # conversations by district (suppression.py): they describe the file the staff member
     # has just uploaded and holds anyway, they are shown only to that facilitator, before
-    # anything is stored, and hiding them would hide mistakes (a district misspelt into
-    # another one shows as a count of 1). Nothing here is shown after the import.
+    # anything is stored, and hiding them would hide mistakes (a row typed into the wrong
+    # district shows as a count of 1). Nothing here is shown after the import.
 
     def by_channel(self) -> list[tuple[Channel, int]]:
         counts = Counter(g.first.channel for g in self.groups)
