@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+from flask_babel import LazyString
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -138,17 +140,23 @@ ResultsName = Annotated[str, _one_of(ResultsVisibility)]
 TemplateKey = Annotated[str, _one_of(sorted(TEMPLATES))]
 
 
-def _theme_id(value: int) -> int:
-    # The operation refuses any id that is not one of the dialogue's themes, with this
-    # message, but it looks the id up first.
-    if not 1 <= value <= ID_MAX:
-        raise ValueError(_("No such theme."))
-    return value
+def _id_of(thing: LazyString) -> AfterValidator:
+    """An id within the database's range, else the refusal ``thing`` ("No such theme.").
+
+    The operation refuses any id that is not one of the dialogue's, with the same message,
+    but it looks the id up first, and an id out of range fails the lookup itself."""
+
+    def check(value: int) -> int:
+        if not 1 <= value <= ID_MAX:
+            raise ValueError(str(thing))
+        return value
+
+    return AfterValidator(check)
 
 
-ThemeId = Annotated[
-    int, Field(json_schema_extra={"minimum": 1, "maximum": ID_MAX}), AfterValidator(_theme_id)
-]
+_ID_RANGE = Field(json_schema_extra={"minimum": 1, "maximum": ID_MAX})
+ThemeId = Annotated[int, _ID_RANGE, _id_of(_l("No such theme."))]
+NoteId = Annotated[int, _ID_RANGE, _id_of(_l("No such note."))]
 
 
 class Input(BaseModel):
@@ -284,6 +292,33 @@ class ConversationIn(Input):
     )
     theme_ids: list[ThemeId] = Field(
         default_factory=list, description="Themes of this dialogue every note supports."
+    )
+
+
+class NoteEdit(Input):
+    id: NoteId | None = Field(
+        default=None, description="A note of this conversation; left out, the note is added."
+    )
+    text: Annotated[str, _max_length(NOTE_MAX)] = Field(
+        description="The note's new text (not empty: delete a note with its own call)."
+    )
+
+
+class ConversationPatch(Input):
+    """Only the fields given change; ``area``, ``age_band`` and ``role`` given as ``null`` are
+    cleared. The checks are those of recording a conversation, on the conversation as it
+    would be after the change; a district archived since may stay where it already was."""
+
+    date: IsoDate | None = Field(default=None, description="Not in the future.")
+    channel: Annotated[str, _one_of(Channel)] | None = None
+    area: AreaName | None = Field(default=None, description="A district of the dialogue, by name.")
+    age_band: Annotated[str, _one_of(AgeBand)] | None = None
+    role: Annotated[str, _one_of(SpeakerRole)] | None = None
+    notes: list[NoteEdit] | None = Field(
+        default=None,
+        description="Notes to change (with ``id``) or add (without). A note not listed keeps "
+        "its text; every note keeps its themes and quote marks.",
+        json_schema_extra={"maxItems": NOTES_MAX},
     )
 
 

@@ -48,6 +48,7 @@ from .schemas import (
     AreaOut,
     ConversationIn,
     ConversationOut,
+    ConversationPatch,
     DialogueIn,
     DialogueOut,
     JoinIn,
@@ -505,6 +506,39 @@ def create_conversation(dialogue_id: int, json_data: ConversationIn) -> Conversa
             theme_ids=json_data.theme_ids,
         ),
         user_id=current_api_user_id(),
+    )
+    return conversation_out(conversation)
+
+
+@bp.patch("/conversations/<int:conversation_id>")
+@token_required(bp, Role.facilitator)
+@json_object
+@bp.input(ConversationPatch)
+@bp.output(ConversationOut)
+@bp.doc(responses={**WRITE_ERRORS, 409: "The dialogue is archived."})
+def update_conversation(conversation_id: int, json_data: ConversationPatch) -> ConversationOut:
+    """Correct a recorded conversation: its details and its notes' texts
+
+    Only the fields given change, and every note keeps its themes. The checks are those of
+    recording one; a refusal (422) changes nothing, also of the fields that were fine.
+    """
+    conversation = intake_ops.get_conversation(conversation_id)
+    given = json_data.model_fields_set
+    band, role = conversation.age_band, conversation.role
+    notes = json_data.notes or []
+    intake_ops.update_conversation(
+        conversation,
+        intake_ops.ConversationChanges(
+            # The edit page's operation with the current values for what is not given.
+            held_on=json_data.date if "date" in given else conversation.held_on,
+            channel=json_data.channel if "channel" in given else conversation.channel.value,
+            area_id=None if "area" in given else conversation.area_id,
+            area=json_data.area,
+            age_band=json_data.age_band if "age_band" in given else band and band.value,
+            role=json_data.role if "role" in given else role and role.value,
+            texts={note.id: note.text for note in notes if note.id is not None},
+            new_notes=[note.text for note in notes if note.id is None],
+        ),
     )
     return conversation_out(conversation)
 

@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
+import json
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -30,10 +33,11 @@ from openpyxl import load_workbook
 
 from facilitate.dialogues.models import Dialogue, Theme
 from facilitate.errors import DomainError, ValidationError
+from facilitate.live.models import AgeBand
 from facilitate.validation import clean_text
 
 from . import operations as ops
-from .models import Conversation
+from .models import Channel, Conversation, SpeakerRole
 
 COLUMNS = ("date", "channel", "district", "age_band", "role", "note", "themes", "conversation")
 REQUIRED = ("date", "channel", "note")
@@ -183,6 +187,7 @@ class _Group:
     line: int
     first: ops.CheckedConversation
     notes: list[tuple[str, list[Theme]]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
 
     def same_conversation(self, other: ops.CheckedConversation) -> bool:
         def key(c: ops.CheckedConversation) -> tuple[object, ...]:
@@ -191,9 +196,92 @@ class _Group:
         return key(self.first) == key(other)
 
 
-def import_conversations(
-    dialogue: Dialogue, filename: str, data: bytes, *, user_id: int | None
-) -> ImportResult:
+@dataclass(frozen=True)
+class PreviewRow:
+    """One note as the import would store it, with the line it came from."""
+
+    line: int
+    conversation: int  # its conversation's number within the file, from 1
+    held_on: dt.date
+    channel: Channel
+    area: str | None
+    age_band: AgeBand | None
+    role: SpeakerRole | None
+    text: str
+    themes: list[str]
+
+
+@dataclass
+class ImportPlan:
+    """A file read and checked against the dialogue: what importing it would create.
+
+    Nothing is written until ``write_plan``, so it is also the preview.
+    """
+
+    groups: list[_Group]
+
+    @property
+    def conversations(self) -> int:
+        return len(self.groups)
+
+    @property
+    def notes(self) -> int:
+        return sum(len(g.notes) for g in self.groups)
+
+    # The preview counts are exact, small groups included, unlike every other count of
+    # conversations by district (suppression.py): they describe the file the staff member
+    # has just uploaded and holds anyway, they are shown only to that facilitator, before
+    # anything is stored, and hiding them would hide mistakes (a row typed into the wrong
+    # district shows as a count of 1). Nothing here is shown after the import.
+
+    def by_channel(self) -> list[tuple[Channel, int]]:
+        counts = Counter(g.first.channel for g in self.groups)
+        return [(channel, counts[channel]) for channel in Channel if counts[channel]]
+
+    def by_area(self) -> list[tuple[str | None, int]]:
+        """By district name; conversations without one last, as None."""
+        counts = Counter(g.first.area.name if g.first.area else None for g in self.groups)
+        named = sorted((name, n) for name, n in counts.items() if name is not None)
+        return named + ([(None, counts[None])] if counts[None] else [])
+
+    def rows(self, limit: int) -> list[PreviewRow]:
+        rows = [
+            PreviewRow(
+                line=line,
+                conversation=number,
+                held_on=group.first.held_on,
+                channel=group.first.channel,
+                area=group.first.area.name if group.first.area else None,
+                age_band=group.first.age_band,
+                role=group.first.role,
+                text=text,
+                themes=[t.title for t in themes],
+            )
+            for number, group in enumerate(self.groups, 1)
+            for line, (text, themes) in zip(group.lines, group.notes, strict=True)
+        ]
+        return sorted(rows, key=lambda row: row.line)[:limit]
+
+    def digest(self) -> str:
+        """What would be written, as a fingerprint: confirming imports only the plan the
+        preview showed, not one the dialogue's themes or districts have changed since."""
+        shape = [
+            [
+                g.first.held_on.isoformat(),
+                g.first.channel.value,
+                g.first.area.id if g.first.area else None,
+                g.first.age_band.value if g.first.age_band else None,
+                g.first.role.value if g.first.role else None,
+                [[text, [t.id for t in themes]] for text, themes in g.notes],
+            ]
+            for g in self.groups
+        ]
+        return hashlib.sha256(json.dumps(shape, ensure_ascii=False).encode()).hexdigest()
+
+
+def plan_import(dialogue: Dialogue, filename: str, data: bytes) -> ImportPlan:
+    """Read and check every row; writes nothing. One bad row refuses the file
+    (``ImportRejected`` lists them all)."""
     groups: dict[str, _Group] = {}
     problems: list[tuple[int, str]] = []
     for line, row in read_rows(filename, data):
@@ -227,11 +315,22 @@ def import_conversations(
             problems.append((line, str(message)))
             continue
         group.notes.append((checked.notes[0], checked.themes))
+        group.lines.append(line)
     if problems:
         raise ImportRejected(problems)
+    return ImportPlan(list(groups.values()))
+
+
+def write_plan(dialogue: Dialogue, plan: ImportPlan, *, user_id: int | None) -> ImportResult:
     result = ImportResult()
-    for group in groups.values():
+    for group in plan.groups:
         result.conversations.append(
             ops.do_record_conversation(dialogue, group.first, user_id=user_id, notes=group.notes)
         )
     return result
+
+
+def import_conversations(
+    dialogue: Dialogue, filename: str, data: bytes, *, user_id: int | None
+) -> ImportResult:
+    return write_plan(dialogue, plan_import(dialogue, filename, data), user_id=user_id)

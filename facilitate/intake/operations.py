@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -196,6 +196,73 @@ def record_conversation(
     dialogue: Dialogue, spec: ConversationSpec, *, user_id: int | None
 ) -> Conversation:
     return do_record_conversation(dialogue, check_conversation(dialogue, spec), user_id=user_id)
+
+
+@dataclass
+class ConversationChanges:
+    """An edit of a recorded conversation, every field given: the edit page sends the whole
+    form, and the API fills what its body leaves out with the current values."""
+
+    held_on: dt.date | None
+    channel: str | None
+    area_id: int | None = None  # the district's id (forms, or the API's current one)
+    area: str | None = None  # or its name (the API)
+    age_band: str | None = None
+    role: str | None = None
+    #: New texts of existing notes by note id; a note not named keeps its text.
+    texts: Mapping[int, str] = field(default_factory=dict)
+    #: Notes to add (blank ones are skipped, as when recording); they start without themes.
+    new_notes: Sequence[str] = ()
+
+
+def update_conversation(conversation: Conversation, changes: ConversationChanges) -> Conversation:
+    """Change what was recorded; every note keeps its themes and quote marks.
+
+    The checks are the recording's (``check_conversation``), run on the conversation as it
+    would be after the edit, and all of them before the first change. Two differences: a
+    district archived since keeps its conversations (it stays possible only where it
+    already was), and an existing note cannot be emptied: that would drop its themes
+    unseen, so removing a note is its own action (``delete_note``).
+    """
+    notes = {note.id: note for note in conversation.notes}
+    if set(changes.texts) - set(notes):
+        raise ValidationError(_l("No such note."), field="notes")
+    edited = {
+        note_id: check_note_text(text, field=f"notes.{note_id}")
+        for note_id, text in changes.texts.items()
+    }
+    kept = [edited.get(note.id, note.text) for note in conversation.notes]
+    current = conversation.area
+    keep_area = current is not None and (
+        changes.area_id == current.id
+        or (
+            changes.area_id is None
+            and clean_text(changes.area).casefold() == current.name.casefold()
+        )
+    )
+    checked = check_conversation(
+        conversation.dialogue,
+        ConversationSpec(
+            held_on=changes.held_on,
+            channel=changes.channel,
+            area=None if keep_area else changes.area,
+            area_id=None if keep_area else changes.area_id,
+            age_band=changes.age_band,
+            role=changes.role,
+            notes=[*kept, *changes.new_notes],
+        ),
+    )
+    conversation.held_on = checked.held_on
+    conversation.channel = checked.channel
+    conversation.area = current if keep_area else checked.area
+    conversation.age_band = checked.age_band
+    conversation.role = checked.role
+    for note_id, text in edited.items():
+        notes[note_id].text = text
+    # check_notes skipped only blank texts, and the kept ones are not: the rest are new.
+    conversation.notes.extend(Note(text=text) for text in checked.notes[len(kept) :])
+    session().flush()
+    return conversation
 
 
 def get_conversation(conversation_id: int, *, dialogue: Dialogue | None = None) -> Conversation:

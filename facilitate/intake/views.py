@@ -5,19 +5,30 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from facilitate.auth.models import Role
 from facilitate.auth.permissions import requires
 from facilitate.dialogues import operations as dialogue_ops
+from facilitate.dialogues.models import Dialogue
 from facilitate.errors import DomainError, ValidationError
 from facilitate.i18n import safe_next
 from facilitate.web import refuse, show_form
 
 from . import operations as ops
-from . import queries
-from .forms import ConversationForm, ImportForm, area_choices, channel_choices, theme_choices
-from .imports import COLUMNS, REQUIRED, ImportRejected, import_conversations
+from . import pending, queries
+from .forms import (
+    ConversationForm,
+    ImportConfirmForm,
+    ImportForm,
+    area_choices,
+    channel_choices,
+    edit_form,
+    lines,
+    theme_choices,
+)
+from .imports import COLUMNS, REQUIRED, ImportPlan, ImportRejected, plan_import, write_plan
 from .models import Channel, Note
 
 bp = Blueprint("intake", __name__)
@@ -72,15 +83,22 @@ def conversations(dialogue_id: int) -> View:
         "intake/conversations.html",
         dialogue=dialogue,
         conversations=rows,
-        suggestions=queries.suggestions(dialogue, notes),
-        themes=theme_choices(dialogue),
-        theme_titles={t.id: t.title for t in dialogue.themes},
         channels=channel_choices(),
         areas=area_choices(dialogue)[1:],
         filters={"theme": theme_id, "untagged": untagged, "channel": channel, "area": area_id},
-        channel_labels=ops.CHANNEL_LABELS,
-        role_labels=ops.ROLE_LABELS,
+        **_cards(dialogue, notes),
     )
+
+
+def _cards(dialogue: Dialogue, notes: list[Note]) -> dict[str, object]:
+    """What a conversation's card needs (intake/_conversation.html), for these notes."""
+    return {
+        "suggestions": queries.suggestions(dialogue, notes),
+        "themes": theme_choices(dialogue),
+        "theme_titles": {t.id: t.title for t in dialogue.themes},
+        "channel_labels": ops.CHANNEL_LABELS,
+        "role_labels": ops.ROLE_LABELS,
+    }
 
 
 @bp.route("/dialogues/<int:dialogue_id>/conversations/new", methods=["GET", "POST"])
@@ -94,21 +112,14 @@ def new_conversation(dialogue_id: int) -> View:
     if not form.validate_on_submit():
         return show_form("intake/new.html", form, **context)
     spec = ops.ConversationSpec(
-        held_on=form.held_on.data,
-        channel=form.channel.data,
-        area_id=int(form.area.data) if form.area.data else None,
-        age_band=form.age_band.data,
-        role=form.role.data,
+        **form.details(),
         notes=form.note_lines(),
         theme_ids=form.themes.data or [],
     )
     try:
         conversation = ops.record_conversation(dialogue, spec, user_id=_user_id())
     except DomainError as error:
-        if error.field == "date":
-            error.field = "held_on"
-        elif error.field == "theme_ids":
-            error.field = "themes"
+        _form_field(error)
         return refuse("intake/new.html", form, error, **context)
     flash(
         _("The conversation was saved with %(num)d notes.", num=len(conversation.notes))
@@ -121,23 +132,130 @@ def new_conversation(dialogue_id: int) -> View:
     return redirect(url_for(".conversations", dialogue_id=dialogue.id))
 
 
+@bp.route("/conversations/<int:conversation_id>")
+@requires(Role.observer)
+def conversation(conversation_id: int) -> View:
+    record = ops.get_conversation(conversation_id)
+    return render_template(
+        "intake/conversation.html",
+        dialogue=record.dialogue,
+        conversation=record,
+        **_cards(record.dialogue, list(record.notes)),
+    )
+
+
+@bp.route("/conversations/<int:conversation_id>/edit", methods=["GET", "POST"])
+@requires(Role.facilitator)
+def edit_conversation(conversation_id: int) -> View:
+    record = ops.get_conversation(conversation_id)
+    form = edit_form(record)
+    context = {
+        "dialogue": record.dialogue,
+        "conversation": record,
+        "notes": form.note_fields(record),
+        "theme_titles": {t.id: t.title for t in record.dialogue.themes},
+    }
+    if not form.validate_on_submit():
+        return show_form("intake/edit.html", form, **context)
+    changes = ops.ConversationChanges(
+        **form.details(),
+        texts=form.texts(record),
+        new_notes=lines(form.new_notes.data),
+    )
+    try:
+        ops.update_conversation(record, changes)
+    except DomainError as error:
+        _form_field(error, notes="new_notes")
+        return refuse("intake/edit.html", form, error, **context)
+    flash(_("The conversation was saved."), "success")
+    return redirect(url_for(".conversation", conversation_id=record.id))
+
+
+def _form_field(error: DomainError, **names: str) -> None:
+    """Point a refusal at the form's input: the operations' field names are the API's."""
+    names = {"date": "held_on", "theme_ids": "themes", **names}
+    if error.field in names:
+        error.field = names[error.field]
+
+
+# -- import: preview, then confirm ---------------------------------------------------------
+
+#: How many rows the preview shows as they will be stored.
+PREVIEW_ROWS = 10
+
+
+def _import_page(dialogue: Dialogue, form: FlaskForm, error: DomainError) -> tuple[str, int]:
+    problems = error.problems if isinstance(error, ImportRejected) else []
+    return refuse(
+        "intake/import.html",
+        form,
+        error,
+        dialogue=dialogue,
+        columns=COLUMNS,
+        required=REQUIRED,
+        problems=problems,
+    )
+
+
+def _preview(dialogue: Dialogue, filename: str, data: bytes, plan: ImportPlan) -> str:
+    token = pending.keep(
+        data, dialogue_id=dialogue.id, user_id=_user_id(), filename=filename, plan=plan.digest()
+    )
+    form = ImportConfirmForm()
+    form.token.data = token  # not the one a re-shown preview was posted with
+    return render_template(
+        "intake/preview.html",
+        dialogue=dialogue,
+        form=form,
+        filename=filename,
+        plan=plan,
+        rows=plan.rows(PREVIEW_ROWS),
+        channel_labels=ops.CHANNEL_LABELS,
+        role_labels=ops.ROLE_LABELS,
+    )
+
+
 @bp.route("/dialogues/<int:dialogue_id>/conversations/import", methods=["GET", "POST"])
 @requires(Role.facilitator)
 def import_file(dialogue_id: int) -> View:
+    """Upload: the file is checked and previewed, nothing is written (confirm_import is)."""
     dialogue = dialogue_ops.get_dialogue(dialogue_id)
     form = ImportForm()
     context = {"dialogue": dialogue, "columns": COLUMNS, "required": REQUIRED, "problems": []}
     if not form.validate_on_submit():
         return show_form("intake/import.html", form, **context)
     upload = form.file.data
+    filename, data = upload.filename or "", upload.read()
     try:
-        result = import_conversations(
-            dialogue, upload.filename or "", upload.read(), user_id=_user_id()
-        )
-    except ImportRejected as error:
-        return refuse("intake/import.html", form, error, **{**context, "problems": error.problems})
+        plan = plan_import(dialogue, filename, data)
     except DomainError as error:
-        return refuse("intake/import.html", form, error, **context)
+        return _import_page(dialogue, form, error)
+    return _preview(dialogue, filename, data, plan)
+
+
+@bp.route("/dialogues/<int:dialogue_id>/conversations/import/confirm", methods=["POST"])
+@requires(Role.facilitator)
+def confirm_import(dialogue_id: int) -> View:
+    """Import exactly what the preview showed, or discard the file ("cancel")."""
+    dialogue = dialogue_ops.get_dialogue(dialogue_id)
+    form = ImportConfirmForm()  # CSRF is checked for every POST before this runs
+    try:
+        upload = pending.upload_of(
+            form.token.data or "", dialogue_id=dialogue.id, user_id=_user_id()
+        )
+        if form.cancel.data:
+            pending.discard(upload)
+            flash(_("The import was cancelled; nothing was imported."), "success")
+            return redirect(url_for(".conversations", dialogue_id=dialogue.id))
+        data = pending.take(upload)
+        plan = plan_import(dialogue, upload.filename, data)
+    except DomainError as error:
+        return _import_page(dialogue, ImportForm(), error)
+    if plan.digest() != upload.plan:
+        # Themes or districts changed since the preview: show what would happen now.
+        flash(_("The dialogue changed since the preview: check it again."), "warning")
+        return _preview(dialogue, upload.filename, data, plan), 409
+    result = write_plan(dialogue, plan, user_id=_user_id())
     flash(
         _(
             "Imported %(conversations)d conversations with %(notes)d notes.",

@@ -277,6 +277,7 @@ def test_openapi_document_lists_every_api_route(app: Flask, doc: dict[str, Any])
         ("get", "/api/v1/actions/{action_id}/trail"),
         ("post", "/api/v1/dialogues/{dialogue_id}/conversations"),
         ("get", "/api/v1/dialogues/{dialogue_id}/conversations"),
+        ("patch", "/api/v1/conversations/{conversation_id}"),
         ("get", "/api/v1/notes/{note_id}"),
         ("put", "/api/v1/notes/{note_id}/themes"),
     }
@@ -328,6 +329,7 @@ def test_openapi_bearer_scheme_on_every_operation(doc: dict[str, Any]) -> None:
         ("get", "/api/v1/actions/{action_id}/trail"): "observer",
         ("post", "/api/v1/dialogues/{dialogue_id}/conversations"): "facilitator",
         ("get", "/api/v1/dialogues/{dialogue_id}/conversations"): "observer",
+        ("patch", "/api/v1/conversations/{conversation_id}"): "facilitator",
         ("get", "/api/v1/notes/{note_id}"): "observer",
         ("put", "/api/v1/notes/{note_id}/themes"): "facilitator",
     }
@@ -367,12 +369,13 @@ def test_openapi_request_bodies_reject_unknown_keys(doc: dict[str, Any]) -> None
         for operation in operations.values()
         if "requestBody" in operation
     ]
-    assert len(bodies) == 8
+    assert len(bodies) == 9
     required = {
         "JoinIn": ["join_code"],
         "MeetingPatch": None,
         "ActionPatch": None,
         "ConversationIn": ["date", "channel", "notes"],
+        "ConversationPatch": None,
         "NoteThemesIn": ["theme_ids"],
     }
     for body in bodies:
@@ -533,6 +536,13 @@ def test_openapi_responses_match_document_for_every_status(
     assert observer.post(talks, json=said).status_code == 403
     assert anonymous.post(talks, json=said).status_code == 401
     assert facilitator.post("/dialogues/999/conversations", json=said).status_code == 404
+    talk = f"/conversations/{made.get_json()['id']}"
+    assert facilitator.call("PATCH", talk, json={"channel": "street"}).status_code == 200
+    assert facilitator.call("PATCH", talk, json={"channel": "bus"}).status_code == 422
+    assert facilitator.call("PATCH", talk, data="{").status_code == 400
+    assert observer.call("PATCH", talk, json={}).status_code == 403
+    assert anonymous.call("PATCH", talk, json={}).status_code == 401
+    assert facilitator.call("PATCH", "/conversations/999", json={}).status_code == 404
     for path in (talks, f"/notes/{note_id}", f"/actions/{item_id}/trail"):
         assert observer.get(path).status_code == 200, path
         assert anonymous.get(path).status_code == 401, path
@@ -555,6 +565,7 @@ def test_openapi_responses_match_document_for_every_status(
         archived.status = DialogueStatus.archived
         session().commit()
     assert facilitator.post(talks, json=said).status_code == 409
+    assert facilitator.call("PATCH", talk, json={}).status_code == 409
 
     # Every operation: a body under another type than JSON, and the database away.
     for path, operations in facilitator.doc["paths"].items():

@@ -37,6 +37,7 @@ LANGUAGES = ("sv", "ar")
 # The demo's ids: the dialogue, its first area and user, a theme with meetings (7), the
 # first meeting's first phase, and the action item the live meeting below agrees.
 DIALOGUE, AREA, THEME, PHASE, ITEM, USER = 1, 1, 7, 1, 1, 1
+CONVERSATION = 1  # the demo's first recorded conversation
 
 #: Endpoints that answer GET without an HTML page, so there is nothing for axe to read.
 NOT_HTML = {
@@ -125,6 +126,8 @@ PAGES: tuple[Check, ...] = (
         upload=("samtal.csv", "date,channel,note\n2021-13-01,street,Mörkt\n,door,\n"),
     ),
     Check("facilitator", f"/themes/{THEME}/evidence"),
+    Check("facilitator", f"/conversations/{CONVERSATION}"),
+    Check("facilitator", f"/conversations/{CONVERSATION}/edit"),
     # The admin's pages.
     Check("admin", "/admin/users"),
     Check("admin", "/admin/users/new"),

@@ -105,11 +105,33 @@ def _upload(client: FlaskClient, dialogue: int, name: str, data: bytes) -> tuple
     return response.status_code, response.get_data(as_text=True)
 
 
+TOKEN = re.compile(r'name="token" type="hidden" value="([^"]+)"')
+
+
+def _token(page: str) -> str:
+    found = TOKEN.search(page)
+    assert found, page
+    return found.group(1)
+
+
+def _confirm(client: FlaskClient, dialogue: int, token: str, button: str = "confirm") -> int:
+    response = client.post(
+        f"/dialogues/{dialogue}/conversations/import/confirm", data={"token": token, button: "1"}
+    )
+    return response.status_code
+
+
+def _import(client: FlaskClient, dialogue: int, name: str, data: bytes) -> int:
+    """Upload, see the preview, press Import: the confirmation's status."""
+    status, page = _upload(client, dialogue, name, data)
+    assert status == 200, page
+    return _confirm(client, dialogue, _token(page))
+
+
 def test_import_csv_groups_rows_into_conversations(
     app: Flask, client: FlaskClient, facilitator: User, intake: dict[str, int]
 ) -> None:
-    status, _ = _upload(client, intake["dialogue"], "samtal.csv", CSV_GOOD.encode("utf-8-sig"))
-    assert status == 302
+    assert _import(client, intake["dialogue"], "samtal.csv", CSV_GOOD.encode("utf-8-sig")) == 302
     with app.app_context():
         conversations = session().scalars(sa.select(Conversation).order_by(Conversation.id)).all()
         assert [(c.channel.value, len(c.notes)) for c in conversations] == [
@@ -140,8 +162,7 @@ def test_import_xlsx_with_date_cells(
     sheet.write_string(2, 0, "2021-04-06")
     sheet.write_row(2, 1, ["meeting", "Trasiga lampor"])
     book.close()
-    status, _ = _upload(client, intake["dialogue"], "paper.XLSX", buffer.getvalue())
-    assert status == 302
+    assert _import(client, intake["dialogue"], "paper.XLSX", buffer.getvalue()) == 302
     assert _notes(app) == ["Fler vuxna ute på kvällarna", "Trasiga lampor"]
     with app.app_context():
         dates = session().scalars(sa.select(Conversation.held_on).order_by(Conversation.id)).all()
@@ -206,8 +227,7 @@ def test_import_reads_windows_1252_csv(
     app: Flask, client: FlaskClient, facilitator: User, intake: dict[str, int]
 ) -> None:
     data = "date;channel;district;note\n2021-03-01;door;Fröslunda;Gå hem från bussen\n"
-    status, _ = _upload(client, intake["dialogue"], "excel.csv", data.encode("cp1252"))
-    assert status == 302
+    assert _import(client, intake["dialogue"], "excel.csv", data.encode("cp1252")) == 302
     assert _notes(app) == ["Gå hem från bussen"]
 
 
