@@ -8,20 +8,21 @@ HTTP keep-alive: it keeps its socket open and reads the next request from it. So
 
 - the server never closes the TCP connection after the closing handshake, as RFC 6455
   (7.1.1) asks it to: the client waits for that until it gives up (python-socketio's
-  client 3 s; a browser a few seconds) before its close completes;
+  client after 3 s) before its close is over;
 - whatever the client sends after its close frame (python-socketio's client sends its
   last packets and a second close frame) is parsed as an HTTP request: "Invalid HTTP
-  method" in the log, and a 400 answer written into a WebSocket connection.
+  method" in the log, and a 400 answer written onto the connection.
 
 ``WSGIHandler`` ends the connection instead: after a WebSocket request ``pywsgi`` reads
-out what is left (as it does before every close, so that no reset goes out) and closes
-its socket, and the connection closes once simple-websocket has closed its own, which it
-does when the closing handshake is done (or the peer is gone). By then the peer's close
-frame has been read by simple-websocket: engine.io's handler returns only once
-simple-websocket has seen it, or the end of the connection.
+out what has already arrived (as it does before every close, so that unread bytes do not
+turn the close into a reset) and closes its socket; the connection closes once
+simple-websocket has closed its own, which it does when the closing handshake is done or
+the peer is gone. The read-out does not take the peer's close frame from
+simple-websocket: engine.io's handler returns only once simple-websocket has read it (or
+the end of the connection), except when the WebSocket failed anyway.
 
-Eventlet's server and Werkzeug's (threading mode) already end the connection after a
-WebSocket; only the gevent server needs this.
+Eventlet's server ends the connection after a WebSocket by itself. Werkzeug's (threading
+mode, for development) keeps it too, and is left so.
 """
 
 from __future__ import annotations

@@ -184,7 +184,7 @@ def test_wsgi_websocket_close_is_quick_and_quiet(
         watcher = Phone(base, tokens.pop())  # long-polling: it sees the others come and go
         try:
             assert watcher.wait(lambda: _online(watcher) == 1, NOTICED)
-            for kind in [*closes] + ["python-socketio"] * 2:
+            for kind in [*closes, "python-socketio", "python-socketio"]:
                 if kind == "python-socketio":
                     client = socketio.Client(reconnection=False)
                     client.connect(
