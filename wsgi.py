@@ -7,6 +7,7 @@ so the CLI works whatever ASYNC_MODE says.
 
 import os
 import sys
+from typing import Any
 
 ASYNC_MODE = os.environ.get("ASYNC_MODE", "gevent")
 SERVING = __name__ == "__main__" or os.environ.get("FACILITATE_SERVING") == "1"
@@ -40,13 +41,20 @@ app = create_app(settings)
 
 def main() -> None:
     host, port = app.config["HOST"], app.config["PORT"]
+    options: dict[str, Any] = {}
+    if ASYNC_MODE == "gevent":
+        from facilitate.serving import WSGIHandler
+
+        # Ends the connection after a WebSocket, which gevent's own handler keeps for
+        # HTTP keep-alive (facilitate/serving.py says what that costs).
+        options["handler_class"] = WSGIHandler
     print(
         f"Facilitate is serving on http://{host}:{port}/ (ASYNC_MODE={ASYNC_MODE}); "
         "stop it with Ctrl+C.",
         file=sys.stderr,
         flush=True,
     )
-    socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
+    socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True, **options)
 
 
 if __name__ == "__main__":

@@ -368,7 +368,7 @@ def set_up(url: str, token: str, storm: Storm, clients: list[Client]) -> None:
 
 def fresh_state(url: str, auth: dict[str, Any], opened: list[Any]) -> dict[str, Any]:
     """What a client connecting now is sent. The client goes into ``opened``, to be closed
-    once the server is gone: closing it first waits 3 s for the server's close frame."""
+    at the end with the others."""
     states: list[dict[str, Any]] = []
     client = InOrderClient(reconnection=False)
     opened.append(client)
