@@ -107,10 +107,13 @@
     F.replace(byId("hands"), state.hands.length ? state.hands.map(function (hand) {
       return el("li", {}, [
         el("span", { dir: "auto", text: hand.name || t("anonymous") }),
-        hand.on_behalf ? el("span", { class: "muted", text: " · " + t("raised for someone in the room") }) : null, " ",
-        button(t("Give the word"), function () { room.send("hand_give", { id: hand.id }); }, "", "give-" + hand.id),
-        hand.on_behalf ? " " : null,
-        hand.on_behalf ? button(t("Lower the hand"), function () { room.send("hand_lower_for", { id: hand.id }); }, null, "lower-" + hand.id) : null,
+        hand.on_behalf ? el("small", { class: "hand-for muted", text: t("raised for someone in the room") }) : null,
+        el("div", { class: "item-actions" }, [
+          button(t("Give the word"), function () { room.send("hand_give", { id: hand.id }); }, "small", "give-" + hand.id),
+          hand.on_behalf ? button(t("Lower the hand"), function () {
+            room.send("hand_lower_for", { id: hand.id });
+          }, "secondary small", "lower-" + hand.id) : null,
+        ]),
       ]);
     }) : [el("li", { class: "muted", text: t("No hands raised.") })]);
   }

@@ -271,8 +271,9 @@
   function contributionText(c) {
     var nodes = [el("p", { class: "text", dir: "auto", lang: c.language || null, text: c.text })];
     if (c.translation) {
-      nodes.push(el("p", { class: "translation", dir: direction(c.translation_language), lang: c.translation_language || null }, [
-        el("span", { class: "translation-label", text: t("Translation") + ": " }), el("bdi", { text: c.translation }),
+      nodes.push(el("p", { class: "translation", dir: "auto", lang: c.translation_language || null }, [
+        el("span", { class: "translation-label", text: t("Translation") + ": " }),
+        el("bdi", { dir: direction(c.translation_language), text: c.translation }),
       ]));
     }
     return nodes;
