@@ -113,6 +113,7 @@ def text_limits() -> dict[str, int]:
         "reason": live.REASON_MAX,
         "notice": live.NOTICE_MAX,
         "display_name": live.DISPLAY_NAME_MAX,
+        "hand_label": live.HAND_LABEL_MAX,
         "proposal_title": proposals.TITLE_MAX,
         "proposal_body": proposals.BODY_MAX,
         "decision_note": proposals.NOTE_MAX,

@@ -101,6 +101,11 @@ def text_direction() -> str:
     return locale.text_direction if locale is not None else "ltr"
 
 
+def language_direction(code: str) -> str:
+    """How a language's script runs, ``rtl`` or ``ltr``, whatever the page's locale."""
+    return str(Locale.parse(code).text_direction)
+
+
 def language_name(code: str) -> str:
     """A language's name in itself, as a language switch shows it."""
     if code == EASY:

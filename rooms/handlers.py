@@ -80,6 +80,23 @@ class OnParticipant(Write):
     participant_id: int
 
 
+class HandGive(Write):
+    """A hand in the queue, by its ``id``; or a resident's by ``participant_id``."""
+
+    participant_id: int | None = None
+    id: int | None = None
+
+
+class HandRaiseFor(Write):
+    #: Who it is for: a name, or where they sit ("person at table 3").
+    label: str
+
+
+class ScreenSet(Write):
+    #: Required, and ``None`` for the original only.
+    language: str | None = Field(max_length=LANGUAGE_MAX)
+
+
 class GroupsSplit(Write):
     count: int
     by: Literal["random", "area"] | None = None
@@ -221,10 +238,29 @@ def contribution_pin(conn: Connection, meeting: Meeting, _: Participant | None, 
     return {"id": p.id, "pinned": made.pinned}
 
 
-@write("hand_give", OnParticipant, FACILITATOR)
-def hand_give(conn: Connection, meeting: Meeting, _: Participant | None, p: OnParticipant) -> Ack:
-    live_ops.give_hand(meeting, p.participant_id)
+@write("hand_give", HandGive, FACILITATOR)
+def hand_give(conn: Connection, meeting: Meeting, _: Participant | None, p: HandGive) -> Ack:
+    live_ops.give_hand(meeting, p.participant_id, hand_id=p.id)
     return {}
+
+
+@write("hand_raise_for", HandRaiseFor, STAFF)
+def hand_raise_for(
+    conn: Connection, meeting: Meeting, _: Participant | None, p: HandRaiseFor
+) -> Ack:
+    return {"id": live_ops.raise_hand_for(meeting, p.label).id}
+
+
+@write("hand_lower_for", ById, STAFF)
+def hand_lower_for(conn: Connection, meeting: Meeting, _: Participant | None, p: ById) -> Ack:
+    live_ops.lower_hand_for(meeting, p.id)
+    return {"id": p.id}
+
+
+@write("screen_set", ScreenSet, FACILITATOR)
+def screen_set(conn: Connection, meeting: Meeting, _: Participant | None, p: ScreenSet) -> Ack:
+    live_ops.set_screen_language(meeting, p.language)
+    return {"language": p.language or None}
 
 
 @write("hand_clear", Write, FACILITATOR)

@@ -18,7 +18,7 @@ def apply(state: dict[str, Any], name: str, payload: Any) -> dict[str, Any]:
         state["phases"] = payload["phases"]
     elif name == "phase":
         state["current_phase"] = payload["current_phase"]
-    elif name in {"timer", "groups", "presence"}:
+    elif name in {"timer", "groups", "presence", "screen"}:
         state[name] = payload
     elif name == "hands":
         state["hands"] = payload["hands"]

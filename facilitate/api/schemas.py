@@ -191,6 +191,7 @@ class ThemeIn(Input):
 
 class PhaseIn(Input):
     title: Title
+    title_translations: dict[str, Title] = Field(default_factory=dict, description=_TRANSLATIONS)
     prompt: Prompt = Field(default="", description="The question residents see in this phase.")
     prompt_translations: dict[str, Prompt] = Field(default_factory=dict, description=_TRANSLATIONS)
     minutes: int = _int(10, 1, MINUTES_MAX)
@@ -368,6 +369,7 @@ class PhaseOut(Output):
     id: int
     position: int
     title: str
+    title_translations: dict[str, str]
     prompt: str
     prompt_translations: dict[str, str]
     minutes: int

@@ -196,6 +196,7 @@ def meeting_out(meeting: Meeting) -> MeetingOut:
                 id=p.id,
                 position=p.position,
                 title=p.title,
+                title_translations=dict(p.title_translations),
                 prompt=p.prompt,
                 prompt_translations=dict(p.prompt_translations),
                 minutes=p.minutes,

@@ -18,6 +18,9 @@ LANGUAGE_MAX = 12
 REASON_MAX = 200
 #: A notice on every screen, the projector's included: a line the back row can read.
 NOTICE_MAX = 280
+#: Who a hand raised by a note-taker is for ("Fatima", "person at table 3"): it stands
+#: where a resident's display name stands in the queue, so it is as short.
+HAND_LABEL_MAX = DISPLAY_NAME_MAX
 
 
 class AgeBand(enum.StrEnum):
@@ -148,7 +151,11 @@ class Reaction(Base):
 
 
 class Hand(Base):
-    """A raised hand; the queue is the open ones in the order raised."""
+    """A raised hand; the queue is the open ones in the order raised.
+
+    A resident's own (``participant_id``), or one staff raised for someone in the room
+    without a phone (no participant, a ``label`` saying who).
+    """
 
     __tablename__ = "hands"
 
@@ -156,15 +163,22 @@ class Hand(Base):
     meeting_id: Mapped[int] = mapped_column(
         sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
-    participant_id: Mapped[int] = mapped_column(
+    participant_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    #: Who a hand raised on someone's behalf is for; empty for a resident's own.
+    label: Mapped[str] = mapped_column(
+        sa.String(HAND_LABEL_MAX),
+        default="",
+        server_default="",
+        info=holds(Holds.resident_identity),
     )
     raised_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     #: Set when the hand leaves the queue: lowered, given the word, or cleared.
     closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     given: Mapped[bool] = mapped_column(default=False)
 
-    participant: Mapped[Participant] = relationship()
+    participant: Mapped[Participant | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<Hand {self.id} of participant {self.participant_id}>"

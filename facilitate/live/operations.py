@@ -32,6 +32,7 @@ from facilitate.validation import (
 
 from . import audience
 from .models import (
+    HAND_LABEL_MAX,
     NOTICE_MAX,
     REASON_MAX,
     TEXT_MAX,
@@ -47,6 +48,7 @@ from .views_json import (
     hand_json,
     meeting_json,
     phases_json,
+    screen_json,
     timer_json,
 )
 
@@ -262,6 +264,17 @@ def add_time(meeting: Meeting, seconds: int) -> None:
         meeting.timer_remaining = max(0, (meeting.timer_remaining or 0) + seconds)
     session().flush()
     _announce_timer(meeting)
+
+
+def set_screen_language(meeting: Meeting, language: str | None) -> None:
+    """The projector shows each step beneath the original in ``language`` too (``None``:
+    the original only); every screen hears of it, so a reloaded projector keeps it."""
+    chosen = check_language(language)
+    if chosen == meeting.screen_language:
+        return
+    meeting.screen_language = chosen
+    session().flush()
+    events.queue("screen", screen_json(meeting), audience.everyone(meeting.id))
 
 
 def send_notice(meeting: Meeting, text: str) -> None:
@@ -540,14 +553,61 @@ def _close_hands(meeting: Meeting, hands: Iterable[Hand], *, given: bool = False
     return changed
 
 
-def give_hand(meeting: Meeting, participant_id: int) -> None:
+def raise_hand_for(meeting: Meeting, label: str | None) -> Hand:
+    """Staff raise a hand for someone in the room without a phone, saying who it is for;
+    it queues with the residents' own. The same label already up stays once."""
     check_open(meeting)
-    participant = get_participant(meeting, participant_id)
-    hands = [h for h in open_hands(meeting) if h.participant_id == participant.id]
-    if not hands:
-        raise NotFound(_l("This participant has no hand raised."), field="participant_id")
+    who = clean_text(label)
+    if not who:
+        raise ValidationError(_l("Say who the hand is for."), field="label")
+    who = check_plain_text(who, field="label", max_length=HAND_LABEL_MAX)
+    queue = open_hands(meeting)
+    same = next(
+        (h for h in queue if h.participant_id is None and h.label.casefold() == who.casefold()),
+        None,
+    )
+    if same is not None:
+        return same
+    hand = Hand(meeting_id=meeting.id, participant_id=None, label=who)
+    session().add(hand)
+    session().flush()
+    _announce_hands(meeting)
+    return hand
+
+
+def _open_hand(meeting: Meeting, hand_id: int) -> Hand:
+    hand = next((h for h in open_hands(meeting) if h.id == hand_id), None)
+    if hand is None:
+        raise NotFound(_l("This hand is not raised."), field="id")
+    return hand
+
+
+def lower_hand_for(meeting: Meeting, hand_id: int) -> None:
+    """Staff lower a hand they raised for someone; a resident's own is theirs to lower
+    (the facilitator gives the word or clears the queue)."""
+    hand = _open_hand(meeting, hand_id)
+    if hand.participant_id is not None:
+        raise Forbidden(_l("Residents lower their own hands."))
+    _close_hands(meeting, [hand])
+
+
+def give_hand(
+    meeting: Meeting, participant_id: int | None = None, *, hand_id: int | None = None
+) -> None:
+    """The word to a hand in the queue: by its id, or a resident's by their id (one of them)."""
+    check_open(meeting)
+    if (hand_id is None) == (participant_id is None):
+        raise ValidationError(_l("Name one hand: its id or the participant's."), field="id")
+    if hand_id is not None:
+        hands = [_open_hand(meeting, hand_id)]
+    else:
+        participant = get_participant(meeting, participant_id or 0)
+        hands = [h for h in open_hands(meeting) if h.participant_id == participant.id]
+        if not hands:
+            raise NotFound(_l("This participant has no hand raised."), field="participant_id")
     _close_hands(meeting, hands, given=True)
-    events.queue("hand_given", {"participant_id": participant.id}, audience.everyone(meeting.id))
+    given = {"participant_id": hands[0].participant_id, "id": hands[0].id}
+    events.queue("hand_given", given, audience.everyone(meeting.id))
 
 
 def clear_hands(meeting: Meeting) -> None:

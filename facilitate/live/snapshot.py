@@ -26,6 +26,7 @@ from .views_json import (
     hand_json,
     meeting_json,
     phases_json,
+    screen_json,
     timer_json,
 )
 
@@ -69,6 +70,7 @@ def snapshot(
         "hands": [hand_json(h) for h in open_hands(meeting)],
         "groups": groups_json(meeting),
         "presence": presence,
+        "screen": screen_json(meeting),
         "me": {"participant_id": mine, "role": viewer.role.value, "group": group},
     }
     for build in _sections:

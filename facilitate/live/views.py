@@ -22,7 +22,7 @@ from facilitate.auth.permissions import public, requires
 from facilitate.db import session
 from facilitate.errors import DomainError, NotFound
 from facilitate.extensions import csrf
-from facilitate.i18n import current_language, language_name
+from facilitate.i18n import current_language, language_direction, language_name
 from facilitate.languages import LANGUAGES, ORIGINAL
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.links import join_url, start_url
@@ -149,6 +149,8 @@ def _room_config(meeting: Meeting, role: ViewerRole, **extra: Any) -> dict[str, 
         "language": current_language(),
         "original_language": ORIGINAL,
         "languages": {code: language_name(code) for code in LANGUAGES},
+        # How each reads, for content shown in a language other than the page's.
+        "directions": {code: language_direction(code) for code in LANGUAGES},
         **extra,
     }
 

@@ -58,10 +58,12 @@ def meeting_json(meeting: Meeting) -> dict[str, Any]:
 
 
 def phases_json(meeting: Meeting) -> list[dict[str, Any]]:
+    """``titles`` and ``prompts`` are the translations: each phone picks its own language."""
     return [
         {
             "index": index,
             "title": phase.title,
+            "titles": dict(phase.title_translations),
             "prompt": phase.prompt,
             "prompts": dict(phase.prompt_translations),
             "minutes": phase.minutes,
@@ -69,6 +71,13 @@ def phases_json(meeting: Meeting) -> list[dict[str, Any]]:
         }
         for index, phase in enumerate(meeting.phases)
     ]
+
+
+def screen_json(meeting: Meeting) -> dict[str, Any]:
+    """How the projector shows the room, as the facilitator set it on the console: the
+    second language beneath the original (``None``: the original only). One object, so
+    later settings of the projector join it as keys."""
+    return {"language": meeting.screen_language}
 
 
 def timer_json(meeting: Meeting, *, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -112,8 +121,12 @@ def display_name(participant: Participant) -> str:
 
 
 def hand_json(hand: Hand) -> dict[str, Any]:
+    """A resident's own hand, or one staff raised for someone without a phone
+    (``on_behalf``: no participant, and the label they gave where the name goes)."""
     return {
+        "id": hand.id,
         "participant_id": hand.participant_id,
-        "name": display_name(hand.participant),
+        "name": display_name(hand.participant) if hand.participant is not None else hand.label,
+        "on_behalf": hand.participant_id is None,
         "raised_at": iso(hand.raised_at),
     }

@@ -18,9 +18,15 @@ from facilitate.i18n import language_name
 from facilitate.languages import TRANSLATED
 
 from .agendas import DEFAULT_TEMPLATE, TEMPLATES
-from .models import INTRO_MAX, PLACE_MAX, PROMPT_MAX, PhaseKind, ResultsVisibility, VotingMethod
-
-TITLE_MAX = 200
+from .models import (
+    INTRO_MAX,
+    PLACE_MAX,
+    PROMPT_MAX,
+    TITLE_MAX,
+    PhaseKind,
+    ResultsVisibility,
+    VotingMethod,
+)
 
 
 def template_choices() -> list[tuple[str, str]]:
@@ -58,14 +64,18 @@ def results_choices() -> list[tuple[str, str]]:
     return [default, *((value.value, str(labels[value])) for value in ResultsVisibility)]
 
 
-def _add_translation_fields(form: type[FlaskForm], name: str, max_length: int) -> None:
-    """A field ``<name>_<code>`` per other language, labelled with the language's own name."""
+def _add_translation_fields(
+    form: type[FlaskForm], name: str, max_length: int, *, one_line: bool = False
+) -> None:
+    """A field ``<name>_<code>`` per other language, labelled with the language's own name:
+    a text area, or a one-line input for a title (``one_line``)."""
     for code in TRANSLATED:
         label = language_name(code)
-        field = TextAreaField(
-            label,
-            validators=[Optional()],
-            render_kw={"maxlength": max_length, "rows": 2, "lang": code, "dir": "auto"},
+        attributes = {"maxlength": max_length, "lang": code, "dir": "auto"}
+        field = (
+            StringField(label, validators=[Optional()], render_kw=attributes)
+            if one_line
+            else TextAreaField(label, validators=[Optional()], render_kw={**attributes, "rows": 2})
         )
         setattr(form, f"{name}_{code}", field)
 
@@ -139,4 +149,5 @@ class PhaseForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=kind_choices, default=PhaseKind.share.value)
 
 
+_add_translation_fields(PhaseForm, "title", TITLE_MAX, one_line=True)
 _add_translation_fields(PhaseForm, "prompt", PROMPT_MAX)

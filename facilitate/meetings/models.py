@@ -12,9 +12,13 @@ from facilitate.db import Base, Holds, UtcDateTime, holds, utcnow
 from facilitate.dialogues.models import Theme
 
 PLACE_MAX = 200
+#: A meeting's or a step's title, a step's in each of its translations too.
+TITLE_MAX = 200
 PROMPT_MAX = 500
 INTRO_MAX = 1000
 JOIN_CODE_LENGTH = 8
+#: A language code (as ``live.models.LANGUAGE_MAX``, which sits above this module).
+SCREEN_LANGUAGE_MAX = 12
 
 
 class MeetingStatus(enum.StrEnum):
@@ -62,7 +66,7 @@ class Meeting(Base):
     theme_id: Mapped[int] = mapped_column(
         sa.ForeignKey("themes.id", ondelete="CASCADE"), index=True
     )
-    title: Mapped[str] = mapped_column(sa.String(200), info=holds(Holds.staff))
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX), info=holds(Holds.staff))
     starts_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     #: An address, or a note on the video link for a digital meeting.
     place: Mapped[str] = mapped_column(sa.String(PLACE_MAX), default="", info=holds(Holds.staff))
@@ -105,6 +109,11 @@ class Meeting(Base):
     groups_by: Mapped[str | None] = mapped_column(sa.String(10), info=holds(Holds.machine))
     #: ``None`` before the first vote, then "open" or "closed" (see facilitate.proposals).
     voting_status: Mapped[str | None] = mapped_column(sa.String(10), info=holds(Holds.machine))
+    #: The language the projector shows each step's title and question in beneath the
+    #: original, chosen on the console; ``None`` for the original only.
+    screen_language: Mapped[str | None] = mapped_column(
+        sa.String(SCREEN_LANGUAGE_MAX), info=holds(Holds.machine)
+    )
 
     # One way only: dialogues sit below meetings and know nothing of them (the database's
     # ON DELETE CASCADE removes a theme's meetings with it); meetings.queries.of_theme
@@ -133,7 +142,11 @@ class Phase(Base):
     )
     #: 0-based order within the agenda.
     position: Mapped[int] = mapped_column(default=0)
-    title: Mapped[str] = mapped_column(sa.String(200), info=holds(Holds.staff))
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX), info=holds(Holds.staff))
+    #: The title in other languages, by language code.
+    title_translations: Mapped[dict[str, str]] = mapped_column(
+        sa.JSON, default=dict, server_default="{}", info=holds(Holds.staff)
+    )
     #: The question residents see on their phones during this phase.
     prompt: Mapped[str] = mapped_column(sa.String(PROMPT_MAX), default="", info=holds(Holds.staff))
     #: The prompt in other languages, by language code.

@@ -28,6 +28,7 @@ from .models import (
     JOIN_CODE_LENGTH,
     PLACE_MAX,
     PROMPT_MAX,
+    TITLE_MAX,
     Meeting,
     MeetingStatus,
     Phase,
@@ -52,6 +53,7 @@ class PhaseSpec:
     minutes: int = 10
     kind: str = PhaseKind.share.value
     prompt_translations: Mapping[str, str] = field(default_factory=dict)
+    title_translations: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -107,38 +109,53 @@ def check_phase(spec: PhaseSpec, *, field: str = "agenda") -> Phase:
     except ValueError:
         raise ValidationError(_l("Unknown phase kind."), field=f"{field}.kind") from None
     return Phase(
-        title=check_title(spec.title, field=f"{field}.title"),
+        title=check_title(spec.title, field=f"{field}.title", max_length=TITLE_MAX),
         prompt=check_optional_text(spec.prompt, field=f"{field}.prompt", max_length=PROMPT_MAX),
         minutes=check_int_range(spec.minutes, field=f"{field}.minutes", low=1, high=MINUTES_MAX),
         kind=kind,
         prompt_translations=check_translations(
             spec.prompt_translations, field=f"{field}.prompt", max_length=PROMPT_MAX
         ),
+        title_translations=check_title_translations(
+            spec.title_translations, field=f"{field}.title"
+        ),
     )
+
+
+def check_title_translations(values: Mapping[str, str] | None, *, field: str) -> dict[str, str]:
+    """A title in other languages: like the original, one plain line each."""
+    checked = check_translations(values, field=field, max_length=TITLE_MAX)
+    for code, text in checked.items():
+        check_title(text, field=f"{field}.{code}", max_length=TITLE_MAX)
+    return checked
 
 
 def template_phases(key: str) -> list[Phase]:
     """The template's steps as new phases, in the dialogue's own language whatever the
-    facilitator's screen is in, with each prompt in every other language the catalogs have
-    it in (residents read theirs)."""
+    facilitator's screen is in, with each title and prompt in every other language the
+    catalogs have it in (residents read theirs)."""
     steps = TEMPLATES[check_template(key)].steps
     with force_locale(ORIGINAL):
         originals = [(str(step.title), str(step.prompt)) for step in steps]
-    translations: list[dict[str, str]] = [{} for _ in steps]
+    titles: list[dict[str, str]] = [{} for _ in steps]
+    prompts: list[dict[str, str]] = [{} for _ in steps]
     for code in TRANSLATED:
         with force_locale(code):
-            for prompts, step, (_, original) in zip(translations, steps, originals, strict=True):
-                if (prompt := str(step.prompt)) != original:
-                    prompts[code] = prompt
+            for i, (step, (title, prompt)) in enumerate(zip(steps, originals, strict=True)):
+                if (translated := str(step.title)) != title:
+                    titles[i][code] = translated
+                if (translated := str(step.prompt)) != prompt:
+                    prompts[i][code] = translated
     return [
         Phase(
             title=title,
             prompt=prompt,
             minutes=step.minutes,
             kind=step.kind,
-            prompt_translations=prompts,
+            title_translations=titles[i],
+            prompt_translations=prompts[i],
         )
-        for step, (title, prompt), prompts in zip(steps, originals, translations, strict=True)
+        for i, (step, (title, prompt)) in enumerate(zip(steps, originals, strict=True))
     ]
 
 
@@ -295,6 +312,7 @@ def update_phase(phase: Phase, spec: PhaseSpec) -> Phase:
     phase.title = checked.title
     phase.prompt = checked.prompt
     phase.prompt_translations = checked.prompt_translations
+    phase.title_translations = checked.title_translations
     phase.minutes = checked.minutes
     phase.kind = checked.kind
     session().flush()

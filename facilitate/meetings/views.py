@@ -62,6 +62,7 @@ def _phase_spec(form: PhaseForm) -> ops.PhaseSpec:
         minutes=form.minutes.data if form.minutes.data is not None else 0,
         kind=form.kind.data or "",
         prompt_translations=translations_from(form, "prompt"),
+        title_translations=translations_from(form, "title"),
     )
 
 
@@ -203,7 +204,13 @@ def add_phase(meeting_id: int) -> View:
 def edit_phase(meeting_id: int, phase_id: int) -> View:
     meeting = ops.get_meeting(meeting_id)
     phase = ops.get_phase(phase_id, meeting=meeting)
-    form = PhaseForm(obj=phase, data=translations_data(phase.prompt_translations, "prompt"))
+    form = PhaseForm(
+        obj=phase,
+        data={
+            **translations_data(phase.title_translations, "title"),
+            **translations_data(phase.prompt_translations, "prompt"),
+        },
+    )
     context = {"meeting": meeting, "phase": phase}
     if not form.validate_on_submit():
         return show_form("meetings/phase_form.html", form, **context)

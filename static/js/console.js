@@ -106,10 +106,21 @@
   function renderHands(state) {
     F.replace(byId("hands"), state.hands.length ? state.hands.map(function (hand) {
       return el("li", {}, [
-        el("span", { dir: "auto", text: hand.name || t("anonymous") }), " ",
-        button(t("Give the word"), function () { room.send("hand_give", { participant_id: hand.participant_id }); }, ""),
+        el("span", { dir: "auto", text: hand.name || t("anonymous") }),
+        hand.on_behalf ? el("small", { class: "hand-for muted", text: t("raised for someone in the room") }) : null,
+        el("div", { class: "item-actions" }, [
+          button(t("Give the word"), function () { room.send("hand_give", { id: hand.id }); }, "small", "give-" + hand.id),
+          hand.on_behalf ? button(t("Lower the hand"), function () {
+            room.send("hand_lower_for", { id: hand.id });
+          }, "secondary small", "lower-" + hand.id) : null,
+        ]),
       ]);
     }) : [el("li", { class: "muted", text: t("No hands raised.") })]);
+  }
+
+  function renderScreen(state) {
+    var select = byId("screen-language");
+    if (document.activeElement !== select) select.value = (state.screen && state.screen.language) || "";
   }
 
   function renderPeople(state) {
@@ -148,6 +159,7 @@
     renderAgenda(state);
     renderWall(state);
     renderHands(state);
+    renderScreen(state);
     renderPeople(state);
     var groups = state.groups.count;
     byId("groups-now").textContent = groups ? t("Groups running: %(num)s", { num: groups }) : "";
@@ -216,6 +228,9 @@
   byId("timer-minus").addEventListener("click", function () { room.send("timer_add", { seconds: -60 }); });
   byId("wall-filter").addEventListener("change", function () { if (room.state) render(room.state, room); });
   byId("hands-clear").addEventListener("click", function () { room.send("hand_clear", {}); });
+  byId("screen-language").addEventListener("change", function (event) {
+    room.send("screen_set", { language: event.target.value || null });
+  });
   byId("groups-form").addEventListener("submit", function (event) {
     event.preventDefault();
     room.send("groups_split", { count: parseInt(byId("groups-count").value, 10) || 0, by: byId("groups-by").value });

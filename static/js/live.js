@@ -69,7 +69,7 @@
     if (name === "meeting") state.meeting = payload;
     else if (name === "phases") state.phases = payload.phases;
     else if (name === "phase") state.current_phase = payload.current_phase;
-    else if (name === "timer" || name === "groups" || name === "presence") state[name] = payload;
+    else if (name === "timer" || name === "groups" || name === "presence" || name === "screen") state[name] = payload;
     else if (name === "hands") state.hands = payload.hands;
     else if (name === "contribution") {
       var current = state.contributions.find(function (c) { return c.id === payload.id; });
@@ -106,7 +106,7 @@
   /* Refusals that say "not now" rather than "no": the write stays in the outbox. */
   var RETRY = ["unavailable", "rate_limited"];
 
-  var FOLDED = ["meeting", "phase", "timer", "groups", "presence", "hands", "contribution",
+  var FOLDED = ["meeting", "phases", "phase", "screen", "timer", "groups", "presence", "hands", "contribution",
     "contribution_removed", "reaction", "proposal", "proposal_removed", "voting", "tally", "vote"];
 
   /* Seconds left on the timer, by the server's clock as it was when the timer was sent. */
@@ -272,10 +272,16 @@
     var nodes = [el("p", { class: "text", dir: "auto", lang: c.language || null, text: c.text })];
     if (c.translation) {
       nodes.push(el("p", { class: "translation", dir: "auto", lang: c.translation_language || null }, [
-        el("span", { class: "translation-label", text: t("Translation") + ": " }), el("bdi", { text: c.translation }),
+        el("span", { class: "translation-label", text: t("Translation") + ": " }),
+        el("bdi", { dir: direction(c.translation_language), text: c.translation }),
       ]));
     }
     return nodes;
+  }
+
+  /* How text in a language runs: "rtl" for Arabic, whatever the page's own direction. */
+  function direction(code) {
+    return (code && (config.directions || {})[code]) || "auto";
   }
 
   function languageLabel(c) {
@@ -288,7 +294,7 @@
 
   window.Facilitate = {
     config: config, t: t, el: el, replace: replace, apply: apply, Room: Room,
-    currentPhase: currentPhase, clock: clock, inMyLanguage: inMyLanguage,
+    currentPhase: currentPhase, clock: clock, inMyLanguage: inMyLanguage, direction: direction,
     contributionText: contributionText, languageLabel: languageLabel, kindLabel: function (kind) { return t(KIND_KEYS[kind] || kind); },
   };
 })();

@@ -4,9 +4,22 @@
   var F = window.Facilitate, t = F.t, el = F.el;
   var byId = function (id) { return document.getElementById(id); };
 
+  /* The room's queue; the hands raised here for someone can be lowered here too. */
+  function renderHands(state, room) {
+    F.replace(byId("hands"), state.hands.length ? state.hands.map(function (hand) {
+      return el("li", {}, [
+        el("span", { dir: "auto", text: hand.name || t("anonymous") }),
+        hand.on_behalf ? " " : null,
+        hand.on_behalf ? el("button", { type: "button", class: "secondary small", "data-key": "lower-" + hand.id,
+          text: t("Lower the hand"), onclick: function () { room.send("hand_lower_for", { id: hand.id }); } }) : null,
+      ]);
+    }) : [el("li", { class: "muted", text: t("No hands raised.") })]);
+  }
+
   var room = new F.Room({
     render: function (state, room) {
       var phase = F.currentPhase(state);
+      renderHands(state, room);
       F.proposals.render(byId("proposals"), room, state, { staff: true });
       byId("phase-now").textContent = phase
         ? t("Step %(num)s of %(total)s", { num: state.current_phase + 1, total: state.phases.length }) + ": " + phase.title
@@ -32,6 +45,16 @@
   }
 
   byId("write").addEventListener("submit", function (event) { event.preventDefault(); submit(); });
+  byId("hand-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var label = byId("hand-label");
+    var value = label.value.trim();
+    if (!value) { label.focus(); return; }
+    label.value = "";
+    room.send("hand_raise_for", { label: value }, function (ack) {
+      if (!ack.ok && !label.value) label.value = value; // refused: give the words back
+    });
+  });
   byId("write-text").addEventListener("keydown", function (event) {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); submit(); }
   });

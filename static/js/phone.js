@@ -100,7 +100,7 @@
       if (intro) children.push(el("p", { class: "intro", dir: "auto", text: intro }));
     } else {
       children.push(el("p", { class: "phase-step", text: t("Step %(num)s of %(total)s", { num: state.current_phase + 1, total: state.phases.length }) }));
-      children.push(el("h2", { dir: "auto", text: phase.title }));
+      children.push(el("h2", { dir: "auto", text: F.inMyLanguage(phase.title, phase.titles) }));
       var prompt = F.inMyLanguage(phase.prompt, phase.prompts);
       if (prompt) children.push(el("p", { class: "prompt", dir: "auto", text: prompt }));
     }
@@ -201,7 +201,7 @@
     state.phases.forEach(function (phase, index) {
       if (state.current_phase === null || index >= state.current_phase) return;
       var items = state.contributions.filter(function (c) { return c.phase === index; });
-      earlier.push(el("h3", { dir: "auto", text: phase.title }));
+      earlier.push(el("h3", { dir: "auto", text: F.inMyLanguage(phase.title, phase.titles) }));
       earlier.push(el("ul", { class: "wall" }, items.length ? items.map(function (c) { return item(room, c, false); })
         : [el("li", { class: "empty muted", text: t("Nothing here yet.") })]));
     });

@@ -6,7 +6,8 @@
 
   function card(c) {
     var label = F.languageLabel(c);
-    return el("li", { class: "contribution" + (c.pinned ? " pinned" : ""), "data-id": c.id }, F.contributionText(c).concat([
+    var second = c.translation && c.translation_language === secondLanguage ? " in-second-language" : "";
+    return el("li", { class: "contribution" + (c.pinned ? " pinned" : "") + second, "data-id": c.id }, F.contributionText(c).concat([
       el("p", { class: "meta" }, [
         el("span", { class: "kind kind-" + c.kind, text: F.kindLabel(c.kind) }),
         label ? " · " : null, label,
@@ -22,8 +23,28 @@
     });
   }
 
+  var secondLanguage = null;
+
+  /* The step's title and question again in the language the facilitator chose, beneath
+   * the original: only where a translation was given, and never the original twice. */
+  function renderSecond(state, phase) {
+    var code = state.screen && state.screen.language;
+    secondLanguage = code && code !== F.config.original_language ? code : null;
+    var title = phase && secondLanguage ? (phase.titles || {})[secondLanguage] : "";
+    var prompt = phase && secondLanguage ? (phase.prompts || {})[secondLanguage] : "";
+    var box = byId("phase-second");
+    box.hidden = !(title || prompt);
+    box.setAttribute("lang", secondLanguage || "");
+    box.setAttribute("dir", F.direction(secondLanguage));
+    byId("phase-title-second").textContent = title || "";
+    byId("phase-title-second").hidden = !title;
+    byId("phase-prompt-second").textContent = prompt || "";
+    byId("phase-prompt-second").hidden = !prompt;
+  }
+
   function render(state, room) {
     var phase = F.currentPhase(state);
+    renderSecond(state, phase);
     byId("phase-step").textContent = phase
       ? t("Step %(num)s of %(total)s", { num: state.current_phase + 1, total: state.phases.length })
       : state.meeting.status === "closed" ? t("The meeting is closed. Thank you for taking part!")

@@ -103,7 +103,13 @@ def test_meeting_create_from_agenda_201_returns_object_and_writes(
         "join_code": code,
         "join_url": f"http://localhost/j/{code}",
         "agenda": [
-            {"id": phase_ids[i], "position": i, "prompt_translations": {}, **phase}
+            {
+                "id": phase_ids[i],
+                "position": i,
+                "title_translations": {},
+                "prompt_translations": {},
+                **phase,
+            }
             for i, phase in enumerate(AGENDA)
         ],
         "voting": {"method": "dots", "dots": 5, "cap": 2, "results": "live"},
@@ -471,3 +477,41 @@ def test_meeting_patch_details_needs_facilitator(
         Api(client).call("PATCH", f"/meetings/{planned}", json={"title": "X"}), 401, "unauthorized"
     )
     assert stored(app, planned) == before
+
+
+def test_meeting_step_titles_in_languages_written_and_read(
+    app: Flask, facilitator: Api, theme_id: int
+) -> None:
+    agenda = [{"title": "Start", "title_translations": {"ar": "البداية", "so": "", "en": "Start"}}]
+    response = facilitator.post(
+        f"/themes/{theme_id}/meetings", json={"title": "Kväll", "agenda": agenda}
+    )
+    assert response.status_code == 201
+    created = response.get_json()["agenda"][0]["title_translations"]
+    assert created == {"ar": "البداية", "en": "Start"}  # empty ones dropped
+    read = facilitator.get(f"/meetings/{response.get_json()['id']}").get_json()
+    assert read["agenda"][0]["title_translations"] == created
+    for bad, field in [({"de": "x"}, "agenda.0.title.de"), ({"ar": "a\x07b"}, "agenda.0.title.ar")]:
+        refused = facilitator.post(
+            f"/themes/{theme_id}/meetings",
+            json={"title": "K", "agenda": [{"title": "S", "title_translations": bad}]},
+        )
+        assert refused.status_code == 422, bad
+        assert refused.get_json()["error"]["field"] == field, refused.get_json()
+    # Each translation is a title, as long as the original may be.
+    too_long = {"title": "S", "title_translations": {"fi": "å" * 201}}
+    refused = facilitator.post(
+        f"/themes/{theme_id}/meetings", json={"title": "K", "agenda": [too_long]}
+    )
+    assert refused.status_code == 422
+
+
+def test_meeting_from_template_reads_step_titles_in_every_language(
+    app: Flask, facilitator: Api, theme_id: int
+) -> None:
+    body = facilitator.post(
+        f"/themes/{theme_id}/meetings", json={"title": "Kväll", "template": "in_depth_90"}
+    ).get_json()
+    assert body["agenda"][0]["title"] == "Välkomna och incheckning"
+    assert body["agenda"][0]["title_translations"]["en"] == "Welcome and check-in"
+    assert set(body["agenda"][0]["title_translations"]) == {"en", "fi", "ar", "so"}

@@ -30,6 +30,7 @@ INPUTS = {
     "proposal-title": "proposal_title",
     "proposal-body": "proposal_body",
     "notice-text": "notice",
+    "hand-label": "hand_label",
     "timer-minutes": "timer_minutes",
     "groups-count": "groups",
 }

@@ -194,7 +194,8 @@ def test_phone_first_screen_rendered_before_script(
         session().commit()
         original = meeting.phases[0].prompt
         prompt = meeting.phases[0].prompt_translations["en"]  # the test client reads English
-        title = meeting.phases[0].title
+        title = meeting.phases[0].title_translations["en"]
+        original_title = meeting.phases[0].title
     response = client.get(url)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "private, no-store"
@@ -203,6 +204,7 @@ def test_phone_first_screen_rendered_before_script(
     assert title in page
     assert prompt in page
     assert original not in page
+    assert original_title not in page
     assert "Step 1 of 6" in page
     # Residents' words are text: escaped, with their direction left to the browser.
     assert "&lt;b&gt;Mörkt&lt;/b&gt; vid &lt;script&gt;x()&lt;/script&gt;" in page

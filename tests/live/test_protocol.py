@@ -185,7 +185,7 @@ def test_hands_queue_and_give(room: dict[str, SocketIOTestClient]) -> None:
     bo_id = queue[1]["participant_id"]
     assert ack(room["console"], "hand_give", participant_id=bo_id)["ok"]
     received = room["bo"].get_received(NS)
-    assert named(received, "hand_given") == [{"participant_id": bo_id}]
+    assert named(received, "hand_given") == [{"participant_id": bo_id, "id": queue[1]["id"]}]
     assert [h["name"] for h in named(received, "hands")[-1]["hands"]] == ["Anna"]
 
 

@@ -27,6 +27,7 @@ def test_connect_participant_gets_state(
         "hands",
         "groups",
         "presence",
+        "screen",
         "proposals",
         "voting",
         "tally",

@@ -3,6 +3,8 @@ read them."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -42,6 +44,13 @@ def open_it(app: Flask, meeting_id: int) -> None:
         assert stored is not None
         stored.status = MeetingStatus.open
         session().commit()
+
+
+def new_meeting(app: Flask, client: FlaskClient, theme_id: int) -> tuple[Meeting, Phase]:
+    """A meeting made on the form from ``FORM``, and its first step."""
+    client.post(f"/themes/{theme_id}/meetings/new", data=FORM)
+    meeting = only_meeting(app)
+    return meeting, meeting.phases[0]
 
 
 def test_meeting_intro_in_languages_saved_and_shown_on_join(
@@ -96,12 +105,10 @@ def test_meeting_intro_translation_too_long_refused(
         assert session().scalars(sa.select(Meeting)).all() == []
 
 
-def test_phase_prompt_translations_shown_on_phone_in_each_language(
+def test_phase_title_and_prompt_translations_shown_on_phone_in_each_language(
     app: Flask, client: FlaskClient, facilitator: User, theme_id: int
 ) -> None:
-    client.post(f"/themes/{theme_id}/meetings/new", data=FORM)
-    meeting = only_meeting(app)
-    first = meeting.phases[0]
+    meeting, first = new_meeting(app, client, theme_id)
     response = client.post(
         f"/meetings/{meeting.id}/phases/{first.id}/edit",
         data={
@@ -113,6 +120,10 @@ def test_phase_prompt_translations_shown_on_phone_in_each_language(
             "prompt_ar": "كيف حالك هذا المساء؟",
             "prompt_so": "",
             "prompt_en": "",
+            "title_fi": "Kuulumiset",
+            "title_ar": "تسجيل الوصول",
+            "title_so": "",
+            "title_en": "",
         },
     )
     assert response.status_code == 302
@@ -123,20 +134,22 @@ def test_phase_prompt_translations_shown_on_phone_in_each_language(
             "fi": "Miten voit tänä iltana?",
             "ar": "كيف حالك هذا المساء؟",
         }
+        assert phase.title_translations == {"fi": "Kuulumiset", "ar": "تسجيل الوصول"}
         stored = session().get(Meeting, meeting.id)
         assert stored is not None
         stored.status = MeetingStatus.open
         stored.current_phase = 0
         session().commit()
-    for lang, expected in [
-        ("fi", "Miten voit tänä iltana?"),
-        ("ar", "كيف حالك هذا المساء؟"),
-        ("so", "Hur mår du i kväll?"),
+    for lang, title, expected in [
+        ("fi", "Kuulumiset", "Miten voit tänä iltana?"),
+        ("ar", "تسجيل الوصول", "كيف حالك هذا المساء؟"),
+        ("so", "Incheckning", "Hur mår du i kväll?"),
     ]:
         phone = app.test_client()
         phone.set_cookie("lang", lang)
         url = phone.post(f"/j/{meeting.join_code}", data={}).headers["Location"]
         page = phone.get(url).get_data(as_text=True)
+        assert f'<h2 dir="auto">{title}</h2>' in page, lang
         assert f'<p class="prompt" dir="auto">{expected}</p>' in page, lang
         assert f'<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">' in page
 
@@ -155,3 +168,37 @@ def test_meeting_from_template_has_prompts_in_every_language(
         for phase in meeting.phases:
             assert set(phase.prompt_translations) == {"en", "fi", "ar", "so"}, phase.title
             assert phase.prompt not in phase.prompt_translations.values()
+
+
+def test_phase_edit_form_shows_the_templates_title_translations(
+    app: Flask, client: FlaskClient, facilitator: User, theme_id: int
+) -> None:
+    meeting, first = new_meeting(app, client, theme_id)
+    form = client.get(f"/meetings/{meeting.id}/phases/{first.id}/edit").get_data(as_text=True)
+    assert first.title_translations["ar"] in form
+    assert re.search(r'<input[^>]* id="title_ar"[^>]* lang="ar"', form)
+    assert re.search(r'<input[^>]* id="title_ar"[^>]* maxlength="200"', form)
+
+
+def test_phase_title_translation_with_control_character_refused(
+    app: Flask, client: FlaskClient, facilitator: User, theme_id: int
+) -> None:
+    meeting, first = new_meeting(app, client, theme_id)
+    response = client.post(
+        f"/meetings/{meeting.id}/phases/{first.id}/edit",
+        data={"title": "Start", "minutes": "10", "kind": "welcome", "title_so": "a\x07b"},
+    )
+    assert response.status_code == 422
+    assert 'id="title_so-error"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("screen", ["sv", "ar"])
+def test_meeting_from_template_has_titles_in_every_language(
+    app: Flask, theme_id: int, screen: str
+) -> None:
+    with app.test_request_context(headers={"Accept-Language": screen}):
+        meeting = ops.create_meeting(dialogue_ops.get_theme(theme_id), "Kväll")
+        assert meeting.phases[0].title_translations["en"] == "Welcome and check-in"
+        for phase in meeting.phases:
+            assert set(phase.title_translations) == {"en", "fi", "ar", "so"}, phase.title
+            assert phase.title not in phase.title_translations.values()
