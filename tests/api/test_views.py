@@ -63,7 +63,7 @@ def test_body_type_415_on_every_operation_with_a_body(
         for method, operation in methods.items()
         if "requestBody" in operation
     ]
-    assert len(operations) == 8
+    assert len(operations) >= 9  # not vacuous: every operation with a body, nine today
     for method, path in operations:
         concrete = path.removeprefix("/api/v1").replace("{", "").replace("}", "")
         for name, value in agreed.items():

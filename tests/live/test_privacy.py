@@ -26,7 +26,8 @@ IDENTIFYING = re.compile(
     re.IGNORECASE,
 )
 #: Staff accounts have an email by design; residents never get one.
-STAFF_TABLES = {"users", "api_tokens"}
+# Staff and the organisation: their contact details are theirs to publish, not residents'.
+STAFF_TABLES = {"users", "api_tokens", "accessibility_statement"}
 
 
 def stored_values(app: Flask) -> list[str]:
