@@ -69,7 +69,7 @@ def test_body_type_415_on_every_operation_with_a_body(
         for name, value in agreed.items():
             concrete = concrete.replace(f"{name}_id", str(value))
         concrete = concrete.replace("theme_id", "1").replace("action_id", str(agreed["item"]))
-        concrete = concrete.replace("note_id", "1")
+        concrete = concrete.replace("note_id", "1").replace("conversation_id", "1")
         response = facilitator.call(
             method.upper(), concrete, data="{}", headers={"Content-Type": "text/plain"}
         )
