@@ -72,8 +72,11 @@
     if (!node) return;
     var items = waiting(state);
     var on = !!state.meeting.premoderation;
-    node.hidden = !opts.facilitator && !on && !items.length;
-    var children = [el("h2", { id: "queue-h", text: t("Waiting for approval: %(num)s", { num: items.length }) })];
+    var idle = !on && !items.length; // nothing to do: only the switch, quietly
+    node.hidden = !opts.facilitator && idle;
+    node.classList.toggle("idle", idle);
+    var children = idle ? [el("h2", { id: "queue-h", class: "visually-hidden", text: t("Pre-moderation") })]
+      : [el("h2", { id: "queue-h", text: t("Waiting for approval: %(num)s", { num: items.length }) })];
     if (opts.facilitator) {
       var box = el("input", { type: "checkbox", id: "premoderation", "data-key": "premoderation", checked: on,
         onchange: function (event) { room.send("premoderation_set", { on: event.target.checked }); } });
