@@ -11,6 +11,7 @@ from facilitate.actions import operations as action_ops
 from facilitate.i18n import select_locale
 from facilitate.live import operations as live_ops
 from facilitate.live.models import LANGUAGE_MAX, Participant
+from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.models import Meeting
 from facilitate.proposals import operations as proposal_ops
 
@@ -224,6 +225,37 @@ def contribution_show(conn: Connection, meeting: Meeting, _: Participant | None,
     return {"id": p.id}
 
 
+@write("contribution_approve", ById, STAFF)
+def contribution_approve(conn: Connection, meeting: Meeting, _: Participant | None, p: ById) -> Ack:
+    live_ops.approve_contribution(meeting, p.id)
+    return {"id": p.id}
+
+
+class PremoderationSet(Write):
+    on: bool
+
+
+@write("premoderation_set", PremoderationSet, FACILITATOR)
+def premoderation_set(
+    conn: Connection, meeting: Meeting, _: Participant | None, p: PremoderationSet
+) -> Ack:
+    meeting_ops.set_premoderation(meeting, p.on)
+    return {"premoderation": meeting.premoderation}
+
+
+class QuestionAnswer(Write):
+    id: int
+    answered: bool = True
+
+
+@write("question_answer", QuestionAnswer, FACILITATOR)
+def question_answer(
+    conn: Connection, meeting: Meeting, _: Participant | None, p: QuestionAnswer
+) -> Ack:
+    made = live_ops.answer_question(meeting, p.id, p.answered)
+    return {"id": p.id, "answered": made.answered}
+
+
 @write("contribution_translate", ContributionTranslate, STAFF)
 def contribution_translate(
     conn: Connection, meeting: Meeting, _: Participant | None, p: ContributionTranslate
@@ -368,6 +400,18 @@ def proposal_promote(
 ) -> Ack:
     made = proposal_ops.promote_contribution(meeting, conn.viewer, p.contribution_id, p.title)
     return {"id": made.id}
+
+
+@write("proposal_approve", ById, STAFF)
+def proposal_approve(conn: Connection, meeting: Meeting, _: Participant | None, p: ById) -> Ack:
+    proposal_ops.approve_proposal(meeting, p.id)
+    return {"id": p.id}
+
+
+@write("proposal_reject", Hide, FACILITATOR)
+def proposal_reject(conn: Connection, meeting: Meeting, _: Participant | None, p: Hide) -> Ack:
+    proposal_ops.reject_proposal(meeting, p.id, p.reason)
+    return {"id": p.id}
 
 
 @write("proposal_edit", ProposalEdit, FACILITATOR)

@@ -235,6 +235,7 @@ def sources(item: ActionItem) -> list[str]:
         .where(
             Proposal.id.in_(proposal_ids),
             Contribution.hidden.is_(False),
+            Contribution.waiting.is_(False),
             Contribution.text != "",  # purged after the retention period
         )
         .order_by(Contribution.id)

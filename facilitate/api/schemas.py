@@ -207,6 +207,12 @@ class VotingIn(Input):
     )
 
 
+_PREMODERATION = (
+    "Pre-moderation: residents' contributions and proposals show on the wall and the "
+    "projector only once staff approve them."
+)
+
+
 class MeetingIn(Input):
     title: Title
     starts_at: IsoDateTime | None = Field(
@@ -225,6 +231,7 @@ class MeetingIn(Input):
         default=None, description="An explicit agenda; not together with template."
     )
     voting: VotingIn | None = None
+    premoderation: bool = Field(default=False, description=_PREMODERATION)
 
 
 class JoinIn(Input):
@@ -258,6 +265,11 @@ class MeetingPatch(Input):
         description=_TRANSLATIONS + " Replaces every translation: a language left out loses it.",
     )
     voting: VotingIn | None = None
+    premoderation: bool | None = Field(
+        default=None,
+        description=_PREMODERATION + " May change during the meeting: switched off, what "
+        "already waits keeps waiting until approved or hidden.",
+    )
 
 
 class ActionPatch(Input):
@@ -400,6 +412,7 @@ class MeetingOut(Output):
     )
     agenda: list[PhaseOut]
     voting: VotingOut
+    premoderation: bool = Field(description=_PREMODERATION)
 
 
 class ThemeRef(Output):

@@ -210,6 +210,7 @@ def meeting_out(meeting: Meeting) -> MeetingOut:
             cap=meeting.voting_cap,
             results=meeting.voting_results.value,
         ),
+        premoderation=meeting.premoderation,
     )
 
 
@@ -300,6 +301,7 @@ def create_meeting(theme_id: int, json_data: MeetingIn) -> MeetingOut:
         else meeting_ops.VotingSpec(
             method=voting.method, dots=voting.dots, cap=voting.cap, results=voting.results
         ),
+        premoderation=json_data.premoderation,
     )
     return meeting_out(meeting)
 
@@ -375,6 +377,7 @@ def update_meeting(meeting_id: int, json_data: MeetingPatch) -> MeetingOut:
             is_digital=meeting.is_digital if patch.is_digital is None else patch.is_digital,
             intro=patch.intro,
             intro_translations=patch.intro_translations,
+            premoderation=patch.premoderation,
         )
     if patch.voting is not None:
         voting = patch.voting

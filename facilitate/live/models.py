@@ -116,6 +116,10 @@ class Contribution(Base):
         sa.String(REASON_MAX), default="", info=holds(Holds.resident_words)
     )
     pinned: Mapped[bool] = mapped_column(default=False)
+    #: Written under pre-moderation and not yet approved: only staff and its author see it.
+    waiting: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: A question the facilitator marked as answered (kind ``question`` only).
+    answered: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: Deleted by its author: gone for everyone, kept only as a tombstone.
     deleted: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)

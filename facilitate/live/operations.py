@@ -120,9 +120,24 @@ def visible_to(
         return True
     if contribution.hidden:
         return False
+    if contribution.waiting:  # under pre-moderation: its author, and nobody else yet
+        return viewer.participant_id is not None and (
+            contribution.participant_id == viewer.participant_id
+        )
     if viewer.participant_id is None or not groups_running(meeting) or contribution.group is None:
         return True  # the projector sees every group's wall side by side
     return contribution.group == group
+
+
+def shown(contribution: Contribution) -> bool:
+    """On the wall for the whole room: not deleted, not hidden, not waiting for approval."""
+    return not (contribution.deleted or contribution.hidden or contribution.waiting)
+
+
+def needs_approval(meeting: Meeting, participant: Participant | None) -> bool:
+    """Under pre-moderation a resident's writing waits; staff's own and what they type in
+    on someone's behalf do not (staff are the moderators)."""
+    return meeting.premoderation and participant is not None
 
 
 def _resident_audiences(meeting: Meeting, contribution: Contribution) -> list[str]:
@@ -135,41 +150,72 @@ def _reacted(contribution: Contribution, participant_id: int | None) -> bool:
     return any(r.participant_id == participant_id for r in contribution.reactions)
 
 
-def _announce(meeting: Meeting, contribution: Contribution) -> None:
-    """Send a contribution as each audience may see it; its author's phones get ``own``."""
+def _announce(
+    meeting: Meeting, contribution: Contribution, *, was_shown: bool | None = None
+) -> None:
+    """Send a contribution as each audience may see it; its author's phones get ``own``.
+
+    ``was_shown``: whether the room saw it before this change (by default: as now). Only
+    then do residents and the projector hear that it went: an item that waited for
+    approval never reaches them, not even as a removal.
+    """
+    if was_shown is None:
+        was_shown = shown(contribution)
     author = contribution.participant_id
+    author_room = audience.participant(meeting.id, author) if author is not None else None
+    removed = {"id": contribution.id}
     if contribution.deleted:
-        removed = {"id": contribution.id}
         events.queue("contribution_removed", removed, audience.staff(meeting.id))
-        for to in _resident_audiences(meeting, contribution):
-            events.queue("contribution_removed", removed, to)
-        if author is not None:
-            events.queue("contribution_removed", removed, audience.participant(meeting.id, author))
+        if was_shown:
+            for to in _resident_audiences(meeting, contribution):
+                events.queue("contribution_removed", removed, to)
+        if author_room is not None:
+            events.queue("contribution_removed", removed, author_room)
         return
     events.queue(
         "contribution",
         contribution_json(contribution, staff=True, own=False),
         audience.staff(meeting.id),
     )
-    if contribution.hidden:
-        for to in _resident_audiences(meeting, contribution):
-            events.queue("contribution_removed", {"id": contribution.id}, to)
-        if author is not None:
-            events.queue(
-                "contribution_removed",
-                {"id": contribution.id},
-                audience.participant(meeting.id, author),
+    if not shown(contribution):
+        if was_shown:
+            # Waiting again (edited under pre-moderation): its author keeps it, marked.
+            skip = None if contribution.hidden else author_room
+            for to in _resident_audiences(meeting, contribution):
+                events.queue("contribution_removed", removed, to, skip=skip)
+        if author_room is None:
+            return
+        if contribution.hidden:
+            events.queue("contribution_removed", removed, author_room)
+        else:
+            own_view = contribution_json(
+                contribution, staff=False, own=True, reacted=_reacted(contribution, author)
             )
+            events.queue("contribution", own_view, author_room)
         return
-    skip = audience.participant(meeting.id, author) if author is not None else None
     public_view = contribution_json(contribution, staff=False, own=False)
     for to in _resident_audiences(meeting, contribution):
-        events.queue("contribution", public_view, to, skip=skip)
-    if author is not None:
+        events.queue("contribution", public_view, to, skip=author_room)
+    if author_room is not None:
         own_view = contribution_json(
             contribution, staff=False, own=True, reacted=_reacted(contribution, author)
         )
-        events.queue("contribution", own_view, audience.participant(meeting.id, author))
+        events.queue("contribution", own_view, author_room)
+    if not was_shown:
+        _retell_reactors(meeting, contribution)
+
+
+def _retell_reactors(meeting: Meeting, contribution: Contribution) -> None:
+    """Back on the walls: the wall event leaves ``reacted`` out, and a client that dropped
+    the contribution forgot its own "me too", so each reactor hears it again."""
+    count = len(contribution.reactions)
+    for reaction in contribution.reactions:
+        if reaction.participant_id != contribution.participant_id:  # the author's view has it
+            events.queue(
+                "reaction",
+                {"contribution_id": contribution.id, "reactions": count, "reacted": True},
+                audience.participant(meeting.id, reaction.participant_id),
+            )
 
 
 # -- meeting, phases, timer ----------------------------------------------------------------
@@ -315,6 +361,7 @@ def add_contribution(
         language=chosen or guess_language(text, check_language(writer_language)),
         kind=check_kind(kind),
         group=participant.group if participant is not None and groups_running(meeting) else None,
+        waiting=needs_approval(meeting, participant),
         reactions=[],
     )
     session().add(contribution)
@@ -337,14 +384,19 @@ def edit_contribution(
     _check_own(contribution, participant)
     if contribution.phase != meeting.current_phase:
         raise Conflict(_l("This phase is over; what was said stays."), code="phase_over")
+    was_shown = shown(contribution)
     contribution.text = check_text(text)
+    # Approved words changed: under pre-moderation they are read again before the room
+    # sees them, or approving once would let anything through later.
+    if needs_approval(meeting, participant):
+        contribution.waiting = True
     contribution.language = guess_language(contribution.text, contribution.language)
     # The hand translation was of the words before the edit.
     contribution.translation = ""
     contribution.translation_language = None
     contribution.edited_at = utcnow()
     session().flush()
-    _announce(meeting, contribution)
+    _announce(meeting, contribution, was_shown=was_shown)
     return contribution
 
 
@@ -353,9 +405,10 @@ def delete_contribution(
 ) -> None:
     contribution = get_contribution(meeting, contribution_id)
     _check_own(contribution, participant)
+    was_shown = shown(contribution)
     _erase(contribution)
     session().flush()
-    _announce(meeting, contribution)
+    _announce(meeting, contribution, was_shown=was_shown)
 
 
 def _erase(contribution: Contribution) -> None:
@@ -380,9 +433,10 @@ def erase_participant(meeting: Meeting, participant_id: int) -> int:
         )
     )
     for contribution in written:
+        was_shown = shown(contribution)
         _erase(contribution)
         session().flush()
-        _announce(meeting, contribution)
+        _announce(meeting, contribution, was_shown=was_shown)
     return len(written)
 
 
@@ -404,30 +458,51 @@ def people_and_words(meeting: Meeting) -> list[tuple[Participant, list[Contribut
 
 
 def hide_contribution(meeting: Meeting, contribution_id: int, reason: str) -> Contribution:
+    """Hide it with a reason; for one waiting for approval, this is the rejection."""
     contribution = get_contribution(meeting, contribution_id)
+    reason = check_title(reason, field="reason", max_length=REASON_MAX)
+    was_shown = shown(contribution)
     contribution.hidden = True
-    contribution.hidden_reason = check_title(reason, field="reason", max_length=REASON_MAX)
+    contribution.hidden_reason = reason
     session().flush()
-    _announce(meeting, contribution)
+    _announce(meeting, contribution, was_shown=was_shown)
     return contribution
 
 
 def show_contribution(meeting: Meeting, contribution_id: int) -> Contribution:
+    """Undo a hide. One that was waiting for approval goes back to waiting, not on the wall."""
     contribution = get_contribution(meeting, contribution_id)
+    was_shown = shown(contribution)
     contribution.hidden = False
     contribution.hidden_reason = ""
     session().flush()
+    _announce(meeting, contribution, was_shown=was_shown)
+    return contribution
+
+
+def approve_contribution(meeting: Meeting, contribution_id: int) -> Contribution:
+    """Let a waiting contribution through to the wall and the projector; approving one
+    that no longer waits changes nothing. A hidden one stays hidden."""
+    contribution = get_contribution(meeting, contribution_id)
+    if not contribution.waiting:
+        return contribution
+    was_shown = shown(contribution)
+    contribution.waiting = False
+    session().flush()
+    _announce(meeting, contribution, was_shown=was_shown)
+    return contribution
+
+
+def answer_question(meeting: Meeting, contribution_id: int, answered: bool) -> Contribution:
+    """Mark a question answered (or not): the console and projector move it down."""
+    contribution = get_contribution(meeting, contribution_id)
+    if contribution.kind is not ContributionKind.question:
+        raise ValidationError(_l("Only a question can be marked answered."), field="id")
+    if contribution.answered == answered:
+        return contribution
+    contribution.answered = answered
+    session().flush()
     _announce(meeting, contribution)
-    # The wall event leaves ``reacted`` out, and a client that dropped the hidden
-    # contribution forgot its own "me too": tell each reactor again.
-    count = len(contribution.reactions)
-    for reaction in contribution.reactions:
-        if reaction.participant_id != contribution.participant_id:  # the author's view has it
-            events.queue(
-                "reaction",
-                {"contribution_id": contribution.id, "reactions": count, "reacted": True},
-                audience.participant(meeting.id, reaction.participant_id),
-            )
     return contribution
 
 
@@ -461,7 +536,7 @@ def pin_contribution(meeting: Meeting, contribution_id: int) -> Contribution:
 def _announce_reactions(meeting: Meeting, contribution: Contribution, reactor: int) -> None:
     count = {"contribution_id": contribution.id, "reactions": len(contribution.reactions)}
     events.queue("reaction", count, audience.staff(meeting.id))
-    if contribution.hidden:
+    if not shown(contribution):
         return
     skip = audience.participant(meeting.id, reactor)
     for to in _resident_audiences(meeting, contribution):
@@ -499,7 +574,8 @@ def set_reaction(
 def on_wall(
     contribution: Contribution, meeting: Meeting, viewer: Viewer, group: int | None
 ) -> bool:
-    return visible_to(contribution, meeting, viewer, group)
+    """Seen by this viewer and by the room: a waiting one takes no "me too", even its author's."""
+    return shown(contribution) and visible_to(contribution, meeting, viewer, group)
 
 
 # -- hands ---------------------------------------------------------------------------------
@@ -627,10 +703,11 @@ def block_participant(meeting: Meeting, participant_id: int) -> None:
         )
     )
     for contribution in written:
+        was_shown = shown(contribution)
         contribution.hidden = True
         contribution.hidden_reason = str(_l("Participant blocked"))
         session().flush()
-        _announce(meeting, contribution)
+        _announce(meeting, contribution, was_shown=was_shown)
     session().flush()
 
 

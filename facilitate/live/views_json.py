@@ -54,6 +54,7 @@ def meeting_json(meeting: Meeting) -> dict[str, Any]:
         "status": meeting.status.value,
         "intro": meeting.intro,
         "intros": dict(meeting.intro_translations),
+        "premoderation": meeting.premoderation,
     }
 
 
@@ -104,6 +105,8 @@ def contribution_json(
         "own": own,
         "on_behalf": contribution.on_behalf,
         "pinned": contribution.pinned,
+        "waiting": contribution.waiting,
+        "answered": contribution.answered,
         "language": contribution.language,
         "translation": contribution.translation,
         "translation_language": contribution.translation_language,

@@ -105,6 +105,13 @@ class MeetingForm(FlaskForm):
         render_kw={"maxlength": INTRO_MAX, "rows": 3},
         description=_l("Shown when residents join and until the first step starts."),
     )
+    premoderation = BooleanField(
+        _l("Pre-moderation"),
+        description=_l(
+            "Residents' contributions and proposals show on the wall and the projector only "
+            "once a facilitator or observer approves them. Can be switched during the meeting."
+        ),
+    )
 
 
 _add_translation_fields(MeetingForm, "intro", INTRO_MAX)

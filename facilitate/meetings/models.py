@@ -95,6 +95,8 @@ class Meeting(Base):
         _enum(ResultsVisibility), default=ResultsVisibility.hidden
     )
     is_archived: Mapped[bool] = mapped_column(default=False)
+    #: Residents' contributions and proposals wait on the console until staff approve them.
+    premoderation: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     # Live room state: in the database, so a restart mid-meeting loses nothing.

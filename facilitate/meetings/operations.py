@@ -208,6 +208,7 @@ def create_meeting(
     template: str | None = None,
     agenda: Sequence[PhaseSpec] | None = None,
     voting: VotingSpec | None = None,
+    premoderation: bool = False,
 ) -> Meeting:
     """Create a draft meeting with an agenda from ``agenda`` or else from ``template``."""
     if theme.dialogue.is_archived:
@@ -236,6 +237,7 @@ def create_meeting(
         voting_dots=dots,
         voting_cap=cap,
         voting_results=results,
+        premoderation=premoderation,
         phases=phases,
     )
     session().add(meeting)
@@ -252,8 +254,9 @@ def update_meeting(
     is_digital: bool,
     intro: str | None = None,
     intro_translations: Mapping[str, str] | None = None,
+    premoderation: bool | None = None,
 ) -> Meeting:
-    """``intro`` and ``intro_translations`` stay as they are when ``None``."""
+    """``intro``, ``intro_translations`` and ``premoderation`` stay as they are when ``None``."""
     meeting.title = check_title(title)
     meeting.place = check_optional_text(place, field="place", max_length=PLACE_MAX)
     if intro is not None:
@@ -264,8 +267,22 @@ def update_meeting(
         )
     meeting.starts_at = check_starts_at(starts_at)
     meeting.is_digital = is_digital
+    if premoderation is not None:
+        meeting.premoderation = premoderation
     session().flush()
     content_changed.send(meeting)
+    return meeting
+
+
+def set_premoderation(meeting: Meeting, on: bool) -> Meeting:
+    """Switch pre-moderation, also during the meeting. Switched on, residents' writing
+    from now on waits for approval; switched off, new writing shows at once, and what
+    already waits keeps waiting until staff approve or hide it: nothing is shown that
+    nobody let through."""
+    if meeting.premoderation != on:
+        meeting.premoderation = on
+        session().flush()
+        content_changed.send(meeting)
     return meeting
 
 

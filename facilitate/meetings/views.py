@@ -89,6 +89,7 @@ def new(theme_id: int) -> View:
             intro_translations=translations_from(form, "intro"),
             template=form.template.data,
             voting=_voting_spec(form),
+            premoderation=form.premoderation.data,
         )
     except DomainError as error:
         return refuse("meetings/new.html", form, error, **context)
@@ -122,6 +123,7 @@ def edit(meeting_id: int) -> View:
             "is_digital": meeting.is_digital,
             "intro": meeting.intro,
             **translations_data(meeting.intro_translations, "intro"),
+            "premoderation": meeting.premoderation,
         }
     )
     context = {"meeting": meeting}
@@ -136,6 +138,7 @@ def edit(meeting_id: int) -> View:
             is_digital=form.is_digital.data,
             intro=form.intro.data or "",
             intro_translations=translations_from(form, "intro"),
+            premoderation=form.premoderation.data,
         )
     except DomainError as error:
         return refuse("meetings/edit.html", form, error, **context)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilitate.db import Base, Holds, UtcDateTime, holds, utcnow, value_enum
-from facilitate.live.models import Participant
+from facilitate.live.models import REASON_MAX, Participant
 from facilitate.meetings.models import Meeting
 
 TITLE_MIN = 3
@@ -57,6 +57,13 @@ class Proposal(Base):
     )
     status: Mapped[ProposalStatus] = mapped_column(
         value_enum(ProposalStatus), default=ProposalStatus.open
+    )
+    #: A resident's, added under pre-moderation and not yet approved: staff and its author
+    #: see it, nobody else; a rejected one is ``hidden`` with the reason, for staff only.
+    waiting: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    hidden_reason: Mapped[str] = mapped_column(
+        sa.String(REASON_MAX), default="", server_default="", info=holds(Holds.staff)
     )
     #: Frozen when a vote opens: the proposals that vote is about.
     on_ballot: Mapped[bool] = mapped_column(default=False)

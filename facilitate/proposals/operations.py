@@ -18,10 +18,10 @@ from facilitate.db import session
 from facilitate.errors import Conflict, NotFound, ValidationError
 from facilitate.live import audience, snapshot
 from facilitate.live import operations as live_ops
-from facilitate.live.models import Contribution, Participant
+from facilitate.live.models import REASON_MAX, Contribution, Participant
 from facilitate.live.views_json import Viewer
 from facilitate.meetings.models import Meeting, ResultsVisibility, VotingMethod
-from facilitate.validation import check_optional_text, clean_text
+from facilitate.validation import check_optional_text, check_title, clean_text
 
 from .models import (
     BODY_MAX,
@@ -54,8 +54,11 @@ class VotingOpen(Conflict):
 # -- how they look on the wire -------------------------------------------------------------
 
 
-def proposal_json(proposal: Proposal) -> dict[str, Any]:
-    return {
+def proposal_json(proposal: Proposal, *, staff: bool = False) -> dict[str, Any]:
+    """``waiting`` only while it waits for approval (staff and its author see it then);
+    ``hidden`` and ``reason`` only for staff, once it was rejected. A ``proposal`` event
+    replaces the whole proposal, so a key left out is a key that does not apply."""
+    data: dict[str, Any] = {
         "id": proposal.id,
         "title": proposal.title,
         "body": proposal.body,
@@ -65,6 +68,19 @@ def proposal_json(proposal: Proposal) -> dict[str, Any]:
         "merged_into": proposal.merged_into_id,
         "note": proposal.decision_note,
     }
+    if proposal.waiting:
+        data["waiting"] = True
+    if staff and proposal.hidden:
+        data["hidden"] = True
+        data["reason"] = proposal.hidden_reason
+    return data
+
+
+def proposal_shown(proposal: Proposal) -> bool:
+    """Before the whole room: approved (or never needing it), not rejected, not merged away."""
+    return not (proposal.waiting or proposal.hidden) and (
+        proposal.status is not ProposalStatus.merged
+    )
 
 
 def voting_json(meeting: Meeting, on_ballot: list[Proposal] | None = None) -> dict[str, Any]:
@@ -143,12 +159,14 @@ def my_votes(meeting: Meeting, participant: Participant | None) -> dict[str, Any
 
 
 def visible_proposals(meeting: Meeting) -> list[Proposal]:
-    """Every proposal of the meeting not merged away, in ``id`` order."""
-    return proposals_and_ballot(meeting)[0]
+    """Every proposal of the meeting before the whole room (not merged away, not waiting
+    for approval, not rejected), in ``id`` order."""
+    return [p for p in proposals_and_ballot(meeting)[0] if proposal_shown(p)]
 
 
 def proposals_and_ballot(meeting: Meeting) -> tuple[list[Proposal], list[Proposal]]:
-    """``visible_proposals`` and the ballot in one read, for a snapshot that needs both."""
+    """Every proposal not merged away (waiting and rejected ones too) and the ballot in
+    one read, for a snapshot that needs both."""
     every = list(
         session().scalars(
             sa.select(Proposal).where(Proposal.meeting_id == meeting.id).order_by(Proposal.id)
@@ -158,13 +176,30 @@ def proposals_and_ballot(meeting: Meeting) -> tuple[list[Proposal], list[Proposa
     return visible, [p for p in every if p.on_ballot]
 
 
+def proposal_visible_to(proposal: Proposal, viewer: Viewer) -> bool:
+    """Staff see every one; residents and the projector those shown, and a phone its own
+    waiting ones too."""
+    if viewer.is_staff:
+        return True
+    if proposal.hidden:
+        return False
+    if proposal.waiting:
+        mine = viewer.participant_id
+        return mine is not None and proposal.participant_id == mine
+    return True
+
+
 @snapshot.section
 def room_state(meeting: Meeting, viewer: Viewer, participant: Participant | None) -> dict[str, Any]:
     """Proposals' part of a live room's ``state``: the wall of proposals, the vote, the
     tally this viewer may see, and this phone's own votes."""
     proposals, on_ballot = proposals_and_ballot(meeting)
     return {
-        "proposals": [proposal_json(p) for p in proposals],
+        "proposals": [
+            proposal_json(p, staff=viewer.is_staff)
+            for p in proposals
+            if proposal_visible_to(p, viewer)
+        ],
         "voting": voting_json(meeting, on_ballot),
         "tally": (
             staff_tally(meeting, on_ballot) if viewer.is_staff else public_tally(meeting, on_ballot)
@@ -174,7 +209,18 @@ def room_state(meeting: Meeting, viewer: Viewer, participant: Participant | None
 
 
 def _announce(proposal: Proposal) -> None:
-    events.queue("proposal", proposal_json(proposal), audience.everyone(proposal.meeting_id))
+    """Staff hear of every change; the room only of a proposal before it, and a waiting
+    one's author of theirs (a rejected one goes from the author's phone)."""
+    meeting_id = proposal.meeting_id
+    events.queue("proposal", proposal_json(proposal, staff=True), audience.staff(meeting_id))
+    if proposal_shown(proposal):
+        events.queue("proposal", proposal_json(proposal), audience.public(meeting_id))
+    elif proposal.participant_id is not None:
+        author = audience.participant(meeting_id, proposal.participant_id)
+        if proposal.hidden:
+            events.queue("proposal_removed", {"id": proposal.id, "into": None}, author)
+        else:
+            events.queue("proposal", proposal_json(proposal), author)
 
 
 # -- checks --------------------------------------------------------------------------------
@@ -190,12 +236,22 @@ def check_proposal_title(value: str | None) -> str:
     return title
 
 
-def get_proposal(meeting: Meeting, proposal_id: int, *, field: str = "id") -> Proposal:
+class Waiting(Conflict):
+    code = "waiting"
+
+
+def get_proposal(
+    meeting: Meeting, proposal_id: int, *, field: str = "id", moderating: bool = False
+) -> Proposal:
+    """One of this meeting's proposals; one waiting for approval or rejected only when
+    ``moderating`` it (nothing else may put it before the room by a side door)."""
     proposal = session().get(Proposal, proposal_id)
     if proposal is None or proposal.meeting_id != meeting.id:
         raise NotFound(_l("No such proposal."), field=field)
     if proposal.status is ProposalStatus.merged:
         raise NotFound(_l("This proposal was merged into another."), field=field)
+    if not moderating and (proposal.waiting or proposal.hidden):
+        raise Waiting(_l("This proposal has not been approved."), field=field)
     return proposal
 
 
@@ -206,6 +262,8 @@ def get_theme_proposal(meeting: Meeting, proposal_id: int) -> Proposal:
         raise NotFound(_l("No such proposal."), field="into")
     if proposal.status is ProposalStatus.merged:
         raise NotFound(_l("This proposal was merged into another."), field="into")
+    if proposal.waiting or proposal.hidden:
+        raise Waiting(_l("This proposal has not been approved."), field="into")
     return proposal
 
 
@@ -279,11 +337,39 @@ def add_proposal(
         source_contribution_id=source.id if source is not None else None,
         participant_id=participant.id if participant is not None else None,
         author_user_id=viewer.user_id,
+        waiting=live_ops.needs_approval(meeting, participant),
     )
     session().add(proposal)
     session().flush()
     _announce(proposal)
     _suggest_duplicates(proposal)
+    return proposal
+
+
+def approve_proposal(meeting: Meeting, proposal_id: int) -> Proposal:
+    """Put a resident's waiting proposal before the room; approving again changes nothing."""
+    proposal = get_proposal(meeting, proposal_id, moderating=True)
+    if proposal.hidden:
+        raise Conflict(_l("This proposal was rejected."), code="rejected", field="id")
+    if proposal.waiting:
+        proposal.waiting = False
+        session().flush()
+        _announce(proposal)
+    return proposal
+
+
+def reject_proposal(meeting: Meeting, proposal_id: int, reason: str) -> Proposal:
+    """Turn down a waiting proposal with a reason: it leaves its author's phone and stays
+    on the console, marked. Only waiting ones: the room has never seen them."""
+    proposal = get_proposal(meeting, proposal_id, moderating=True)
+    reason = check_title(reason, field="reason", max_length=REASON_MAX)
+    if not proposal.waiting:
+        raise Conflict(_l("Only a proposal waiting for approval is rejected."), field="id")
+    proposal.waiting = False
+    proposal.hidden = True
+    proposal.hidden_reason = reason
+    session().flush()
+    _announce(proposal)
     return proposal
 
 
@@ -301,7 +387,8 @@ def promote_contribution(
 def edit_proposal(
     meeting: Meeting, proposal_id: int, title: str | None, body: str | None
 ) -> Proposal:
-    proposal = get_proposal(meeting, proposal_id)
+    """Staff's edit; a waiting one may be tidied before it is approved."""
+    proposal = get_proposal(meeting, proposal_id, moderating=True)
     check_not_in_open_vote(meeting, proposal)
     if title is not None:
         proposal.title = check_proposal_title(title)

@@ -79,13 +79,14 @@ class PhaseWords:
 
 
 def contributions_by_phase(meeting: Meeting) -> list[PhaseWords]:
-    """What was said, step by step; hidden and deleted contributions are left out."""
+    """What was said, step by step; hidden, deleted and never approved ones are left out."""
     rows = list(
         session().scalars(
             sa.select(Contribution)
             .where(
                 Contribution.meeting_id == meeting.id,
                 Contribution.hidden.is_(False),
+                Contribution.waiting.is_(False),  # never let through under pre-moderation
                 Contribution.deleted.is_(False),
             )
             .options(selectinload(Contribution.reactions))

@@ -70,6 +70,8 @@
     if (c.on_behalf) tags.push(" · " + t("typed in by a note-taker"));
     if (c.pinned) tags.push(" · " + t("Pinned"));
     tags.push(" · " + t("Me too") + " " + c.reactions);
+    var answered = F.questions.answeredLabel(c);
+    if (answered) tags.push(" · ", answered);
     var actions = [];
     if (c.hidden) {
       actions.push(el("span", { class: "hidden-reason", text: t("Hidden: %(reason)s", { reason: c.reason || "" }) }));
@@ -88,19 +90,29 @@
         node.querySelector("textarea").focus();
       }, null, "translate-" + c.id));
       actions.push(button(c.pinned ? t("Unpin") : t("Pin"), function () { room.send("contribution_pin", { id: c.id }); }, null, "pin-" + c.id));
+      if (c.kind === "question") {
+        actions.push(button(c.answered ? t("Not answered") : t("Mark answered"), function () {
+          room.send("question_answer", { id: c.id, answered: !c.answered });
+        }, null, "answer-" + c.id));
+      }
       actions.push(button(t("Make a proposal"), function () { room.send("proposal_promote", { contribution_id: c.id }); }));
     }
-    return el("li", { class: "contribution" + (c.hidden ? " is-hidden" : "") + (c.pinned ? " pinned" : ""), "data-id": c.id }, F.contributionText(c).concat([
+    return el("li", { class: "contribution" + (c.hidden ? " is-hidden" : "") + (c.pinned ? " pinned" : "") + (c.answered ? " answered" : ""), "data-id": c.id }, F.contributionText(c).concat([
       el("p", { class: "meta" }, tags),
       el("div", { class: "item-actions" }, actions),
     ]));
   }
 
+  /* What waits for approval is in the queue, not on the wall; a rejected one is here, hidden. */
   function renderWall(state) {
     var all = byId("wall-filter").value === "all";
-    var items = state.contributions.filter(function (c) { return all || c.phase === state.current_phase; });
+    var questions = byId("wall-order").value === "questions";
+    var items = state.contributions.filter(function (c) {
+      return (all || c.phase === state.current_phase) && !(c.waiting && !c.hidden);
+    });
+    if (questions) items = F.questions.ordered(items);
     F.replace(byId("wall"), items.length ? items.map(function (c) { return wallItem(c, state); })
-      : [el("li", { class: "empty muted", text: t("Nothing here yet.") })]);
+      : [el("li", { class: "empty muted", text: questions ? t("No questions yet.") : t("Nothing here yet.") })]);
   }
 
   function renderHands(state) {
@@ -158,6 +170,7 @@
     byId("meeting-close").hidden = status !== "open";
     renderAgenda(state);
     renderWall(state);
+    F.moderation.renderQueue(byId("queue"), room, state, { facilitator: true });
     renderHands(state);
     renderScreen(state);
     renderPeople(state);
@@ -227,6 +240,7 @@
   byId("timer-plus").addEventListener("click", function () { room.send("timer_add", { seconds: 60 }); });
   byId("timer-minus").addEventListener("click", function () { room.send("timer_add", { seconds: -60 }); });
   byId("wall-filter").addEventListener("change", function () { if (room.state) render(room.state, room); });
+  byId("wall-order").addEventListener("change", function () { if (room.state) render(room.state, room); });
   byId("hands-clear").addEventListener("click", function () { room.send("hand_clear", {}); });
   byId("screen-language").addEventListener("change", function (event) {
     room.send("screen_set", { language: event.target.value || null });

@@ -15,7 +15,8 @@
   }
 
   var config = readJSON("room-config");
-  var strings = readJSON("room-strings");
+  // A view's own strings (the console's, say) beside those every live page shares.
+  var strings = Object.assign(readJSON("room-strings"), readJSON("view-strings"));
 
   /* A translated string with %(name)s placeholders filled in. */
   function t(key, params) {

@@ -21,6 +21,7 @@
       var phase = F.currentPhase(state);
       renderHands(state, room);
       F.proposals.render(byId("proposals"), room, state, { staff: true });
+      F.moderation.renderQueue(byId("queue"), room, state, { facilitator: false });
       byId("phase-now").textContent = phase
         ? t("Step %(num)s of %(total)s", { num: state.current_phase + 1, total: state.phases.length }) + ": " + phase.title
         : t("The meeting has not started yet.");

@@ -19,6 +19,7 @@
   function meta(c) {
     var parts = [el("span", { class: "kind kind-" + c.kind, text: F.kindLabel(c.kind) })];
     if (c.own) parts.push(" · " + t("mine"));
+    if (c.waiting) parts.push(" · ", el("strong", { class: "waiting", text: t("waiting for approval") }));
     if (c.on_behalf) parts.push(" · " + t("typed in by a note-taker"));
     return el("p", { class: "meta" }, parts);
   }

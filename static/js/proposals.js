@@ -58,12 +58,14 @@
       el("p", { class: "text", dir: "auto" }, [el("strong", { text: p.title })]),
       p.body ? el("p", { class: "body", dir: "auto", text: p.body }) : null,
       el("p", { class: "meta" }, [el("span", { class: "status status-" + p.status, text: t(STATUS[p.status] || p.status) }),
-        p.note ? " · " + p.note : null]),
+        p.note ? " · " + p.note : null,
+        p.waiting ? " · " : null, p.waiting ? el("strong", { class: "waiting", text: t("waiting for approval") }) : null,
+        p.hidden ? " · " : null, p.hidden ? el("span", { class: "hidden-reason", text: t("Rejected: %(reason)s", { reason: p.reason || "" }) }) : null]),
     ];
     if (counts) children.push(el("p", { class: "counts", text: countsText(state.voting.method, counts) }));
     if (opts.vote && voting && state.me.participant_id) children.push(voteControls(room, state, p));
-    if (opts.staff) children.push(staffControls(room, state, p, voting, opts.decide));
-    return el("li", { class: "proposal", "data-id": p.id }, children);
+    if (opts.staff && !p.hidden) children.push(staffControls(room, state, p, voting, opts.decide));
+    return el("li", { class: "proposal" + (p.hidden ? " is-hidden" : ""), "data-id": p.id }, children);
   }
 
   function staffControls(room, state, p, voting, decide) {
@@ -76,7 +78,7 @@
           "data-key": "decide-" + p.id + "-" + o[0],
           text: t(o[1]), onclick: function () { room.send("proposal_decide", { proposal_id: p.id, outcome: o[0] }); } }));
       });
-      var others = state.proposals.filter(function (q) { return q.id !== p.id; });
+      var others = state.proposals.filter(function (q) { return q.id !== p.id && !q.waiting && !q.hidden; });
       if (others.length) {
         var select = el("select", { "aria-label": t("Merge into") }, others.map(function (q) {
           return el("option", { value: q.id, text: q.title });
@@ -124,7 +126,9 @@
     if (opts.staff && state.tally) {
       head.push(el("p", { class: "muted", text: t("%(ballots)s voted of %(joined)s joined", state.tally) }));
     }
-    var items = state.proposals.map(function (p) { return item(room, state, p, opts); });
+    // Staff find a waiting proposal in the queue (moderation.js), not here.
+    var items = state.proposals.filter(function (p) { return !(opts.staff && p.waiting); })
+      .map(function (p) { return item(room, state, p, opts); });
     if (!items.length) items = [el("li", { class: "empty muted", text: t("No proposals yet.") })];
     F.replace(node, head.concat([el("ul", { class: "wall proposals" }, items)]));
   }

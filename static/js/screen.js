@@ -3,15 +3,18 @@
   "use strict";
   var F = window.Facilitate, t = F.t, el = F.el;
   var byId = function (id) { return document.getElementById(id); };
+  // The questions view (most "me too" first, answered last): a button here, or #questions.
+  var questions = window.location.hash === "#questions";
 
   function card(c) {
     var label = F.languageLabel(c);
     var second = c.translation && c.translation_language === secondLanguage ? " in-second-language" : "";
-    return el("li", { class: "contribution" + (c.pinned ? " pinned" : "") + second, "data-id": c.id }, F.contributionText(c).concat([
+    var answered = F.questions.answeredLabel(c);
+    var metoo = c.reactions || questions ? " · " + t("Me too") + " " + c.reactions : null;
+    return el("li", { class: "contribution" + (c.pinned ? " pinned" : "") + (c.answered ? " answered" : "") + second, "data-id": c.id }, F.contributionText(c).concat([
       el("p", { class: "meta" }, [
         el("span", { class: "kind kind-" + c.kind, text: F.kindLabel(c.kind) }),
-        label ? " · " : null, label,
-        c.reactions ? " · " + t("Me too") + " " + c.reactions : null,
+        label ? " · " : null, label, metoo, answered ? " · " : null, answered,
       ]),
     ]));
   }
@@ -58,6 +61,18 @@
       return el("li", {}, [el("span", { dir: "auto", text: hand.name || t("anonymous") })]);
     }) : [el("li", { class: "muted", text: t("No hands raised.") })]);
 
+    var toggle = byId("questions-toggle");
+    toggle.setAttribute("aria-pressed", questions ? "true" : "false");
+    toggle.textContent = questions ? t("Show the wall") : t("Show the questions");
+    byId("questions-h").hidden = !questions;
+    if (questions) { // every step's questions: asked early, answered when the room gets to them
+      var asked = F.questions.ordered(state.contributions);
+      byId("wall").hidden = false;
+      byId("groups").hidden = true;
+      F.replace(byId("wall"), asked.length ? asked.map(card) : [el("li", { class: "empty muted", text: t("No questions yet.") })]);
+      finish(state, room);
+      return;
+    }
     var now = state.contributions.filter(function (c) { return c.phase === state.current_phase; });
     var count = state.groups.count;
     byId("wall").hidden = !!count;
@@ -81,13 +96,17 @@
     } else {
       F.replace(byId("wall"), ordered(now).map(card));
     }
+    finish(state, room);
+  }
+
+  function finish(state, room) {
     var proposals = byId("proposals");
     proposals.hidden = !state.proposals.length;
     F.proposals.render(proposals, room, state, {});
     room.tick();
   }
 
-  new F.Room({
+  var room = new F.Room({
     render: render,
     onEvent: function (name, payload) {
       if (name !== "notice") return;
@@ -97,5 +116,10 @@
       window.clearTimeout(node.timer);
       node.timer = window.setTimeout(function () { node.hidden = true; }, 60000);
     },
+  });
+  byId("questions-toggle").addEventListener("click", function () {
+    questions = !questions;
+    window.history.replaceState(null, "", questions ? "#questions" : window.location.pathname + window.location.search);
+    if (room.state) room.render(room.state, room);
   });
 })();

@@ -113,6 +113,7 @@ def test_meeting_create_from_agenda_201_returns_object_and_writes(
             for i, phase in enumerate(AGENDA)
         ],
         "voting": {"method": "dots", "dots": 5, "cap": 2, "results": "live"},
+        "premoderation": False,
     }
     assert db == {
         "theme_id": theme_id,
@@ -515,3 +516,27 @@ def test_meeting_from_template_reads_step_titles_in_every_language(
     assert body["agenda"][0]["title"] == "Välkomna och incheckning"
     assert body["agenda"][0]["title_translations"]["en"] == "Welcome and check-in"
     assert set(body["agenda"][0]["title_translations"]) == {"en", "fi", "ar", "so"}
+
+
+def test_meeting_premoderation_created_read_and_switched(
+    app: Flask, facilitator: Api, observer: Api, theme_id: int
+) -> None:
+    plain = facilitator.call("POST", f"/themes/{theme_id}/meetings", json={"title": "Kväll"})
+    assert plain.get_json()["premoderation"] is False  # off by default
+    made = facilitator.call(
+        "POST", f"/themes/{theme_id}/meetings", json={"title": "Stormöte", "premoderation": True}
+    )
+    assert made.status_code == 201
+    meeting_id = made.get_json()["id"]
+    assert observer.get(f"/meetings/{meeting_id}").get_json()["premoderation"] is True
+    switched = facilitator.call("PATCH", f"/meetings/{meeting_id}", json={"premoderation": False})
+    assert switched.get_json() == {**made.get_json(), "premoderation": False}
+    # null and absent leave it as it is
+    kept = facilitator.call("PATCH", f"/meetings/{meeting_id}", json={"premoderation": None})
+    assert kept.get_json()["premoderation"] is False
+    with app.app_context():
+        stored_meeting = session().get(Meeting, meeting_id)
+        assert stored_meeting is not None
+        assert stored_meeting.premoderation is False
+    bad = facilitator.call("PATCH", f"/meetings/{meeting_id}", json={"premoderation": "yes"})
+    assert bad.status_code == 422

@@ -308,6 +308,28 @@ def test_state_plus_events_equals_fresh_state(
     p5 = ack(room["anna"], "proposal_add", title="Bänkar, en sen idé")
     ack(room["console"], "proposal_edit", id=p4["id"], body="Vid torget")
     ack(room["console"], "proposal_merge", ids=[p5["id"]], into=p4["id"])
+    # Pre-moderation switched on mid-meeting: waiting, approved, rejected, edited back into
+    # the queue, a question answered; then off again with one still waiting.
+    ack(room["console"], "premoderation_set", on=True)
+    w1 = ack(room["bo"], "contribution_add", text="Väntar på godkännande")
+    w2 = ack(room["anna"], "contribution_add", text="Varför släcks lamporna?", kind="question")
+    w3 = ack(room["bo"], "contribution_add", text="Avvisas")
+    w4 = ack(room["bo"], "contribution_add", text="Godkänd först")
+    ack(room["notes"], "contribution_approve", id=w2["id"])
+    ack(room["bo"], "reaction_add", contribution_id=w2["id"])
+    ack(room["console"], "question_answer", id=w2["id"])
+    ack(room["console"], "contribution_hide", id=w3["id"], reason="Olämpligt")
+    ack(room["console"], "contribution_approve", id=w4["id"])
+    ack(room["anna"], "reaction_add", contribution_id=w4["id"])
+    ack(room["bo"], "contribution_edit", id=w4["id"], text="Ändrad efteråt")
+    pw1 = ack(room["anna"], "proposal_add", title="Väntande förslag")
+    pw2 = ack(room["bo"], "proposal_add", title="Avvisat förslag")
+    pw3 = ack(room["bo"], "proposal_add", title="Godkänt förslag")
+    ack(room["console"], "proposal_reject", id=pw2["id"], reason="Utanför temat")
+    ack(room["console"], "proposal_approve", id=pw3["id"])
+    ack(room["console"], "proposal_edit", id=pw1["id"], body="Förtydligat")
+    ack(room["console"], "premoderation_set", on=False)
+    ack(room["anna"], "contribution_add", text="Syns direkt igen")
     time.sleep(0.5)  # the tally's coalescing interval
     for name, client in watchers.items():
         for event in client.get_received(NS):
@@ -320,9 +342,18 @@ def test_state_plus_events_equals_fresh_state(
     }
     for name in watchers:
         assert comparable(pictures[name]) == comparable(fresh[name]), name
-    # The pictures differ by who is looking: staff see the hidden one, residents do not.
-    assert len(fresh["console"]["contributions"]) == 4
-    assert len(fresh["anna"]["contributions"]) == 3
+    # The pictures differ by who is looking: staff see the hidden and waiting ones, residents
+    # do not, except their own waiting ones.
+    assert len(fresh["console"]["contributions"]) == 9
+    assert len(fresh["anna"]["contributions"]) == 5
+    assert [c["id"] for c in fresh["bo"]["contributions"] if c["waiting"]] == [
+        w1["id"],
+        w4["id"],
+    ]
+    assert not any(c["waiting"] for c in fresh["screen"]["contributions"])
+    assert [p.get("waiting", False) for p in fresh["anna"]["proposals"]][-2:] == [True, False]
+    assert pw1["id"] not in [p["id"] for p in fresh["bo"]["proposals"]]
+    assert len(fresh["console"]["proposals"]) == len(fresh["screen"]["proposals"]) + 2
     shown = next(c for c in pictures["bo"]["contributions"] if c["id"] == a["id"])
     assert shown["reacted"] is True
 

@@ -175,6 +175,20 @@ def test_meeting_edit_saves(
     assert meetings(app)[0].title == "Nytt namn"
 
 
+def test_meeting_edit_switches_premoderation(
+    app: Flask, client: FlaskClient, facilitator: User, meeting_id: int
+) -> None:
+    assert meetings(app)[0].premoderation is False
+    page = client.get(f"/meetings/{meeting_id}/edit").get_data(as_text=True)
+    assert 'name="premoderation"' in page
+    data = {"title": "Stormöte", "starts_at": "", "place": "", "premoderation": "y"}
+    assert client.post(f"/meetings/{meeting_id}/edit", data=data).status_code == 302
+    assert meetings(app)[0].premoderation is True
+    del data["premoderation"]  # an unticked box is not sent
+    assert client.post(f"/meetings/{meeting_id}/edit", data=data).status_code == 302
+    assert meetings(app)[0].premoderation is False
+
+
 def test_meeting_voting_settings(
     app: Flask, client: FlaskClient, facilitator: User, meeting_id: int
 ) -> None:
