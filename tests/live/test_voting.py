@@ -268,6 +268,11 @@ def test_no_client_learns_who_voted_what(
         received = room[name].get_received(NS)
         assert named(received, "vote") == []
         for event in received:
+            # Staff's presence lists who is online, by design, and says nothing of votes; a
+            # flush of it may land here on a slow machine (found on a loaded CI run).
+            if event["name"] == "presence":
+                assert "vote" not in repr(event["args"]), (name, event)
+                continue
             assert "participant_id" not in repr(event["args"]), (name, event)
 
 
