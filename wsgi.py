@@ -39,7 +39,11 @@ app = create_app(settings)
 
 
 def main() -> None:
+    from facilitate.mail import worker
+
     host, port = app.config["HOST"], app.config["PORT"]
+    # Beside the server, never in a request: a greenlet under gevent (facilitate/mail).
+    worker.start(app)
     print(
         f"Facilitate is serving on http://{host}:{port}/ (ASYNC_MODE={ASYNC_MODE}); "
         "stop it with Ctrl+C.",
