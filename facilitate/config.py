@@ -119,6 +119,12 @@ def from_environment() -> dict[str, Any]:
         or f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}",
         "MAIL_POLL_SECONDS": _seconds("MAIL_POLL_SECONDS", DEFAULTS["MAIL_POLL_SECONDS"]),
         "MAIL_TIMEOUT": _seconds("MAIL_TIMEOUT", DEFAULTS["MAIL_TIMEOUT"]),
+        "MAIL_LEASE_SECONDS": _whole(
+            "MAIL_LEASE_SECONDS", DEFAULTS["MAIL_LEASE_SECONDS"], 1, 3600, "seconds"
+        ),
+        "MAIL_RETRY_SECONDS": _whole(
+            "MAIL_RETRY_SECONDS", DEFAULTS["MAIL_RETRY_SECONDS"], 1, 3600, "seconds"
+        ),
         "MAIL_KEEP_DAYS": _whole("MAIL_KEEP_DAYS", DEFAULTS["MAIL_KEEP_DAYS"], 1, 3650, "days"),
         # Secure cookies only when served over HTTPS (set by the deployment).
         "SESSION_COOKIE_SECURE": os.environ.get("HTTPS", "").lower() in ("1", "true", "yes"),
@@ -176,6 +182,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_TIMEOUT": 20.0,
     #: The sending worker's lease: another instance takes over this long after a crash.
     "MAIL_LEASE_SECONDS": 60,
+    #: The first wait before a mail whose attempt failed (or was cut off) goes again;
+    #: it doubles with each attempt, to an hour at most.
+    "MAIL_RETRY_SECONDS": 60,
     #: Sent and failed mail (the recipient's address with it) is deleted after this.
     "MAIL_KEEP_DAYS": 30,
     #: Sign-ups for mail per client address, against filling the outbox from one place;

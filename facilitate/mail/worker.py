@@ -36,8 +36,8 @@ from .models import MailLease, MailStatus, OutboxMail
 log = logging.getLogger(__name__)
 
 LEASE = "sender"
-#: A mail that failed waits 1, 2, 4 ... minutes, at most an hour, before it goes again.
-BACKOFF_FIRST = dt.timedelta(minutes=1)
+#: A mail that failed waits MAIL_RETRY_SECONDS (a minute), then twice that ... at most an
+#: hour, before it goes again.
 BACKOFF_MAX = dt.timedelta(hours=1)
 #: Attempts before a mail is given up as failed (about a day of trying).
 ATTEMPTS_MAX = 30
@@ -47,7 +47,8 @@ Deliver = Callable[[str, str, str, float], None]
 
 def backoff(attempts: int) -> dt.timedelta:
     """How long after its ``attempts``-th try a mail is due again."""
-    wait: dt.timedelta = BACKOFF_FIRST * 2 ** max(attempts - 1, 0)
+    first = dt.timedelta(seconds=current_app.config["MAIL_RETRY_SECONDS"])
+    wait: dt.timedelta = first * 2 ** max(attempts - 1, 0)
     return min(wait, BACKOFF_MAX)
 
 
