@@ -321,3 +321,11 @@ def test_dead_links_say_so(client: FlaskClient, upcoming: dict[str, int]) -> Non
     assert client.get("/mail/confirm/nonsense").status_code == 404
     assert client.post("/mail/confirm/nonsense").status_code == 404
     assert client.post("/mail/unsubscribe/nonsense").status_code == 404
+
+
+def test_addresses_are_linked_to_no_participant_contribution_or_vote() -> None:
+    from facilitate.db import Base
+
+    for table in ("mail_subscriptions", "mail_reminders", "mail_outbox"):
+        targets = {fk.column.table.name for fk in Base.metadata.tables[table].foreign_keys}
+        assert targets <= {"dialogues", "meetings", "mail_subscriptions"}, table

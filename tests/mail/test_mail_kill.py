@@ -9,10 +9,10 @@ from email import policy
 from pathlib import Path
 
 import sqlalchemy as sa
+from conftest import make_config
 from processes import app_env, free_port, run_flask, serving
 from smtp_server import smtp_server
 
-from conftest import make_config
 from facilitate import create_app
 from facilitate.db import session, utcnow
 from facilitate.extensions import db
