@@ -40,7 +40,11 @@ app = create_app(settings)
 
 
 def main() -> None:
+    from facilitate.mail import worker
+
     host, port = app.config["HOST"], app.config["PORT"]
+    # Beside the server, never in a request: a greenlet under gevent (facilitate/mail).
+    worker.start(app)
     options: dict[str, Any] = {}
     if ASYNC_MODE == "gevent":
         from facilitate.serving import WSGIHandler

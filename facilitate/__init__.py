@@ -70,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     from .dialogues import views as dialogue_views
     from .intake import views as intake_views
     from .live import views as live_views
+    from .mail import views as mail_views
     from .meetings import views as meeting_views
     from .reporting import views as reporting_views
     from .site import views as site_views
@@ -85,6 +86,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(intake_views.bp)
     app.register_blueprint(reporting_views.bp)
     app.register_blueprint(site_views.bp)
+    app.register_blueprint(mail_views.bp)
     init_api(app)
     errors_web.init_app(app)
     cli.init_app(app)

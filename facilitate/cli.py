@@ -220,12 +220,39 @@ def dialogue_purge(dialogue_id: int) -> None:
     click.echo(
         f"Purged {counts['contributions']} contributions, {counts['participants']} "
         f"participants, {counts['hands']} hands, {counts['writes']} write records, "
-        f"{counts['notes']} conversation notes older than {dialogue.retention_months} months."
+        f"{counts['notes']} conversation notes, {counts['followers']} e-mail addresses older "
+        f"than {dialogue.retention_months} months."
     )
+
+
+# -- mail -------------------------------------------------------------------------------------
+
+mail_group = AppGroup("mail", help="The outbox of mail to residents who follow a dialogue.")
+
+
+@mail_group.command("send-due")
+def mail_send_due() -> None:
+    """Plan the reminders and digests that are due and send every mail due now."""
+    from .mail import worker
+
+    result = worker.send_due()
+    if result.busy:
+        click.echo("Another instance holds the sending lease and sends the due mail itself.")
+        return
+    if result.kept:
+        click.echo(f"SMTP_URL is not set: {result.kept} mails stay in the outbox, unsent.")
+        return
+    click.echo(
+        f"Planned {result.planned}, sent {result.sent}, failed {result.failed}, "
+        f"{result.retry} to try again."
+    )
+    for error in result.errors:
+        click.echo(error, err=True)
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(users_group)
     app.cli.add_command(dialogue_group)
+    app.cli.add_command(mail_group)
     app.cli.add_command(demo_command)

@@ -112,6 +112,20 @@ def from_environment() -> dict[str, Any]:
             "LOGIN_FREE_FAILURES", DEFAULTS["LOGIN_FREE_FAILURES"], 0, 100, "failures"
         ),
         "LOGIN_MAX_WAIT": _whole("LOGIN_MAX_WAIT", DEFAULTS["LOGIN_MAX_WAIT"], 1, 3600, "seconds"),
+        # Mail (facilitate/mail): without SMTP_URL it stays in the outbox, shown to staff.
+        "SMTP_URL": os.environ.get("SMTP_URL") or None,
+        "MAIL_FROM": os.environ.get("MAIL_FROM") or DEFAULTS["MAIL_FROM"],
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL")
+        or f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}",
+        "MAIL_POLL_SECONDS": _seconds("MAIL_POLL_SECONDS", DEFAULTS["MAIL_POLL_SECONDS"]),
+        "MAIL_TIMEOUT": _seconds("MAIL_TIMEOUT", DEFAULTS["MAIL_TIMEOUT"]),
+        "MAIL_LEASE_SECONDS": _whole(
+            "MAIL_LEASE_SECONDS", DEFAULTS["MAIL_LEASE_SECONDS"], 1, 3600, "seconds"
+        ),
+        "MAIL_RETRY_SECONDS": _whole(
+            "MAIL_RETRY_SECONDS", DEFAULTS["MAIL_RETRY_SECONDS"], 1, 3600, "seconds"
+        ),
+        "MAIL_KEEP_DAYS": _whole("MAIL_KEEP_DAYS", DEFAULTS["MAIL_KEEP_DAYS"], 1, 3650, "days"),
         # Secure cookies only when served over HTTPS (set by the deployment).
         "SESSION_COOKIE_SECURE": os.environ.get("HTTPS", "").lower() in ("1", "true", "yes"),
     }
@@ -156,6 +170,26 @@ DEFAULTS: dict[str, Any] = {
     "MAX_PARTICIPANTS": 5000,
     #: Failed joins (unknown or closed codes) allowed per address, against code guessing.
     "JOIN_FAILURE_LIMIT": "30 per minute",
+    #: Mail (facilitate/mail, README): the SMTP server, e.g. smtp://user:pass@host:587
+    #: (STARTTLS) or smtps://host:465; None keeps every mail in the outbox, unsent.
+    "SMTP_URL": None,
+    "MAIL_FROM": "Facilitate <noreply@localhost>",
+    #: Where residents reach the service: the links in mails start with it.
+    "PUBLIC_URL": "http://127.0.0.1:5000",
+    #: How often the server's worker looks for due mail, and how long one SMTP exchange
+    #: may take before it is given up and tried later.
+    "MAIL_POLL_SECONDS": 5.0,
+    "MAIL_TIMEOUT": 20.0,
+    #: The sending worker's lease: another instance takes over this long after a crash.
+    "MAIL_LEASE_SECONDS": 60,
+    #: The first wait before a mail whose attempt failed (or was cut off) goes again;
+    #: it doubles with each attempt, to an hour at most.
+    "MAIL_RETRY_SECONDS": 60,
+    #: Sent and failed mail (the recipient's address with it) is deleted after this.
+    "MAIL_KEEP_DAYS": 30,
+    #: Sign-ups for mail per client address, against filling the outbox from one place;
+    #: generous, since a hall shares one Wi-Fi address.
+    "MAIL_SIGNUP_LIMIT": "30 per 10 minutes",
     #: Live writes (contributions, reactions, hands...) per participant: (count, seconds).
     "LIVE_WRITE_LIMIT": (30, 10.0),
 }

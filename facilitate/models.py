@@ -6,6 +6,7 @@ from .db import Base
 from .dialogues.models import Area, Dialogue, Theme
 from .intake.models import Conversation, Note, NoteTheme
 from .live.models import ClientWrite, Contribution, Hand, Participant, Reaction
+from .mail.models import MailLease, OutboxMail, Reminder, Subscription
 from .meetings.models import Meeting, Phase
 from .proposals.models import PaperVotes, Proposal, Vote
 from .site.models import AccessibilityStatement
@@ -22,14 +23,18 @@ __all__ = [
     "Conversation",
     "Dialogue",
     "Hand",
+    "MailLease",
     "Meeting",
     "Note",
     "NoteTheme",
+    "OutboxMail",
     "PaperVotes",
     "Participant",
     "Phase",
     "Proposal",
     "Reaction",
+    "Reminder",
+    "Subscription",
     "Theme",
     "User",
     "Vote",

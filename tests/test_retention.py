@@ -144,7 +144,7 @@ def test_dialogue_purge_clears_every_copy_of_residents_words_from_the_files_too(
     # Not even in the database's files: in the WAL, or in a page's free space.
     assert on_disk(app, PHRASE) == []
     assert "Purged 2 contributions, 1 participants" in output
-    assert "1 conversation notes older than 24 months" in output
+    assert "1 conversation notes, 0 e-mail addresses older than 24 months" in output
     with app.app_context():
         conversation = session().scalars(sa.select(Conversation)).one()
         assert [note.text for note in conversation.notes] == [""]  # counted still, unsaid

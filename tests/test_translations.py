@@ -46,6 +46,16 @@ RESIDENT_SOURCES = (
     "templates/live/_room.html",
     "templates/reporting/feedback.html",
     "templates/reporting/_trail.html",
+    # following a dialogue by e-mail: the sign-up, its confirmation and its end
+    "templates/mail/_form.html",
+    "templates/mail/_follow.html",
+    "templates/mail/follow.html",
+    "templates/mail/asked.html",
+    "templates/mail/confirm.html",
+    "templates/mail/confirmed.html",
+    "templates/mail/unsubscribe.html",
+    "templates/mail/unsubscribed.html",
+    "facilitate/mail/forms.py",
     # the join form's labels and choices, and the refusals of joining
     "facilitate/live/forms.py",
     "facilitate/live/participants.py",

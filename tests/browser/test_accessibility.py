@@ -77,6 +77,10 @@ PAGES: tuple[Check, ...] = (
     Check("public", "/privacy"),
     Check("public", "/accessibility"),
     Check("public", f"/d/{DIALOGUE}/feedback"),
+    Check("public", f"/d/{DIALOGUE}/follow"),
+    Check("public", f"/d/{DIALOGUE}/follow", 422, submit="main form.follow-form button"),
+    Check("public", "/mail/confirm/not-a-token", 404),
+    Check("public", "/mail/unsubscribe/not-a-token", 404),
     Check("public", "/no-such-page", 404),
     # The resident's phone, after joining.
     Check("resident", f"/m/{MEETING}"),
@@ -134,6 +138,7 @@ PAGES: tuple[Check, ...] = (
     Check("admin", "/admin/users/new", 422, submit="main button[type=submit]"),
     Check("admin", f"/admin/users/{USER}/edit"),
     Check("admin", "/admin/accessibility"),
+    Check("admin", "/mail/outbox"),
     Check("admin", "/admin/accessibility", 422, submit="main button[type=submit]"),
 )
 
