@@ -34,7 +34,8 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 PLURALS = {"sv": 2, "en": 2, "fi": 2, "ar": 6, "so": 2}
 #: Written without a native speaker: each says so in its header until one has reviewed it.
 NEEDS_REVIEW = ("fi", "ar", "so")
-#: The templates of the resident flow: joining, the phone, privacy, the public feedback.
+#: The templates of the resident flow: joining, the phone, privacy, the public dialogue
+#: page and its feedback.
 RESIDENT_SOURCES = (
     "templates/base.html",
     "templates/error.html",
@@ -45,6 +46,10 @@ RESIDENT_SOURCES = (
     "templates/live/_room.html",
     "templates/reporting/feedback.html",
     "templates/reporting/_trail.html",
+    "templates/reporting/dialogue.html",
+    "templates/live/_call_link.html",
+    # the calendar entries residents import
+    "facilitate/reporting/calendar.py",
     # the join form's labels and choices, and the refusals of joining
     "facilitate/live/forms.py",
     "facilitate/live/participants.py",
@@ -218,6 +223,7 @@ def resident_pages(app: Flask, runner: object) -> dict[str, str]:
         "join": f"/j/{code}",
         "privacy": "/privacy",
         "feedback": "/d/1/feedback",
+        "dialogue": "/d/1",
     }
 
 

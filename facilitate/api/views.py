@@ -185,6 +185,7 @@ def meeting_out(meeting: Meeting) -> MeetingOut:
         starts_at=None if meeting.starts_at is None else meeting.starts_at.astimezone(dt.UTC),
         place=meeting.place,
         is_digital=meeting.is_digital,
+        video_url=meeting.video_url,
         intro=meeting.intro,
         intro_translations=dict(meeting.intro_translations),
         status=meeting.status.value,
@@ -284,6 +285,7 @@ def create_meeting(theme_id: int, json_data: MeetingIn) -> MeetingOut:
         starts_at=json_data.starts_at,
         place=json_data.place,
         is_digital=json_data.is_digital,
+        video_url=json_data.video_url,
         intro=json_data.intro,
         intro_translations=json_data.intro_translations,
         template=json_data.template,
@@ -371,6 +373,7 @@ def update_meeting(meeting_id: int, json_data: MeetingPatch) -> MeetingOut:
             else meeting.starts_at,
             place=meeting.place if patch.place is None else patch.place,
             is_digital=meeting.is_digital if patch.is_digital is None else patch.is_digital,
+            video_url=patch.video_url,
             intro=patch.intro,
             intro_translations=patch.intro_translations,
         )

@@ -54,6 +54,7 @@ def meeting_json(meeting: Meeting) -> dict[str, Any]:
         "status": meeting.status.value,
         "intro": meeting.intro,
         "intros": dict(meeting.intro_translations),
+        "video_url": meeting.video_url,
     }
 
 

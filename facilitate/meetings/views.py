@@ -84,6 +84,7 @@ def new(theme_id: int) -> View:
             starts_at=from_local(form.starts_at.data),
             place=form.place.data,
             is_digital=form.is_digital.data,
+            video_url=form.video_url.data,
             intro=form.intro.data,
             intro_translations=translations_from(form, "intro"),
             template=form.template.data,
@@ -119,6 +120,7 @@ def edit(meeting_id: int) -> View:
             "starts_at": to_local(meeting.starts_at),
             "place": meeting.place,
             "is_digital": meeting.is_digital,
+            "video_url": meeting.video_url,
             "intro": meeting.intro,
             **translations_data(meeting.intro_translations, "intro"),
         }
@@ -133,6 +135,7 @@ def edit(meeting_id: int) -> View:
             starts_at=from_local(form.starts_at.data),
             place=form.place.data,
             is_digital=form.is_digital.data,
+            video_url=form.video_url.data or "",
             intro=form.intro.data or "",
             intro_translations=translations_from(form, "intro"),
         )
