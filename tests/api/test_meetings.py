@@ -97,6 +97,7 @@ def test_meeting_create_from_agenda_201_returns_object_and_writes(
         "starts_at": "2025-05-01T16:00:00Z",
         "place": "Myrtorps bibliotek",
         "is_digital": False,
+        "video_url": "",
         "intro": "",
         "intro_translations": {},
         "status": "draft",
