@@ -1,10 +1,12 @@
-"""Page weight for a resident on a cheap phone on 3G: the start, join and phone pages each
-load in at most 100 KB over the wire (HTML, CSS, JavaScript, fonts, images), ask no other
-host for anything, and reference every asset by a fingerprinted, immutably cached name.
+"""Page weight for a resident on a cheap phone on 3G: the start, join, phone and public
+dialogue pages each load in at most 100 KB over the wire (HTML, CSS, JavaScript, fonts,
+images), ask no other host for anything, and reference every asset by a fingerprinted,
+immutably cached name.
 
 Measured 2026-11-25 (gzip; docs/performance.md has the bytes per file): start page
 6,131 B, join page 7,663 B, phone page 35,752 B (the Socket.IO client 14,767 of it);
-the budget is 102,400 B per page.
+the budget is 102,400 B per page. The public dialogue page (/d/1, added 2026-12-05):
+12,152 B.
 Run: .venv/bin/pytest -q tests/test_page_weight.py -s (``-s`` prints the table).
 """
 
@@ -108,7 +110,8 @@ def test_resident_pages_within_budget(client: FlaskClient, demo_join_path: str) 
     joined = client.post(demo_join_path, data={})
     assert joined.status_code == 302
     phone = weigh(client, joined.headers["Location"])
-    for weight in (start, join, phone):
+    dialogue = weigh(client, "/d/1")  # the public page of the demo's dialogue
+    for weight in (start, join, phone, dialogue):
         print(f"\n{weight.page}: {weight.total:,} B")
         for url, size in weight.sizes.items():
             print(f"  {size:>7,}  {url}")

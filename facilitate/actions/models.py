@@ -52,6 +52,9 @@ class ActionItem(Base):
     next_step: Mapped[str] = mapped_column(sa.Text, default="", info=holds(Holds.staff))
     #: Shown on the public feedback page; a declined item says why here.
     public_note: Mapped[str] = mapped_column(sa.Text, default="", info=holds(Holds.staff))
+    #: When the public note last changed (``None``: never written); with the status
+    #: changes in ``history``, what makes the feedback feed's entry for this item new.
+    public_note_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     #: The tally at the decision, as the tally event had it; the record of why it was agreed.
     tally: Mapped[dict[str, int] | None] = mapped_column(sa.JSON, info=holds(Holds.machine))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)

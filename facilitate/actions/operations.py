@@ -141,10 +141,15 @@ def update_item(item: ActionItem, changes: ItemChanges, *, user_id: int | None) 
         value = getattr(changes, name)
         if value is not None:
             setattr(item, name, check_optional_text(value, field=name, max_length=FIELD_MAX))
-    for name in ("next_step", "public_note"):
-        value = getattr(changes, name)
-        if value is not None:
-            setattr(item, name, check_optional_text(value, field=name, max_length=TEXT_MAX))
+    if changes.next_step is not None:
+        item.next_step = check_optional_text(
+            changes.next_step, field="next_step", max_length=TEXT_MAX
+        )
+    if changes.public_note is not None:
+        note = check_optional_text(changes.public_note, field="public_note", max_length=TEXT_MAX)
+        if note != item.public_note:
+            item.public_note = note
+            item.public_note_at = utcnow()
     if changes.clear_due_date:
         item.due_date = None
     elif changes.due_date is not None:

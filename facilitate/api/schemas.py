@@ -45,6 +45,7 @@ from facilitate.meetings.models import (
     INTRO_MAX,
     PLACE_MAX,
     PROMPT_MAX,
+    VIDEO_URL_MAX,
     MeetingStatus,
     PhaseKind,
     ResultsVisibility,
@@ -211,6 +212,13 @@ _PREMODERATION = (
     "Pre-moderation: residents' contributions and proposals show on the wall and the "
     "projector only once staff approve them."
 )
+#: A call link; that it is a whole https:// address is checked by the operation, as on the
+#: meeting's form (422 with field video_url).
+VideoUrl = Annotated[str, _max_length(VIDEO_URL_MAX)]
+_VIDEO_URL = (
+    "The call the team uses (Jitsi, Teams, Zoom…): a whole https:// address; anything else "
+    "is refused. Shown to residents as a “Join the call” button and in calendar entries."
+)
 
 
 class MeetingIn(Input):
@@ -220,6 +228,7 @@ class MeetingIn(Input):
     )
     place: Place | None = None
     is_digital: bool = False
+    video_url: VideoUrl = Field(default="", description=_VIDEO_URL)
     intro: Intro = Field(
         default="", description="A welcome shown on the join page and before the first step."
     )
@@ -257,6 +266,7 @@ class MeetingPatch(Input):
     )
     place: Place | None = None
     is_digital: bool | None = None
+    video_url: VideoUrl | None = Field(default=None, description=_VIDEO_URL + ' "" removes it.')
     intro: Intro | None = Field(
         default=None, description="A welcome shown on the join page and before the first step."
     )
@@ -402,6 +412,7 @@ class MeetingOut(Output):
     starts_at: dt.datetime | None
     place: str
     is_digital: bool
+    video_url: str = Field(description='The call link; "" when the meeting has none.')
     intro: str
     intro_translations: dict[str, str]
     status: Annotated[str, _one_of(MeetingStatus)]

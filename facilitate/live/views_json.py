@@ -55,6 +55,7 @@ def meeting_json(meeting: Meeting) -> dict[str, Any]:
         "intro": meeting.intro,
         "intros": dict(meeting.intro_translations),
         "premoderation": meeting.premoderation,
+        "video_url": meeting.video_url,
     }
 
 

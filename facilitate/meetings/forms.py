@@ -23,6 +23,7 @@ from .models import (
     PLACE_MAX,
     PROMPT_MAX,
     TITLE_MAX,
+    VIDEO_URL_MAX,
     PhaseKind,
     ResultsVisibility,
     VotingMethod,
@@ -97,9 +98,19 @@ class MeetingForm(FlaskForm):
     place = StringField(
         _l("Place"),
         render_kw={"maxlength": PLACE_MAX},
-        description=_l("An address, or a link for a digital meeting."),
+        description=_l("An address, or a note on the call for a digital meeting."),
     )
     is_digital = BooleanField(_l("Digital meeting"))
+    # A text field, not type=url: the browser's own check would speak before ours, in its
+    # language, and let http:// through; the operation says what is wrong in the page's.
+    video_url = StringField(
+        _l("Call link"),
+        render_kw={"maxlength": VIDEO_URL_MAX, "inputmode": "url", "dir": "ltr"},
+        description=_l(
+            "The https:// address of the call (Jitsi, Teams, Zoom…). Residents get a "
+            "“Join the call” button."
+        ),
+    )
     intro = TextAreaField(
         _l("Welcome text for residents"),
         render_kw={"maxlength": INTRO_MAX, "rows": 3},

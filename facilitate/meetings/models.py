@@ -16,6 +16,8 @@ PLACE_MAX = 200
 TITLE_MAX = 200
 PROMPT_MAX = 500
 INTRO_MAX = 1000
+#: Room for the long links Teams makes; the address is checked to be https:// (operations).
+VIDEO_URL_MAX = 1000
 JOIN_CODE_LENGTH = 8
 #: A language code (as ``live.models.LANGUAGE_MAX``, which sits above this module).
 SCREEN_LANGUAGE_MAX = 12
@@ -71,6 +73,15 @@ class Meeting(Base):
     #: An address, or a note on the video link for a digital meeting.
     place: Mapped[str] = mapped_column(sa.String(PLACE_MAX), default="", info=holds(Holds.staff))
     is_digital: Mapped[bool] = mapped_column(default=False)
+    #: The call the team uses (Jitsi, Teams, Zoom…), an https:// address; "" for none. The
+    #: product hosts no audio or video: residents follow this link from the join page, the
+    #: phone and the calendar entry.
+    video_url: Mapped[str] = mapped_column(
+        sa.String(VIDEO_URL_MAX), default="", server_default="", info=holds(Holds.staff)
+    )
+    #: Counts the changes to what a calendar entry shows (time, place, call link, title), so
+    #: an .ics file imported again replaces the old entry (iCalendar's SEQUENCE).
+    calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     #: A welcome residents read on the join page and on their phones before the first step.
     intro: Mapped[str] = mapped_column(
         sa.String(INTRO_MAX), default="", server_default="", info=holds(Holds.staff)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_babel import force_locale
@@ -20,6 +22,7 @@ from facilitate.validation import (
     check_optional_text,
     check_title,
     check_translations,
+    clean_text,
 )
 
 from .agendas import DEFAULT_TEMPLATE, TEMPLATES
@@ -29,6 +32,7 @@ from .models import (
     PLACE_MAX,
     PROMPT_MAX,
     TITLE_MAX,
+    VIDEO_URL_MAX,
     Meeting,
     MeetingStatus,
     Phase,
@@ -196,6 +200,44 @@ def check_starts_at(starts_at: dt.datetime | None) -> dt.datetime | None:
     return starts_at
 
 
+def check_video_url(value: str | None) -> str:
+    """A call link: a whole ``https://`` address with a host, or "" for none.
+
+    Only https: the link is put in front of residents on the join page, the phone and in
+    their calendars, so ``javascript:``, ``http:`` (readable and changeable on the way) and
+    half addresses are refused, as are spaces and control characters, which no real call
+    link has.
+    """
+    url = clean_text(value)
+    if not url:
+        return ""
+    if len(url) > VIDEO_URL_MAX:
+        raise ValidationError(
+            _l("At most %(max)d characters.", max=VIDEO_URL_MAX), field="video_url"
+        )
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        host = None
+    else:
+        if parts.scheme.lower() != "https":
+            host = None
+    if (
+        not host
+        or "." not in host.strip(".")
+        or any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in url)
+    ):
+        raise ValidationError(
+            _l(
+                "The call link must be a whole address starting with https://, "
+                "e.g. https://meet.jit.si/our-meeting."
+            ),
+            field="video_url",
+        )
+    return url
+
+
 def create_meeting(
     theme: Theme,
     title: str,
@@ -203,6 +245,7 @@ def create_meeting(
     starts_at: dt.datetime | None = None,
     place: str | None = None,
     is_digital: bool = False,
+    video_url: str | None = None,
     intro: str | None = None,
     intro_translations: Mapping[str, str] | None = None,
     template: str | None = None,
@@ -215,6 +258,7 @@ def create_meeting(
         raise ValidationError(_l("The dialogue is archived."), field="theme")
     title = check_title(title)
     place = check_optional_text(place, field="place", max_length=PLACE_MAX)
+    video_url = check_video_url(video_url)
     intro = check_optional_text(intro, field="intro", max_length=INTRO_MAX)
     intros = check_translations(intro_translations, field="intro", max_length=INTRO_MAX)
     starts_at = check_starts_at(starts_at)
@@ -230,6 +274,7 @@ def create_meeting(
         starts_at=starts_at,
         place=place,
         is_digital=is_digital,
+        video_url=video_url,
         intro=intro,
         intro_translations=intros,
         join_code=new_join_code(),
@@ -252,21 +297,41 @@ def update_meeting(
     starts_at: dt.datetime | None,
     place: str | None,
     is_digital: bool,
+    video_url: str | None = None,
     intro: str | None = None,
     intro_translations: Mapping[str, str] | None = None,
     premoderation: bool | None = None,
 ) -> Meeting:
-    """``intro``, ``intro_translations`` and ``premoderation`` stay as they are when ``None``."""
-    meeting.title = check_title(title)
-    meeting.place = check_optional_text(place, field="place", max_length=PLACE_MAX)
-    if intro is not None:
-        meeting.intro = check_optional_text(intro, field="intro", max_length=INTRO_MAX)
-    if intro_translations is not None:
-        meeting.intro_translations = check_translations(
-            intro_translations, field="intro", max_length=INTRO_MAX
-        )
-    meeting.starts_at = check_starts_at(starts_at)
+    """``video_url``, ``intro``, ``intro_translations`` and ``premoderation`` stay as they
+    are when ``None``.
+
+    A change to what a calendar entry shows (title, time, place, call link) counts up
+    ``calendar_sequence``, so calendars that imported the meeting take the new version.
+    """
+    title = check_title(title)
+    place = check_optional_text(place, field="place", max_length=PLACE_MAX)
+    video = meeting.video_url if video_url is None else check_video_url(video_url)
+    new_intro = (
+        None if intro is None else check_optional_text(intro, field="intro", max_length=INTRO_MAX)
+    )
+    intros = (
+        None
+        if intro_translations is None
+        else check_translations(intro_translations, field="intro", max_length=INTRO_MAX)
+    )
+    starts_at = check_starts_at(starts_at)
+    before = _calendar_fields(meeting)
+    meeting.title = title
+    meeting.place = place
+    meeting.video_url = video
+    if new_intro is not None:
+        meeting.intro = new_intro
+    if intros is not None:
+        meeting.intro_translations = intros
+    meeting.starts_at = starts_at
     meeting.is_digital = is_digital
+    if _calendar_fields(meeting) != before:
+        meeting.calendar_sequence += 1
     if premoderation is not None:
         meeting.premoderation = premoderation
     session().flush()
@@ -284,6 +349,11 @@ def set_premoderation(meeting: Meeting, on: bool) -> Meeting:
         session().flush()
         content_changed.send(meeting)
     return meeting
+
+
+def _calendar_fields(meeting: Meeting) -> tuple[object, ...]:
+    starts_at = None if meeting.starts_at is None else meeting.starts_at.astimezone(dt.UTC)
+    return (meeting.title, starts_at, meeting.place, meeting.is_digital, meeting.video_url)
 
 
 def set_voting(meeting: Meeting, spec: VotingSpec) -> Meeting:

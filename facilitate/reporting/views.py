@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from facilitate.actions.operations import STATUS_LABELS, get_item
@@ -13,14 +14,18 @@ from facilitate.auth.permissions import public, requires
 from facilitate.db import session
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.dialogues.models import Dialogue
+from facilitate.i18n import current_language
 from facilitate.intake.forms import channel_choices, role_choices, theme_choices
 from facilitate.intake.models import Channel, SpeakerRole
 from facilitate.intake.queries import theme_evidence
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.forms import method_choices
 from facilitate.meetings.models import Meeting
+from facilitate.web import local_zone
 
-from . import pdf, queries
+from . import atom, pdf, queries
+from . import public as public_reads
+from .calendar import calendar
 from .labels import tally_label
 from .trail import trail
 
@@ -70,13 +75,108 @@ def report_pdf(meeting_id: int) -> Response:
     return response
 
 
+def _public_dialogue(dialogue_id: int) -> Dialogue:
+    dialogue = session().get(Dialogue, dialogue_id)
+    if dialogue is None or dialogue.is_archived:
+        abort(404)
+    return dialogue
+
+
+@bp.route("/d/<int:dialogue_id>")
+@public
+def dialogue_page(dialogue_id: int) -> str:
+    """What the dialogue is about, its themes, its coming meetings and the way to what came
+    of it. No login and no personal data."""
+    dialogue = _public_dialogue(dialogue_id)
+    meetings = public_reads.upcoming_meetings(dialogue)
+    return render_template(
+        "reporting/dialogue.html",
+        dialogue=dialogue,
+        themes=public_reads.public_themes(dialogue),
+        meetings=meetings,
+        offered={m.id: public_reads.meeting_languages(m) for m in meetings},
+    )
+
+
+def _ics(body: bytes, filename: str) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@bp.route("/d/<int:dialogue_id>/calendar.ics")
+@public
+def dialogue_calendar(dialogue_id: int) -> Response:
+    """Every scheduled meeting of the dialogue, past ones too (a subscribed calendar keeps
+    them); calendar apps subscribe to this address."""
+    dialogue = _public_dialogue(dialogue_id)
+    body = calendar(
+        dialogue.title,
+        public_reads.scheduled_meetings(dialogue),
+        page_url=url_for(".dialogue_page", dialogue_id=dialogue.id, _external=True),
+        zone=local_zone(),
+    )
+    return _ics(body, f"dialogue-{dialogue.id}.ics")
+
+
+@bp.route("/d/<int:dialogue_id>/meetings/<int:meeting_id>.ics")
+@public
+def meeting_calendar(dialogue_id: int, meeting_id: int) -> Response:
+    """One meeting, to add to a calendar; the same entry (UID) as in the feed."""
+    dialogue = _public_dialogue(dialogue_id)
+    meeting = next(
+        (m for m in public_reads.scheduled_meetings(dialogue) if m.id == meeting_id), None
+    )
+    if meeting is None:
+        abort(404)
+    body = calendar(
+        meeting.title,
+        [meeting],
+        page_url=url_for(".dialogue_page", dialogue_id=dialogue.id, _external=True),
+        zone=local_zone(),
+    )
+    return _ics(body, f"meeting-{meeting.id}.ics")
+
+
+@bp.route("/d/<int:dialogue_id>/feedback.atom")
+@public
+def feedback_feed(dialogue_id: int) -> Response:
+    """The feedback page as a feed: an entry per action item, new when its status or its
+    public note changes."""
+    dialogue = _public_dialogue(dialogue_id)
+    statuses = {k.value: str(v) for k, v in STATUS_LABELS.items()}
+
+    def text(entry: public_reads.FeedEntry) -> str:
+        item = entry.item
+        lines = [f"{_('Status')}: {statuses[item.status.value]}", item.theme.title]
+        if item.owner:
+            lines.append(f"{_('Who acts')}: {item.owner}")
+        if item.due_date:
+            lines.append(f"{_('Due date')}: {format_date(item.due_date, 'long')}")
+        if item.public_note:
+            lines += ["", item.public_note]
+        return "\n".join(lines)
+
+    body = atom.feed(
+        title=f"{dialogue.title} · {_('You said – we did')}",
+        subtitle=_("You said – we did: what came of the dialogues, theme by theme."),
+        author=dialogue.title,
+        language=current_language(),
+        self_url=url_for(".feedback_feed", dialogue_id=dialogue.id, _external=True),
+        page_url=url_for(".feedback", dialogue_id=dialogue.id, _external=True),
+        created=dialogue.created_at,
+        entries=[public_reads.feed_entry(i) for t in queries.feedback(dialogue) for i in t.items],
+        entry_text=text,
+        statuses=statuses,
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
 @bp.route("/d/<int:dialogue_id>/feedback")
 @public
 def feedback(dialogue_id: int) -> str:
     """No login and no personal data: themes, initiatives, who acts, how it goes."""
-    dialogue = session().get(Dialogue, dialogue_id)
-    if dialogue is None or dialogue.is_archived:
-        abort(404)
+    dialogue = _public_dialogue(dialogue_id)
     themes = queries.feedback(dialogue)
     return render_template(
         "reporting/feedback.html",

@@ -191,6 +191,9 @@
     hand.textContent = raised ? t("Lower my hand") : t("Raise my hand");
     hand.setAttribute("aria-pressed", raised ? "true" : "false");
     byId("presence").textContent = t("%(num)s online", { num: state.presence.online });
+    var call = state.meeting.video_url || "";
+    byId("call-box").hidden = !call;
+    if (call) byId("call").href = call;
     var group = byId("group");
     group.hidden = !state.me.group;
     group.textContent = state.me.group ? t("You are in group %(num)s", { num: state.me.group }) : "";

@@ -97,6 +97,7 @@ def test_meeting_create_from_agenda_201_returns_object_and_writes(
         "starts_at": "2025-05-01T16:00:00Z",
         "place": "Myrtorps bibliotek",
         "is_digital": False,
+        "video_url": "",
         "intro": "",
         "intro_translations": {},
         "status": "draft",
@@ -540,3 +541,56 @@ def test_meeting_premoderation_created_read_and_switched(
         assert stored_meeting.premoderation is False
     bad = facilitator.call("PATCH", f"/meetings/{meeting_id}", json={"premoderation": "yes"})
     assert bad.status_code == 422
+
+
+CALL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_x%40thread.v2/0?context=%7b%7d"
+
+
+def test_meeting_call_link_create_read_patch(app: Flask, facilitator: Api, theme_id: int) -> None:
+    created = facilitator.call(
+        "POST",
+        f"/themes/{theme_id}/meetings",
+        json={"title": "Digitalt", "is_digital": True, "video_url": CALL},
+    )
+    assert created.status_code == 201, created.get_json()
+    body = created.get_json()
+    assert body["video_url"] == CALL
+    meeting = body["id"]
+    assert facilitator.get(f"/meetings/{meeting}").get_json()["video_url"] == CALL
+    # null and leaving it out keep it; "" removes it
+    kept = facilitator.call("PATCH", f"/meetings/{meeting}", json={"video_url": None})
+    assert kept.get_json()["video_url"] == CALL
+    kept = facilitator.call("PATCH", f"/meetings/{meeting}", json={"title": "Nytt"})
+    assert kept.get_json()["video_url"] == CALL
+    other = "https://zoom.us/j/123456789?pwd=abc"
+    moved = facilitator.call("PATCH", f"/meetings/{meeting}", json={"video_url": other})
+    assert moved.get_json()["video_url"] == other
+    removed = facilitator.call("PATCH", f"/meetings/{meeting}", json={"video_url": ""})
+    assert removed.get_json()["video_url"] == ""
+    plain = facilitator.call("POST", f"/themes/{theme_id}/meetings", json={"title": "Utan"})
+    assert plain.get_json()["video_url"] == ""
+
+
+@pytest.mark.parametrize(
+    "link", ["http://meet.jit.si/x", "javascript:alert(1)", "meet.jit.si/x", "https://"]
+)
+def test_meeting_call_link_not_https_422(
+    app: Flask, facilitator: Api, theme_id: int, planned: int, link: str
+) -> None:
+    before = count(app, Meeting)
+    refused = facilitator.call(
+        "POST", f"/themes/{theme_id}/meetings", json={"title": "X", "video_url": link}
+    )
+    message = error_of(refused, 422, "validation_error", "video_url")
+    assert "https://" in message
+    assert count(app, Meeting) == before
+    before_patch = stored(app, planned)
+    patched = facilitator.call("PATCH", f"/meetings/{planned}", json={"video_url": link})
+    error_of(patched, 422, "validation_error", "video_url")
+    assert stored(app, planned) == before_patch
+
+
+def test_meeting_call_link_too_long_422(facilitator: Api, planned: int) -> None:
+    link = "https://meet.jit.si/" + "x" * 1000
+    refused = facilitator.call("PATCH", f"/meetings/{planned}", json={"video_url": link})
+    error_of(refused, 422, "validation_error", "video_url")

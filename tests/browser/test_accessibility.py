@@ -48,6 +48,9 @@ NOT_HTML = {
     "live.qr": "the join QR code, an SVG image",
     "reporting.report_pdf": "the meeting report, a PDF",
     "openapi.spec": "the API's description, JSON",
+    "reporting.dialogue_calendar": "the dialogue's meetings as an iCalendar feed",
+    "reporting.meeting_calendar": "one meeting as an iCalendar file",
+    "reporting.feedback_feed": "the feedback page as an Atom feed",
 }
 #: The JSON API (blueprint ``api``) answers only JSON; tests/api/ checks it.
 NOT_HTML_BLUEPRINTS = ("api.",)
@@ -81,6 +84,7 @@ PAGES: tuple[Check, ...] = (
     Check("public", f"/d/{DIALOGUE}/follow", 422, submit="main form.follow-form button"),
     Check("public", "/mail/confirm/not-a-token", 404),
     Check("public", "/mail/unsubscribe/not-a-token", 404),
+    Check("public", f"/d/{DIALOGUE}"),
     Check("public", "/no-such-page", 404),
     # The resident's phone, after joining.
     Check("resident", f"/m/{MEETING}"),
@@ -151,6 +155,9 @@ REFLOW = (
         for page in ("conversations", "conversations/new", "conversations/import", "participation")
     ),
     (f"/themes/{THEME}/evidence", 320),
+    # The public dialogue page, on the smallest phone a resident has.
+    (f"/d/{DIALOGUE}", 320),
+    (f"/d/{DIALOGUE}/feedback", 320),
 )
 #: Pages drawn by the room's script: axe waits until it is connected and has drawn.
 LIVE = ("/console", "/screen", "/notes", f"/m/{MEETING}")
@@ -342,7 +349,8 @@ def test_every_page_has_no_accessibility_findings(
                 key = f"{language} {check.role} {check.path} {check.status}"
                 found[key] = result
         # Nothing may need a sideways scroll: staff pages at 200 % zoom on a 1366 px laptop
-        # (683 CSS pixels), the intake pages the team uses in the street at 320 px.
+        # (683 CSS pixels), the intake pages the team uses in the street and the public
+        # dialogue pages at 320 px.
         staff = pages["facilitator"]
         for path, width in REFLOW:
             staff.set_viewport_size({"width": width, "height": 640})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -14,6 +15,7 @@ from facilitate.auth.models import Role
 from facilitate.db import Base, session
 from facilitate.live import participants
 from facilitate.meetings import operations as meeting_ops
+from facilitate.meetings.models import MeetingStatus
 
 from .conftest import NS, open_meeting
 from .test_protocol import ack
@@ -89,3 +91,34 @@ def test_join_write_and_vote_keep_no_address_or_browser(
     values = stored_values(app)
     assert "Mörkt vid skolan" in values  # the walk reads what was stored
     assert [v for v in values if ADDRESS in v or "Facilitate-Probe" in v] == []
+
+
+def test_public_dialogue_pages_and_feeds_identify_no_one(
+    app: Flask, client: FlaskClient, agreed: dict[str, int]
+) -> None:
+    """The dialogue page, its calendars and the feedback feed are public: they show what
+    the team wrote, never who took part or what residents said."""
+    with app.app_context():
+        meeting = meeting_ops.get_meeting(agreed["meeting"])
+        meeting.status = MeetingStatus.draft
+        meeting.starts_at = dt.datetime(2030, 6, 12, 16, tzinfo=dt.UTC)
+        meeting.video_url = "https://meet.jit.si/Trygghet"
+        meeting.is_digital = True
+        for name in ("Bengt", "Cecilia"):
+            participants.join(meeting, display_name=name, area="Myrtorp", age_band="65-")
+        session().commit()
+    dialogue = agreed["dialogue"]
+    paths = [
+        f"/d/{dialogue}",
+        f"/d/{dialogue}/calendar.ics",
+        f"/d/{dialogue}/meetings/{agreed['meeting']}.ics",
+        f"/d/{dialogue}/feedback.atom",
+    ]
+    for path in paths:
+        response = client.get(path, environ_base={"REMOTE_ADDR": ADDRESS})
+        assert response.status_code == 200, path
+        body = response.get_data(as_text=True)
+        assert "Kväll" in body or "Belys skolvägen" in body, path  # the walk reads something
+        for private in ("Anna", "Bengt", "Cecilia", "Det är mörkt vid skolan", ADDRESS):
+            assert private not in body, (path, private)
+        assert "Set-Cookie" not in response.headers, path
