@@ -66,17 +66,16 @@ def check_address(value: str | None) -> str:
 
 
 def upcoming_meetings(dialogue: Dialogue, now: dt.datetime | None = None) -> list[Meeting]:
-    """The meetings one may ask to be reminded of: with a time, still ahead, not closed."""
+    """The meetings one may ask to be reminded of: public (``meetings.queries.scheduled``),
+    still ahead, not closed."""
     moment = now or utcnow()
-    found = [
+    return [
         meeting
-        for theme in dialogue.themes
-        for meeting in meeting_queries.of_theme(theme)
+        for meeting in meeting_queries.scheduled(dialogue)
         if meeting.starts_at is not None
         and meeting.starts_at > moment
         and meeting.status is not MeetingStatus.closed
     ]
-    return sorted(found, key=lambda m: (m.starts_at, m.id))
 
 
 def meetings(ids: Sequence[int]) -> list[Meeting]:

@@ -8,44 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
 from facilitate.actions.models import ActionItem
-from facilitate.db import session, utcnow
-from facilitate.dialogues.models import Dialogue, Theme
+from facilitate.db import utcnow
+from facilitate.dialogues.models import Dialogue
 from facilitate.languages import LANGUAGES, ORIGINAL
+from facilitate.meetings import queries as meeting_queries
 from facilitate.meetings.models import Meeting, MeetingStatus
 
 #: How long a meeting lasts in a calendar when its agenda adds up to nothing.
 DEFAULT_LENGTH = dt.timedelta(hours=1)
-
-
-def public_themes(dialogue: Dialogue) -> list[Theme]:
-    return sorted((t for t in dialogue.themes if not t.is_archived), key=lambda t: t.position)
-
-
-def scheduled_meetings(dialogue: Dialogue) -> list[Meeting]:
-    """The meetings residents may see, in the order they start.
-
-    A meeting is public once it has a time: one without is still being planned (a draft in
-    the sense of the public pages; every meeting is ``MeetingStatus.draft`` until it
-    opens, so that status alone cannot tell). Archived meetings, and meetings of archived
-    themes, are never shown.
-    """
-    themes = [t.id for t in public_themes(dialogue)]
-    if not themes:
-        return []
-    return list(
-        session().scalars(
-            sa.select(Meeting)
-            .where(
-                Meeting.theme_id.in_(themes),
-                Meeting.is_archived.is_(False),
-                Meeting.starts_at.is_not(None),
-            )
-            .order_by(Meeting.starts_at, Meeting.id)
-        )
-    )
 
 
 def ends_at(meeting: Meeting) -> dt.datetime:
@@ -61,7 +32,7 @@ def upcoming_meetings(dialogue: Dialogue, *, now: dt.datetime | None = None) -> 
     now = now or utcnow()
     return [
         m
-        for m in scheduled_meetings(dialogue)
+        for m in meeting_queries.scheduled(dialogue)
         if m.status is MeetingStatus.open or (m.status is MeetingStatus.draft and ends_at(m) > now)
     ]
 

@@ -19,6 +19,7 @@ from facilitate.intake.forms import channel_choices, role_choices, theme_choices
 from facilitate.intake.models import Channel, SpeakerRole
 from facilitate.intake.queries import theme_evidence
 from facilitate.meetings import operations as meeting_ops
+from facilitate.meetings import queries as meeting_queries
 from facilitate.meetings.forms import method_choices
 from facilitate.meetings.models import Meeting
 from facilitate.web import local_zone
@@ -92,7 +93,7 @@ def dialogue_page(dialogue_id: int) -> str:
     return render_template(
         "reporting/dialogue.html",
         dialogue=dialogue,
-        themes=public_reads.public_themes(dialogue),
+        themes=meeting_queries.public_themes(dialogue),
         meetings=meetings,
         offered={m.id: public_reads.meeting_languages(m) for m in meetings},
     )
@@ -112,7 +113,7 @@ def dialogue_calendar(dialogue_id: int) -> Response:
     dialogue = _public_dialogue(dialogue_id)
     body = calendar(
         dialogue.title,
-        public_reads.scheduled_meetings(dialogue),
+        meeting_queries.scheduled(dialogue),
         page_url=url_for(".dialogue_page", dialogue_id=dialogue.id, _external=True),
         zone=local_zone(),
     )
@@ -124,9 +125,7 @@ def dialogue_calendar(dialogue_id: int) -> Response:
 def meeting_calendar(dialogue_id: int, meeting_id: int) -> Response:
     """One meeting, to add to a calendar; the same entry (UID) as in the feed."""
     dialogue = _public_dialogue(dialogue_id)
-    meeting = next(
-        (m for m in public_reads.scheduled_meetings(dialogue) if m.id == meeting_id), None
-    )
+    meeting = next((m for m in meeting_queries.scheduled(dialogue) if m.id == meeting_id), None)
     if meeting is None:
         abort(404)
     body = calendar(
