@@ -39,6 +39,8 @@ def test_connect_participant_gets_state(
         "status": "open",
         "intro": "",
         "intros": {},
+        "premoderation": False,
+        "video_url": "",
     }
     assert state["me"]["role"] == "participant"
     assert len(state["phases"]) == 6
