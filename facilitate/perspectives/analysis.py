@@ -36,9 +36,10 @@ Where this differs from Pol.is, and why:
   promise made to residents ("answer seven to see where you stand").
 - Pol.is always shows one representative statement per group even when none is significant;
   here ``distinct`` holds only the significant ones, possibly none.
-- Common ground and shared disagreement are limited to statements that more than half of every
-  group's answers agree (disagree) with, so the list never fills up with weak statements in a
-  small deck; within it the order is Pol.is's group-informed consensus.
+- Common ground (shared disagreement) holds only statements that more than half of the answers
+  of every shown group, and of all grouped participants together, agree (disagree) with, so the
+  list never fills up with weak statements in a small deck; within it the order is Pol.is's
+  group-informed consensus, over all groups.
 - *Divisive* statements are not a Pol.is list. Here a statement is divisive when a majority of
   one shown group agrees while a majority of another shown group disagrees; its score is the
   largest, over pairs of shown groups, of the smaller of the first group's smoothed agree
@@ -203,8 +204,10 @@ def analyse(
         )
     shown = [i for i, g in enumerate(groups) if g.shown]
     by_group = _by_group(groups, shown, agree, disagree, seen)
-    common_ground = _consensus(matrix, agree, disagree, seen, by_group, limit, "agree")
-    common_disagreement = _consensus(matrix, agree, disagree, seen, by_group, limit, "disagree")
+    common_ground = _consensus(matrix, agree, disagree, seen, shown, by_group, limit, "agree")
+    common_disagreement = _consensus(
+        matrix, agree, disagree, seen, shown, by_group, limit, "disagree"
+    )
     divisive = _divisive(matrix, agree[shown], disagree[shown], seen[shown], by_group, limit)
 
     placed_ids = matrix.participants[placed]
@@ -500,6 +503,7 @@ def _consensus(
     agree: Floats,
     disagree: Floats,
     seen: Floats,
+    shown: list[int],
     by_group: Callable[[int], tuple[GroupCount, ...]],
     limit: int,
     side: Literal["agree", "disagree"],
@@ -507,8 +511,10 @@ def _consensus(
     """Group-informed consensus over every group (rows), Pol.is's ``group-aware-consensus``."""
     success = agree if side == "agree" else disagree
     scores = np.prod(_smoothed(success, seen), axis=0)
-    # Smoothed share above one half is exactly "more than half of the group's answers".
-    eligible = np.all(2 * success > seen, axis=0)
+    # A group too small to be shown counts in the score but has no veto: one resident alone
+    # in a group of one would otherwise strike everything from the common ground.
+    eligible = np.all(2 * success[shown] > seen[shown], axis=0)
+    eligible &= 2 * success.sum(axis=0) > seen.sum(axis=0)
     total_agree, total_disagree, total_seen = agree.sum(0), disagree.sum(0), seen.sum(0)
     return tuple(
         _score(
