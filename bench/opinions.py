@@ -71,7 +71,13 @@ def planted(
                     value = int(rng.integers(-1, 2))
                 else:
                     draw = rng.random()
-                    value = 1 if draw < agree[g, j] else -1 if draw < agree[g, j] + disagree[g, j] else 0
+                    value = (
+                        1
+                        if draw < agree[g, j]
+                        else -1
+                        if draw < agree[g, j] + disagree[g, j]
+                        else 0
+                    )
                 answers.append((participant, statements[j], value))
     order = rng.permutation(len(answers))
     timeline = [answers[i] for i in order]

@@ -560,4 +560,3 @@ def _divisive(
         )
         for c in _ranked(scores, scores > 0.5, limit)
     )
-

@@ -305,4 +305,3 @@ def test_analysis_promises_hold_for_any_answers(
     values = [v for xy in analysis.positions.values() for v in xy]
     values += [s.score for g in analysis.groups for s in g.distinct]
     assert all(math.isfinite(v) for v in values)
-
