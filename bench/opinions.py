@@ -66,18 +66,16 @@ def planted(
         for _ in range(count):
             participant += 1
             group_of[participant] = g
-            for j in np.flatnonzero(rng.random(len(statements)) < answered):
+            for column in np.flatnonzero(rng.random(len(statements)) < answered):
+                j = int(column)
                 if rng.random() < noise:
                     value = int(rng.integers(-1, 2))
                 else:
+                    # agree below P(agree), disagree up to P(agree) + P(disagree), else pass
                     draw = rng.random()
-                    value = (
-                        1
-                        if draw < agree[g, j]
-                        else -1
-                        if draw < agree[g, j] + disagree[g, j]
-                        else 0
-                    )
+                    value = 1 if draw < agree[g, j] else 0
+                    if agree[g, j] <= draw < agree[g, j] + disagree[g, j]:
+                        value = -1
                 answers.append((participant, statements[j], value))
     order = rng.permutation(len(answers))
     timeline = [answers[i] for i in order]
