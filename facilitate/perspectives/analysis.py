@@ -62,7 +62,7 @@ import numpy.typing as npt
 from scipy import sparse
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -80,6 +80,8 @@ DECIMALS = 9
 SEED = 0
 #: Restarts of the group-level k-means: its input is at most 100 points, so they are cheap.
 GROUP_N_INIT = 10
+#: Found once: looking up the loaded BLAS and OpenMP libraries costs 10 ms a time.
+_THREADS = ThreadpoolController()
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,7 @@ def analyse(
     placed = counts >= max(1, min(min_answers, m))
     # BLAS and OpenMP threads only fight each other on a small machine shared with the
     # server, and one thread finishes these sizes fastest anyway.
-    with threadpool_limits(limits=1):
+    with _THREADS.limit(limits=1):
         positions = _positions(matrix, counts)
         labels = _groups(positions[placed]) if positions is not None else None
     if labels is None:
