@@ -148,6 +148,8 @@ def test_analysis_same_on_every_run() -> None:
 
     assert analyse(opinions.answers, opinions.statements) == first
     assert analyse(opinions.answers, list(reversed(opinions.statements))) == first
+    # Answers may come as a stream, rows straight from a query.
+    assert analyse(iter(opinions.answers), opinions.statements) == first
     # And in a fresh process, where nothing is left over from this one.
     code = (
         "from bench.opinions import planted;"
@@ -159,6 +161,19 @@ def test_analysis_same_on_every_run() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == repr(first)
+
+
+def test_limit_caps_every_list() -> None:
+    opinions = planted(2, size=[30, 30], bridging=6, divisive=6, seed=11)
+    analysis = analyse(opinions.answers, opinions.statements, limit=4)
+    everything = analyse(opinions.answers, opinions.statements, limit=100)
+
+    assert analysis.common_ground == everything.common_ground[:4]
+    assert analysis.divisive == everything.divisive[:4]
+    assert len(everything.divisive) > 4
+    for group, full in zip(analysis.groups, everything.groups, strict=True):
+        assert group.distinct == full.distinct[:4]
+        assert len(full.distinct) > 4
 
 
 def test_last_answer_wins() -> None:
