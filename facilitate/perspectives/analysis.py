@@ -87,6 +87,18 @@ GROUP_N_INIT = 10
 _THREADS = ThreadpoolController()
 
 
+def _one_thread() -> None:
+    """BLAS and OpenMP on one thread, for the whole process and for good.
+
+    On two cores shared with the server their worker threads only spin against each other
+    (a 30-person room took over a second instead of 20 ms of CPU), and one thread finishes
+    these sizes fastest anyway. It is not undone afterwards: analyses overlapping in two
+    threads would undo it under each other, and k-means sums in an order that depends on the
+    thread count, so a steady single thread also keeps the results the same on every run.
+    """
+    _THREADS.limit(limits=1)
+
+
 @dataclass(frozen=True)
 class GroupCount:
     """One shown group's answers to a statement."""
@@ -189,11 +201,9 @@ def analyse(
     counts = np.bincount(matrix.row, minlength=n)
     deck = m + matrix.hidden
     placed = counts + matrix.hidden_answers >= max(1, min(min_answers, deck))
-    # BLAS and OpenMP threads only fight each other on a small machine shared with the
-    # server, and one thread finishes these sizes fastest anyway.
-    with _THREADS.limit(limits=1):
-        positions = _positions(matrix, counts)
-        labels = _groups(positions[placed]) if positions is not None else None
+    _one_thread()
+    positions = _positions(matrix, counts)
+    labels = _groups(positions[placed]) if positions is not None else None
     if labels is None:
         # No groups: everyone who answered is one group for the common ground.
         found = [np.arange(n)]
