@@ -347,7 +347,9 @@ def _groups(points: Floats) -> Ints | None:
         base_of_unique = renumber[base_of_unique]
         centres = base.cluster_centers_[used]
         sizes = sizes[used]
-    max_k = min(MAX_K, 2 + len(centres) // 12, len(centres))
+    # k-means cannot make more clusters than there are distinct points.
+    distinct = len(np.unique(np.round(centres, DECIMALS), axis=0))
+    max_k = min(MAX_K, 2 + len(centres) // 12, distinct)
     distances = np.sqrt(((centres[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2))
     best: tuple[float, Ints] | None = None
     for k in range(2, max_k + 1):

@@ -8,6 +8,7 @@ any answers (who is placed, who is shown, what a score can be).
 from __future__ import annotations
 
 import math
+import random
 import subprocess
 import sys
 from collections import Counter
@@ -174,6 +175,22 @@ def test_limit_caps_every_list() -> None:
     for group, full in zip(analysis.groups, everything.groups, strict=True):
         assert group.distinct == full.distinct[:4]
         assert len(full.distinct) > 4
+
+
+def test_answers_without_opinion_groups_still_make_two_to_five() -> None:
+    """Pure noise from 300 people: Pol.is still shows groups, over 100 base clusters."""
+    rng = random.Random(12)  # noqa: S311 -- reproducible noise, not a secret
+    answers = [
+        (p, s, rng.choice((1, -1, 0)))
+        for p in range(1, 301)
+        for s in range(1, 41)
+        if rng.random() < 0.5
+    ]
+    analysis = analyse(answers, range(1, 41))
+
+    assert 2 <= len(analysis.groups) <= 5
+    assert sorted(p for g in analysis.groups for p in g.members) == list(analysis.placed)
+    assert len(analysis.placed) == 300
 
 
 def test_last_answer_wins() -> None:
