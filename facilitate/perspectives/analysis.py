@@ -7,10 +7,10 @@ same answers always give the same analysis. It follows Pol.is's published math
 
 1. The answer matrix: participants × statements, agree 1, disagree -1, pass 0, missing where a
    participant has not answered. A participant's last answer to a statement counts.
-2. Participants who answered at least ``min_answers`` statements (every statement, when the deck
-   is smaller) are *placed*: only they are grouped (Pol.is's ``in-conv``). Answers to statements
-   that have left the deck (hidden: Pol.is's "moderated out") count here, as in Pol.is, and
-   nowhere else but in the scaling of step 3.
+2. Participants who answered at least ``min_answers`` statements (every statement, when there
+   are fewer) are *placed*: only they are grouped (Pol.is's ``in-conv``). Statements that have
+   left the deck (hidden: Pol.is's "moderated out") and answers to them count here, as in
+   Pol.is, and nowhere else but in the scaling of step 3.
 3. Missing answers are filled with the statement's mean answer, and a PCA with two components
    is fitted over every participant's row, as Pol.is fits it over the whole matrix. Since a
    filled-in answer equals the centre the PCA subtracts, it adds nothing to a projection, which
