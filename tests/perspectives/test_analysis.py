@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import math
 import random
-import subprocess
-import sys
 from collections import Counter
 
 import pytest
@@ -151,17 +149,6 @@ def test_analysis_same_on_every_run() -> None:
     assert analyse(opinions.answers, list(reversed(opinions.statements))) == first
     # Answers may come as a stream, rows straight from a query.
     assert analyse(iter(opinions.answers), opinions.statements) == first
-    # And in a fresh process, where nothing is left over from this one.
-    code = (
-        "from bench.opinions import planted;"
-        "from facilitate.perspectives.analysis import analyse;"
-        "o = planted(4, size=[20, 25, 30, 15], seed=8);"
-        "print(repr(analyse(o.answers, o.statements)))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert done.stdout.strip() == repr(first)
 
 
 def test_limit_caps_every_list() -> None:
