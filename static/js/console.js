@@ -293,6 +293,18 @@
     dialog.showModal();
   }
 
+  // A modal dialog keeps the page inert, yet Tab could still leave for the browser's own
+  // controls: it goes round the dialog's instead.
+  dialog.addEventListener("keydown", function (event) {
+    if (event.key !== "Tab") return;
+    var items = dialog.querySelectorAll("button, [href], input, select, textarea, [tabindex]:not([tabindex='-1'])");
+    var first = items[0], last = items[items.length - 1];
+    if (event.shiftKey ? document.activeElement === first : document.activeElement === last) {
+      event.preventDefault();
+      (event.shiftKey ? last : first).focus();
+    }
+  });
+
   dialog.addEventListener("close", function () {
     if (opener && document.body.contains(opener)) opener.focus();
     opener = null;
