@@ -55,7 +55,9 @@ def residents(
 def burst(phone: Phone, label: str) -> None:
     """BURST contributions from ``phone``, each a redraw of the console."""
     for n in range(BURST):
-        ack = phone.call("contribution_add", {"client_id": f"{label}{n}", "text": f"{label} {n + 1}"})
+        ack = phone.call(
+            "contribution_add", {"client_id": f"{label}{n}", "text": f"{label} {n + 1}"}
+        )
         assert ack["ok"], ack
 
 
@@ -88,9 +90,13 @@ def test_shortcuts_drive_the_console(
     # Steps: N forward, P back.
     assert current_step(console) == 0
     keys.press("n")
-    expect(console.locator("#agenda li[data-key=phase-1]")).to_have_attribute("aria-current", "step")
+    expect(console.locator("#agenda li[data-key=phase-1]")).to_have_attribute(
+        "aria-current", "step"
+    )
     keys.press("p")
-    expect(console.locator("#agenda li[data-key=phase-0]")).to_have_attribute("aria-current", "step")
+    expect(console.locator("#agenda li[data-key=phase-0]")).to_have_attribute(
+        "aria-current", "step"
+    )
 
     # Nothing fires while typing in a field, nor with Ctrl, Alt or Meta.
     console.fill("#proposal-title", "")
@@ -102,7 +108,9 @@ def test_shortcuts_drive_the_console(
     keys.press("Alt+n")
     keys.press("Meta+t")
     keys.press("n")  # the one that counts
-    expect(console.locator("#agenda li[data-key=phase-1]")).to_have_attribute("aria-current", "step")
+    expect(console.locator("#agenda li[data-key=phase-1]")).to_have_attribute(
+        "aria-current", "step"
+    )
     assert current_step(console) == 1
     expect(timer).to_have_text("20:00 (paused)")  # T and + typed into fields did nothing
     expect(console.locator("#proposal-title")).to_have_value("nptv+h")
@@ -146,7 +154,7 @@ def test_shortcuts_drive_the_console(
     console.evaluate(
         """() => { const b = document.createElement("button");
         b.type = "button"; b.dataset.screenMode = "wall"; b.textContent = "The wall";
-        b.addEventListener("click", () => { b.dataset.clicked = (+(b.dataset.clicked || 0) + 1) + ""; });
+        b.addEventListener("click", () => { b.dataset.clicked = +(b.dataset.clicked || 0) + 1; });
         document.querySelector(".room-head .actions").appendChild(b); }"""
     )
     keys.press("3")
@@ -239,7 +247,8 @@ def test_confirmations_and_focus_survive_a_busy_room(
     pin = first.locator("button", has_text="Pin")
     pin.focus()
     key = focused_key(console)
-    assert key and key.startswith("pin-")
+    assert key
+    assert key.startswith("pin-")
     burst(dan, "Dan")
     expect(wall).to_have_count(1 + 2 * BURST)
     assert focused_key(console) == key
@@ -252,7 +261,9 @@ def test_confirmations_and_focus_survive_a_busy_room(
     cleo_block = f"block-{cleo_id(console)}"
     assert focused_key(console) == cleo_block
     console.keyboard.press("Enter")  # the kept focus works: Enter arms it, the focus stays
-    expect(people.filter(has_text="Cleo").locator("button", has_text="Block")).to_have_text("Block?")
+    expect(people.filter(has_text="Cleo").locator("button", has_text="Block")).to_have_text(
+        "Block?"
+    )
     assert focused_key(console) == cleo_block
 
 
@@ -268,7 +279,9 @@ def test_preview_of_the_phone_view(
     console = open_console(staff)
     code = join_code(console)
     anna = residents(code, "Anna")
-    assert anna.call("contribution_add", {"client_id": "a1", "text": "Mörkt vid busshållplatsen"})["ok"]
+    assert anna.call("contribution_add", {"client_id": "a1", "text": "Mörkt vid busshållplatsen"})[
+        "ok"
+    ]
     console.check("#premoderation")
     expect(console.locator("#queue .queue-explain")).to_contain_text("wait here")
     assert anna.call("contribution_add", {"client_id": "a2", "text": "Väntar på godkännande"})["ok"]
@@ -290,7 +303,9 @@ def test_preview_of_the_phone_view(
     expect(preview.locator("#presence")).to_have_text("2 online")
     # What the room sees, it sees live; what waits, it never sees.
     assert anna.call("contribution_add", {"client_id": "a3", "text": "Till rummet"})["ok"]
-    console.locator("#queue .queued", has_text="Till rummet").locator("button:text('Approve')").click()
+    console.locator("#queue .queued", has_text="Till rummet").locator(
+        "button:text('Approve')"
+    ).click()
     expect(preview.locator("#wall .contribution .text")).to_have_text(
         ["Till rummet", "Mörkt vid busshållplatsen"]
     )

@@ -96,7 +96,9 @@ def test_preview_is_not_counted(
     meeting_id: int,
 ) -> None:
     before = participants(app)
-    client = connect({"token": staff(Role.facilitator), "meeting_id": meeting_id, "view": "preview"})
+    client = connect(
+        {"token": staff(Role.facilitator), "meeting_id": meeting_id, "view": "preview"}
+    )
     state = state_of(client)
     me = {"participant_id": None, "role": "preview", "group": None, "votes": {}, "remaining": None}
     assert state["me"] == me
@@ -124,7 +126,8 @@ def test_preview_sees_what_residents_see(
     state = state_of_fresh(preview)
     assert [c["id"] for c in state["contributions"]] == [shown]
     assert state["proposals"] == []
-    assert "hidden" not in state["contributions"][0] and "reason" not in state["contributions"][0]
+    assert "hidden" not in state["contributions"][0]
+    assert "reason" not in state["contributions"][0]
     assert "people" not in state["presence"]
     # The same picture as the projector's, which sees exactly what residents see.
     projector = state_of_fresh(room["screen"])
@@ -175,8 +178,11 @@ def test_preview_writes_are_refused(
 
 
 def test_preview_write_never_replays_the_consoles_ack(
-    room: dict[str, SocketIOTestClient], connect: Connect, api_token: Callable[[User], str],
-    make_user: Callable[..., User], meeting_id: int,
+    room: dict[str, SocketIOTestClient],
+    connect: Connect,
+    api_token: Callable[[User], str],
+    make_user: Callable[..., User],
+    meeting_id: int,
 ) -> None:
     """The same user's console and preview: a client_id the console used gets no stored ack."""
     token = api_token(make_user(Role.facilitator))
