@@ -10,6 +10,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_socketio import SocketIOTestClient
 
 from facilitate.auth.models import Role, User
@@ -171,7 +173,8 @@ def test_preview_writes_are_refused(
         client.get_received(NS)
     answer = ack(preview, event, **payload)
     assert error_code(answer) == "forbidden"
-    assert answer["error"]["message"] == "The preview only shows what residents see."
+    with app.test_request_context(), force_locale("sv"):  # the connection's language
+        assert answer["error"]["message"] == _("The preview only shows what residents see.")
     assert table_rows(app) == before
     for client in room.values():  # nobody heard of it
         assert not [e for e in client.get_received(NS) if e["name"] != "presence"]
