@@ -311,9 +311,18 @@
   });
   byId("shortcuts-open").addEventListener("click", openShortcuts);
 
+  /* The key as the list names it. On a layout without Latin letters (Arabic, say) the
+   * key in the same place on a Latin keyboard counts, so N is still N. */
+  function keyOf(event) {
+    var key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    var place = /^(?:Key|Digit)(.)$/.exec(event.code || "");
+    if (bindings[key] || /^[\x20-\x7e]$/.test(key) || !place) return key;
+    return place[1].toLowerCase();
+  }
+
   document.addEventListener("keydown", function (event) {
     if (dialog.open || event.repeat || !room.state || !F.mayShortcut(event)) return;
-    var row = bindings[event.key.length === 1 ? event.key.toLowerCase() : event.key];
+    var row = bindings[keyOf(event)];
     if (!row) return;
     event.preventDefault();
     if (ACTIONS[row.dataset.shortcut](row)) {
