@@ -19,6 +19,9 @@ class ViewerRole(enum.StrEnum):
     observer = "observer"
     #: The projector: connects as staff, sees exactly what residents see.
     screen = "screen"
+    #: Staff looking at the phone view as residents see it: not a participant, not
+    #: counted, and every write refused.
+    preview = "preview"
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,10 @@ class Viewer:
         """The key a write's idempotency and rate limit are counted under."""
         if self.participant_id is not None:
             return f"p{self.participant_id}"
-        return f"u{self.user_id}" if self.role is not ViewerRole.screen else f"s{self.user_id}"
+        # Read-only views get keys of their own, so no stored ack of the same user's
+        # console is ever replayed to them.
+        prefix = {ViewerRole.screen: "s", ViewerRole.preview: "v"}.get(self.role, "u")
+        return f"{prefix}{self.user_id}"
 
 
 def iso(value: dt.datetime | None) -> str | None:
