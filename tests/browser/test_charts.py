@@ -92,7 +92,8 @@ def value(method: str, voter: int, n: int) -> int | None:
     if method == "agree":
         return None if spread > 9 else (1, 1, -1, 0)[(spread + n) % 4] if n % 3 else -1
     if method == "dots":
-        return 1 if (voter + n) % 7 == 0 or (n == 2 and voter < 3) else None
+        picks = [(voter * 2) % 7, (voter * 3 + 1) % 11, voter % 5]  # three dots each
+        return picks.count(n) or None
     return None if spread > 9 else (spread + n) % 6
 
 
