@@ -141,7 +141,8 @@
     chart.caption.appendChild(chart.ballots);
     chart.node = el("figure", { class: "chart chart-" + method, "data-method": method }, [
       chart.caption, chart.bars,
-      el("table", { class: "visually-hidden chart-table" }, [el("thead", {}, [head]), chart.body]),
+      // In a box of its own: a table grows to fit its cells, whatever width it is given.
+      el("div", { class: "visually-hidden" }, [el("table", { class: "chart-table" }, [el("thead", {}, [head]), chart.body])]),
     ]);
     return chart;
   }
