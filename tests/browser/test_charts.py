@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,7 @@ ROWS = """() => Array.from(document.querySelectorAll('#proposals .chart-row'))
   .map(r => ({id: r.dataset.id, order: Number(r.style.order), top: r.getBoundingClientRect().top,
     title: r.querySelector('.chart-title').textContent,
     numbers: Array.from(r.querySelectorAll('.chart-num')).map(n => n.textContent),
-    decision: r.querySelector('.chart-decision').hidden ? '' : r.querySelector('.chart-decision').textContent}))
+    decision: (d => d.hidden ? '' : d.textContent)(r.querySelector('.chart-decision'))}))
   .sort((a, b) => a.order - b.order)"""
 # The lowest contrast of any text drawn in the chart's box, against what is behind it.
 LOWEST_CONTRAST = """() => {
@@ -281,7 +282,7 @@ def check_chart(page: Page, method: str, room: Room, counts: dict[str, dict[str,
     # Drawn in that order on the screen too: each row below the one before it, or (the
     # projector's two columns) at the top of the next column.
     tops = [r["top"] for r in rows]
-    assert sum(1 for a, b in zip(tops, tops[1:], strict=False) if b <= a) <= 1
+    assert sum(1 for a, b in pairwise(tops) if b <= a) <= 1
     table = page.evaluate(TABLE)
     assert [row[0].split(" (")[0] for row in table] == [room.titles[pid] for pid in order]
     assert [row[1:-1] for row in table] == [
@@ -348,8 +349,7 @@ def test_each_method_is_drawn_from_the_tally(
 def test_hidden_results_come_at_the_close_with_the_decision(
     charts: Charts, staff: BrowserContext, phones: Callable[[str], Page]
 ) -> None:
-    server, made = charts.server, charts.rooms
-    room = made["dots"]
+    room = charts.rooms["dots"]
     phone = phones("dots")
     screen = staff.new_page()
     screen.set_viewport_size(PROJECTOR)
@@ -406,7 +406,8 @@ def test_tallies_move_the_bars_in_place(
       bar.kept = true;
       return getComputedStyle(bar).transitionProperty;
     }}"""
-    kept = f"""() => document.querySelector("#proposals .chart-row[data-id='{last}'] .bar-yes").kept === true"""
+    kept = f"""() => document.querySelector(
+      "#proposals .chart-row[data-id='{last}'] .bar-yes").kept === true"""
     for page in (phone, screen):
         expect(page.locator("#proposals .chart-row")).to_have_count(PROPOSALS)
         assert "inline-size" in page.evaluate(mark)
@@ -460,6 +461,7 @@ def test_charts_show_in_forced_colors(charts: Charts, staff: BrowserContext) -> 
     style = bar.evaluate(
         "e => [getComputedStyle(e).backgroundImage, getComputedStyle(e.parentNode).borderTopStyle]"
     )
-    assert "repeating-linear-gradient" in style[0] and style[1] == "solid"
+    assert "repeating-linear-gradient" in style[0]
+    assert style[1] == "solid"
     shoot(page, "agree-projector-forced-colors")
     page.close()
