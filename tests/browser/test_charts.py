@@ -29,7 +29,8 @@ from facilitate import create_app, demo
 from facilitate.actions import operations as action_ops
 from facilitate.auth import operations as auth_ops
 from facilitate.auth.models import User
-from facilitate.db import db, session
+from facilitate.db import session
+from facilitate.extensions import db
 from facilitate.live import operations as live_ops
 from facilitate.live import participants
 from facilitate.live.views_json import Viewer, ViewerRole
@@ -465,3 +466,39 @@ def test_charts_show_in_forced_colors(charts: Charts, staff: BrowserContext) -> 
     assert style[1] == "solid"
     shoot(page, "agree-projector-forced-colors")
     page.close()
+
+
+def test_right_to_left_in_arabic(charts: Charts, browser: Browser) -> None:
+    """In Arabic the bars grow from the right, the page keeps to the phone's width, and axe
+    finds nothing in the chart of a closed vote."""
+    server, room = charts.server, charts.rooms["consent"]
+    context = browser.new_context(
+        locale="ar", base_url=server.url, viewport=PHONE, has_touch=True, is_mobile=True
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_cookies(
+        [
+            {
+                "name": participants.cookie_name(room.meeting_id),
+                "value": room.token,
+                "url": server.url,
+            }
+        ]
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"/m/{room.meeting_id}")
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        expect(page.locator("#proposals .chart-row")).to_have_count(PROPOSALS)
+        # The first column (level 0) is the rightmost one.
+        lefts = (
+            page.locator("#proposals .chart-row")
+            .first.locator(".chart-col")
+            .evaluate_all("cols => cols.map(c => c.getBoundingClientRect().left)")
+        )
+        assert lefts == sorted(lefts, reverse=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert findings(page) == []
+        shoot(page, "consent-phone-ar")
+    finally:
+        context.close()
