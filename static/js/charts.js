@@ -216,7 +216,9 @@
     });
     // On a wide screen the rows may run in two columns, top to bottom: half of them each.
     chart.bars.style.setProperty("--half", String(Math.max(1, Math.ceil(ids.length / 2))));
-    chart.ballots.textContent = opts.staff ? "" : " · " + t("%(num)s have voted", { num: tally.ballots });
+    // On a line of its own: a count that grows a digit does not rewrap the caption above.
+    chart.ballots.textContent = opts.staff ? "" : t("%(num)s have voted", { num: tally.ballots });
+    chart.ballots.hidden = !!opts.staff;
     F.replace(chart.body, ranked(method, ids, tally).map(function (id) {
       return tableRow(method, byId[id], tally.proposals[id]);
     }));
