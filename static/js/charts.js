@@ -164,9 +164,30 @@
     ).concat([el("td", { text: decided ? t(decided) : "" })]));
   }
 
+  // The server sends at most about four tallies a second; the chart keeps to that pace
+  // too when other events redraw the page in between (a burst of votes, a reconnect).
+  var PACE_MS = 250;
+
   /* The vote's result into ``box`` (kept between calls): the chart, or while results are
-     hidden from this viewer the word that they come at the close. */
+     hidden from this viewer the word that they come at the close. A call within PACE_MS of
+     the last drawing is drawn at the end of that time, from the latest state. */
   function draw(box, state, opts) {
+    box._latest = { state: state, opts: opts };
+    if (box._timer) return;
+    var wait = (box._drawnAt || 0) + PACE_MS - Date.now();
+    if (wait > 0) {
+      box._timer = window.setTimeout(function () {
+        box._timer = null;
+        box._drawnAt = Date.now();
+        drawNow(box, box._latest.state, box._latest.opts);
+      }, wait);
+      return;
+    }
+    box._drawnAt = Date.now();
+    drawNow(box, state, opts);
+  }
+
+  function drawNow(box, state, opts) {
     var voting = state.voting, tally = state.tally;
     if (!box._parts) {
       box._parts = {
