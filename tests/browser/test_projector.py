@@ -5,7 +5,7 @@ the mode and theme the facilitator picks on the console.
 One server and one browser for the module: the busy room (40 residents, 200 contributions,
 20 proposals in a vote) is written through the operations before the server starts, not
 through 200 socket events. Screenshots of every mode at 1920 × 1080 go to
-docs/screenshots/ (shown in the README).
+build/screenshots/, and with ``UPDATE_SCREENSHOTS=1`` to docs/screenshots/ (the README's).
 """
 
 from __future__ import annotations
@@ -31,10 +31,11 @@ from facilitate.proposals import operations as proposal_ops
 
 from .conftest import DATABASE, Server, logged_in
 from .test_accessibility import findings
+from .test_whole_story import shoot
 
 BUSY = 1  # the demo's first meeting: filled below
 EMPTY = 2  # the second: opened, nothing written
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 SIZES: list[ViewportSize] = [
     {"width": 1280, "height": 720},
     {"width": 1366, "height": 768},
@@ -330,6 +331,21 @@ def test_each_mode_shows_its_content_live_light_and_dark(
     expect(busy.locator("#speaker")).to_have_text("Anna 1")
     expect(busy.locator("#hands li")).to_have_count(4)
 
+    # What was just said comes in on top, after the pinned; it fades in, unless the
+    # projector's system asks for less motion.
+    switch(console, "wall", busy)
+    console.fill("#write-text", "Sagt vid bord 3: fler lampor i parken")
+    console.click("#write button[type=submit]")
+    expect(busy.locator("#wall > li:not(.pinned) .text").first).to_have_text(
+        "Sagt vid bord 3: fler lampor i parken"
+    )
+    probe = """() => { const e = document.createElement('li'); e.className = 'contribution arrived';
+      document.querySelector('#wall').prepend(e); const name = getComputedStyle(e).animationName;
+      e.remove(); return name; }"""
+    for motion, animation in (("reduce", "none"), ("no-preference", "pj-arrive")):
+        busy.emulate_media(reduced_motion=motion)
+        assert busy.evaluate(probe) == animation, motion
+
     # Each mode: 7:1 in both themes, axe's findings (structure, names, ARIA) in one.
     for theme in ("light", "dark"):
         if theme == "dark":
@@ -343,7 +359,7 @@ def test_each_mode_shows_its_content_live_light_and_dark(
             if theme == "light":
                 assert findings(busy) == [], mode
             if theme == "light" or mode == "wall":
-                busy.screenshot(path=str(SCREENSHOTS / f"projector-{mode}-{theme}.png"))
+                shoot(busy, f"projector-{mode}-{theme}", SCREENSHOTS)
     # A reloaded projector keeps the mode and the theme.
     busy.reload()
     expect(busy.locator("#projector")).to_have_attribute("data-theme", "dark")
