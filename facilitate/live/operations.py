@@ -337,7 +337,7 @@ def set_screen(meeting: Meeting, changes: Mapping[str, object]) -> None:
 
 
 def _choice(kind: type[_Choice], value: object, field: str) -> _Choice:
-    if not isinstance(value, str) or value not in kind.__members__:
+    if not isinstance(value, str) or value not in {member.value for member in kind}:
         raise ValidationError(_l("Unknown choice: %(value)s.", value=str(value)[:20]), field=field)
     return kind(value)
 

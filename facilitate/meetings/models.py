@@ -26,7 +26,8 @@ SCREEN_LANGUAGE_MAX = 12
 class ScreenMode(enum.StrEnum):
     """What the projector fills itself with, switched on the console (``screen_set``)."""
 
-    join = "join"  # the QR code and the join code, as large as they go
+    # Not "join": that name is str.join.
+    how_to_join = "join"  # the QR code and the join code, as large as they go
     question = "question"  # the step, its question and the timer
     wall = "wall"  # the newest contributions that fit, pinned first
     questions = "questions"  # residents' questions, most "me too" first
@@ -146,7 +147,14 @@ class Meeting(Base):
     #: The projector's mode. The wall by default: it carries the join code in its corner,
     #: so a room that opens without touching the projector still shows how to join.
     screen_mode: Mapped[ScreenMode] = mapped_column(
-        _enum(ScreenMode),
+        # Stored by value: the member for "join" has another name.
+        sa.Enum(
+            ScreenMode,
+            native_enum=False,
+            length=20,
+            validate_strings=True,
+            values_callable=lambda members: [m.value for m in members],
+        ),
         default=ScreenMode.wall,
         server_default=ScreenMode.wall.value,
         info=holds(Holds.machine),

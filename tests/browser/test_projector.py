@@ -104,6 +104,10 @@ def fill(folder: Path) -> None:
             made.append(live.add_contribution(busy, viewer, who, text, kind))
         for c in made[:2]:
             live.pin_contribution(busy, c.id)
+        for n, c in enumerate(made[-60:]):  # "me too" on the newest, some more than others
+            for who in people[: (n * 7) % 12]:
+                viewer = Viewer(meeting_id=BUSY, role=ViewerRole.participant, participant_id=who.id)
+                live.set_reaction(busy, viewer, who, c.id, True)
         for title in TITLES:
             proposal_ops.add_proposal(busy, staff, None, title)
         ballot = proposal_ops.open_voting(busy)
@@ -334,10 +338,10 @@ def test_each_mode_shows_its_content_live_light_and_dark(
     # What was just said comes in on top, after the pinned; it fades in, unless the
     # projector's system asks for less motion.
     switch(console, "wall", busy)
-    console.fill("#write-text", "Sagt vid bord 3: fler lampor i parken")
+    console.fill("#write-text", "Sagt vid bord 3: fler lampor i parken.")
     console.click("#write button[type=submit]")
     expect(busy.locator("#wall > li:not(.pinned) .text").first).to_have_text(
-        "Sagt vid bord 3: fler lampor i parken"
+        "Sagt vid bord 3: fler lampor i parken."
     )
     probe = """() => { const e = document.createElement('li'); e.className = 'contribution arrived';
       document.querySelector('#wall').prepend(e); const name = getComputedStyle(e).animationName;

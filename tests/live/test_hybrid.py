@@ -177,8 +177,15 @@ def test_screen_mode_and_theme_set_by_the_facilitator_reach_everyone(
 def test_screen_mode_refused_unless_known_and_facilitators_and_nothing_half_set(
     room: dict[str, SocketIOTestClient], connect: Connect
 ) -> None:
-    for field, bad in (("mode", "disco"), ("mode", "WALL"), ("mode", None), ("mode", 3),
-                       ("theme", "pink"), ("theme", None), ("mode", "x" * 21)):
+    for field, bad in (
+        ("mode", "disco"),
+        ("mode", "WALL"),
+        ("mode", None),
+        ("mode", 3),
+        ("theme", "pink"),
+        ("theme", None),
+        ("mode", "x" * 21),
+    ):
         answer = ack(room["console"], "screen_set", **{field: bad})
         assert error_code(answer) == "validation_error", (field, bad)
         assert answer["error"]["field"] == field, answer
