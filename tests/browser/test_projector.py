@@ -364,6 +364,8 @@ def test_each_mode_shows_its_content_live_light_and_dark(
                 assert findings(busy) == [], mode
             if theme == "light" or mode == "wall":
                 shoot(busy, f"projector-{mode}-{theme}", SCREENSHOTS)
+    console.locator(".screen-modes").scroll_into_view_if_needed()
+    console.screenshot(path=str(SCREENSHOTS / "console-projector-modes.png"))
     # A reloaded projector keeps the mode and the theme.
     busy.reload()
     expect(busy.locator("#projector")).to_have_attribute("data-theme", "dark")
