@@ -11,6 +11,7 @@ from facilitate.actions import operations as action_ops
 from facilitate.i18n import select_locale
 from facilitate.live import operations as live_ops
 from facilitate.live.models import LANGUAGE_MAX, Participant
+from facilitate.live.views_json import screen_json
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.models import Meeting
 from facilitate.proposals import operations as proposal_ops
@@ -94,8 +95,12 @@ class HandRaiseFor(Write):
 
 
 class ScreenSet(Write):
-    #: Required, and ``None`` for the original only.
-    language: str | None = Field(max_length=LANGUAGE_MAX)
+    """Any of the three; what is left out stays as it is (``language: null`` is the
+    original only)."""
+
+    language: str | None = Field(default=None, max_length=LANGUAGE_MAX)
+    mode: str | None = Field(default=None, max_length=20)
+    theme: str | None = Field(default=None, max_length=20)
 
 
 class GroupsSplit(Write):
@@ -291,8 +296,11 @@ def hand_lower_for(conn: Connection, meeting: Meeting, _: Participant | None, p:
 
 @write("screen_set", ScreenSet, FACILITATOR)
 def screen_set(conn: Connection, meeting: Meeting, _: Participant | None, p: ScreenSet) -> Ack:
-    live_ops.set_screen_language(meeting, p.language)
-    return {"language": p.language or None}
+    given = {name: getattr(p, name) for name in p.model_fields_set & {"language", "mode", "theme"}}
+    live_ops.set_screen(meeting, given)
+    # The ack echoes what was set, as the state now has it.
+    now = screen_json(meeting)
+    return {name: now[name] for name in given}
 
 
 @write("hand_clear", Write, FACILITATOR)

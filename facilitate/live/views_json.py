@@ -83,9 +83,13 @@ def phases_json(meeting: Meeting) -> list[dict[str, Any]]:
 
 def screen_json(meeting: Meeting) -> dict[str, Any]:
     """How the projector shows the room, as the facilitator set it on the console: the
-    second language beneath the original (``None``: the original only). One object, so
-    later settings of the projector join it as keys."""
-    return {"language": meeting.screen_language}
+    second language beneath the original (``None``: the original only), the mode it fills
+    itself with and its theme. One object, so later settings join it as keys."""
+    return {
+        "language": meeting.screen_language,
+        "mode": meeting.screen_mode.value,
+        "theme": meeting.screen_theme.value,
+    }
 
 
 def timer_json(meeting: Meeting, *, now: dt.datetime | None = None) -> dict[str, Any]:

@@ -155,10 +155,27 @@
     }) : [el("li", { class: "muted", "data-key": "none", text: t("No hands raised.") })]);
   }
 
+  /* The projector's settings (screen_set): its second language, and the mode and theme
+   * buttons, each pressed as state.screen says; a click sends the one it names. */
   function renderScreen(state) {
+    var screen = state.screen || {};
     var select = byId("screen-language");
-    if (document.activeElement !== select) select.value = (state.screen && state.screen.language) || "";
+    if (document.activeElement !== select) select.value = screen.language || "";
+    document.querySelectorAll("[data-screen-mode]").forEach(function (b) {
+      b.setAttribute("aria-pressed", b.dataset.screenMode === screen.mode ? "true" : "false");
+    });
+    document.querySelectorAll("[data-screen-theme]").forEach(function (b) {
+      b.setAttribute("aria-pressed", screen.theme === "dark" ? "true" : "false");
+    });
   }
+  document.querySelectorAll("[data-screen-mode]").forEach(function (b) {
+    b.addEventListener("click", function () { room.send("screen_set", { mode: b.dataset.screenMode }); });
+  });
+  document.querySelectorAll("[data-screen-theme]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      room.send("screen_set", { theme: b.getAttribute("aria-pressed") === "true" ? "light" : "dark" });
+    });
+  });
 
   function renderPeople(state) {
     byId("presence").textContent = t("%(online)s online of %(joined)s joined", state.presence);
