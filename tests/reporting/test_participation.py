@@ -133,7 +133,7 @@ def test_participation_columns_side_by_side(
     page = client.get(f"/dialogues/{ids['dialogue']}/participation").get_data(as_text=True)
     assert "Who is in the room" in page
     heads = re.findall(r'<th scope="col" dir="auto">([^<]+)</th>', page)
-    assert heads[:4] == ["Conversations", "Kväll", "All meetings", "Voted"]
+    assert heads[:5] == ["Conversations", "Kväll", "All meetings", "On paper", "Voted"]
     rows = {
         label: [a or b or c for a, b, c in CELL.findall(cells)]
         for label, cells in re.findall(
@@ -141,7 +141,7 @@ def test_participation_columns_side_by_side(
         )
     }
     # 5 of Fröslunda's 7 voted: showing 5 would reveal the 2 who did not
-    assert rows["Fröslunda"][:4] == ["6", "7", "7", "not shown"]
+    assert rows["Fröslunda"][:5] == ["6", "7", "7", "0", "not shown"]
     assert rows["Myrtorp"][:3] == ["5", "0", "0"]
     assert rows["Lagersberg"][:2] == ["0", "0"]  # nobody from Lagersberg: the gap to see
     assert rows["30-44"][:3] == ["0", "13", "13"]
