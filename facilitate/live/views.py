@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 
 from facilitate.auth.models import Role
 from facilitate.auth.permissions import public, requires
-from facilitate.db import rollback, session
+from facilitate.db import session
 from facilitate.errors import DomainError, NotFound
 from facilitate.extensions import csrf
 from facilitate.i18n import current_language, language_direction, language_name
@@ -31,7 +31,7 @@ from facilitate.meetings.operations import normalise_join_code
 from facilitate.web import refuse, show_form
 
 from . import operations as live_ops
-from . import paper, participants
+from . import participants
 from .forms import JoinForm, age_band_choices
 from .handout import handout_pdf, qr_svg
 from .join_limits import count_failure
@@ -228,57 +228,6 @@ def erase_person(meeting_id: int, participant_id: int) -> Response:
         "success",
     )
     return redirect(url_for(".people", meeting_id=meeting.id))
-
-
-@bp.route("/meetings/<int:meeting_id>/paper", methods=["GET", "POST"])
-@requires(Role.observer)
-def paper_form(meeting_id: int) -> View:
-    """How many took part on paper, by district and age band: staff fill it in during or
-    after the meeting, and every save replaces the whole grid."""
-    meeting = meeting_ops.get_meeting(meeting_id)
-    areas = paper.paper_areas(meeting)
-    bands = [value for value, _label in age_band_choices()[1:]]
-    grid = [(a.id, b) for a in areas for b in [*bands, None]] + [
-        (None, b) for b in [*bands, None]
-    ]
-    if request.method == "POST":
-        values = {cell: request.form.get(paper.cell_field(cell), "") for cell in grid}
-        try:
-            total = paper.record_paper(meeting, values)
-        except DomainError as error:
-            rollback()
-            return _paper_page(meeting, areas, values, error), 422
-        flash(
-            ngettext(
-                "Saved: %(num)d person took part on paper.",
-                "Saved: %(num)d people took part on paper.",
-                total,
-            ),
-            "success",
-        )
-        return redirect(url_for(".paper_form", meeting_id=meeting.id))
-    values = {cell: "" for cell in grid}
-    for row in paper.paper_counts(meeting):
-        values[(row.area_id, row.age_band.value if row.age_band else None)] = str(row.count)
-    return _paper_page(meeting, areas, values, None)
-
-
-def _paper_page(
-    meeting: Meeting,
-    areas: list[Any],
-    values: dict[paper.Cell, Any],
-    error: DomainError | None,
-) -> str:
-    return render_template(
-        "live/paper.html",
-        meeting=meeting,
-        areas=areas,
-        bands=age_band_choices()[1:],
-        band_values=[value for value, _label in age_band_choices()[1:]] + [None],
-        values={paper.cell_field(cell): value for cell, value in values.items()},
-        field=paper.cell_field,
-        error=error,
-    )
 
 
 # -- printables ----------------------------------------------------------------------------
