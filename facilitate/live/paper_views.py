@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
@@ -63,8 +64,19 @@ def _paper_page(
     values: dict[Cell, Any],
     error: DomainError | None,
 ) -> str:
+    names = {a.id: a.name for a in areas}
+    bands = dict(age_band_choices()[1:])
+    where = next(
+        (
+            f"{names.get(a, _('No district given'))} · {bands.get(b or '', _('No age given'))}"
+            for a, b in values
+            if error is not None and cell_field((a, b)) == error.field
+        ),
+        None,
+    )
     return render_template(
         "live/paper.html",
+        where=where,
         meeting=meeting,
         areas=areas,
         bands=age_band_choices()[1:],

@@ -110,6 +110,7 @@ PAGES: tuple[Check, ...] = (
     Check("facilitator", f"/meetings/{MEETING}/screen"),
     Check("facilitator", f"/meetings/{MEETING}/notes"),
     Check("facilitator", f"/meetings/{MEETING}/people"),
+    Check("facilitator", f"/meetings/{MEETING}/paper"),
     # After the meeting: report, actions and their trail, participation.
     Check("facilitator", f"/meetings/{MEETING}/report"),
     Check("facilitator", f"/dialogues/{DIALOGUE}/actions"),
@@ -148,7 +149,10 @@ PAGES: tuple[Check, ...] = (
 
 #: Pages that must fit without a sideways scroll, and at what width in CSS pixels.
 REFLOW = (
-    *((f"/meetings/{MEETING}/{page}", 683) for page in ("console", "screen", "notes", "people")),
+    *(
+        (f"/meetings/{MEETING}/{page}", 683)
+        for page in ("console", "screen", "notes", "people", "paper")
+    ),
     (f"/dialogues/{DIALOGUE}/actions", 683),
     *(
         (f"/dialogues/{DIALOGUE}/{page}", 320)

@@ -84,7 +84,9 @@ def test_bad_counts_are_refused_and_nothing_changes(
     )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert f'<p class="error" id="paper-error" role="alert">{message}</p>' in page
+    assert (
+        f'<p class="error" id="paper-error" role="alert"><bdi>Myrtorp · 20–29</bdi>: {message}</p>'
+    ) in page
     # the refused cell is marked and keeps what was typed, the others too
     assert (
         f'id="paper-{myr}-20-29" value="{value}" size="4" maxlength="5" class="count"\n'
