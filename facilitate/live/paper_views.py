@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -32,10 +30,10 @@ def form(meeting_id: int) -> View:
     after the meeting, and every save replaces the whole grid."""
     meeting = meeting_ops.get_meeting(meeting_id)
     areas = paper_areas(meeting)
-    bands = [value for value, _label in age_band_choices()[1:]]
-    grid = [(a.id, b) for a in areas for b in [*bands, None]] + [
-        (None, b) for b in [*bands, None]
-    ]
+    bands: list[str | None] = [value for value, _label in age_band_choices()[1:]] + [None]
+    rows: list[int | None] = [*(a.id for a in areas), None]
+    grid: list[Cell] = [(a, b) for a in rows for b in bands]
+    values: dict[Cell, str] = dict.fromkeys(grid, "")
     if request.method == "POST":
         values = {cell: request.form.get(cell_field(cell), "") for cell in grid}
         try:
@@ -52,7 +50,6 @@ def form(meeting_id: int) -> View:
             "success",
         )
         return redirect(url_for(".form", meeting_id=meeting.id))
-    values = {cell: "" for cell in grid}
     for row in paper_counts(meeting):
         values[(row.area_id, row.age_band.value if row.age_band else None)] = str(row.count)
     return _paper_page(meeting, areas, values, None)
@@ -61,14 +58,14 @@ def form(meeting_id: int) -> View:
 def _paper_page(
     meeting: Meeting,
     areas: list[Area],
-    values: dict[Cell, Any],
+    values: dict[Cell, str],
     error: DomainError | None,
 ) -> str:
     names = {a.id: a.name for a in areas}
     bands = dict(age_band_choices()[1:])
     where = next(
         (
-            f"{names.get(a, _('No district given'))} · {bands.get(b or '', _('No age given'))}"
+            f"{names[a] if a else _('No district given')} · {bands[b] if b else _('No age given')}"
             for a, b in values
             if error is not None and cell_field((a, b)) == error.field
         ),

@@ -172,23 +172,17 @@ def _area_labels(dialogue: Dialogue, no_area: str) -> list[str]:
             .join(Conversation, Conversation.area_id == Area.id)
             .where(Conversation.dialogue_id == dialogue.id)
         )
-    ) | set(
-        session().scalars(
-            sa.select(Area.name)
-            .join(Participant, Participant.area_id == Area.id)
-            .join(Meeting, Meeting.id == Participant.meeting_id)
-            .join(Theme, Theme.id == Meeting.theme_id)
-            .where(Theme.dialogue_id == dialogue.id)
-        )
-    ) | set(
-        session().scalars(
-            sa.select(Area.name)
-            .join(PaperCount, PaperCount.area_id == Area.id)
-            .join(Meeting, Meeting.id == PaperCount.meeting_id)
-            .join(Theme, Theme.id == Meeting.theme_id)
-            .where(Theme.dialogue_id == dialogue.id, PaperCount.count > 0)
-        )
     )
+    for counted in (Participant, PaperCount):  # phones, and people counted on paper
+        used |= set(
+            session().scalars(
+                sa.select(Area.name)
+                .join(counted, counted.area_id == Area.id)
+                .join(Meeting, Meeting.id == counted.meeting_id)
+                .join(Theme, Theme.id == Meeting.theme_id)
+                .where(Theme.dialogue_id == dialogue.id)
+            )
+        )
     return [*active, *sorted(used - set(active), key=str.casefold), no_area]
 
 
@@ -338,9 +332,7 @@ def representation(
 
     def present(ids: set[int]) -> list[Person]:
         """Who took part in the meetings ``ids``: on a phone or on paper."""
-        return [(p.area, p.age_band) for p in people if p.meeting_id in ids] + _on_paper(
-            paper, ids
-        )
+        return [(p.area, p.age_band) for p in people if p.meeting_id in ids] + _on_paper(paper, ids)
 
     joined = {m.id: _group(present({m.id}), area_labels, age_labels) for m in meetings}
     meeting_hidden = {m.id: protect_group(joined[m.id]) for m in meetings}

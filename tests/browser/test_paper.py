@@ -12,7 +12,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 from facilitate import demo
 
 from .conftest import Server
-from .test_accessibility import contexts, findings  # noqa: F401 -- the fixture, too
+from .test_accessibility import findings
 from .test_live_meeting import MEETING, open_console
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
@@ -51,9 +51,7 @@ def test_paper_counts_in_the_grid_the_room_and_the_report(
     shoot(laptop, "form-error-laptop")
     cell(laptop, "Lagersberg", 2).fill("")
     laptop.get_by_role("button", name="Spara").click()
-    expect(laptop.locator(".flash").first).to_contain_text(
-        "Sparat: 21 personer deltog på papper."
-    )
+    expect(laptop.locator(".flash").first).to_contain_text("Sparat: 21 personer deltog på papper.")
     expect(cell(laptop, "Fröslunda", 6)).to_have_value("7")
     assert findings(laptop) == []
     shoot(laptop, "form-laptop")

@@ -157,7 +157,9 @@ def test_participation_needs_login(client: FlaskClient, path: str) -> None:
     assert client.get(path).status_code == 302
 
 
-def _paper(app: Flask, client: FlaskClient, counts: dict[tuple[str | None, str | None], int]) -> None:
+def _paper(
+    app: Flask, client: FlaskClient, counts: dict[tuple[str | None, str | None], int]
+) -> None:
     """Paper counts for the meeting "Kväll", through the staff form."""
     with app.app_context():
         meeting = session().scalars(sa.select(Meeting).where(Meeting.title == "Kväll")).one()
@@ -212,9 +214,7 @@ def test_a_small_paper_count_is_hidden_and_so_is_what_would_give_it_away(
     joins = [("Fröslunda", "30-44")] * 10 + [("Myrtorp", "30-44")] * 5
     _fill(app, ids, talks=[], joins=joins, voters=5)
     _paper(app, client, {("Fröslunda", "65-"): 6, ("Myrtorp", "65-"): 3})
-    rows = _rows(
-        client.get(f"/dialogues/{ids['dialogue']}/participation").get_data(as_text=True)
-    )
+    rows = _rows(client.get(f"/dialogues/{ids['dialogue']}/participation").get_data(as_text=True))
     assert rows["Myrtorp"][:3] == ["0", "8", "8"]
     assert rows["Myrtorp"][3] == "not shown"
     # Fröslunda's 6 would give Myrtorp's 3 away from the total of 9

@@ -10,8 +10,9 @@ fewer; everything is at least zero) and bounds each hidden number with
 ``scipy.optimize.linprog`` (HiGHS). Every hidden number, and every group that is a
 difference of columns (the phones; not voted; phones that did not vote; the other
 meetings; the other themes' meetings, paper and voters; conversations unfiltered minus
-filtered) with 1 to 4 people, must have a range at least ``SMALL_GROUP`` wide. This is written from the page's numbers, independent
-of ``facilitate.suppression``, which the production code uses.
+filtered) with 1 to 4 people, must have a range at least ``SMALL_GROUP`` wide. This is
+written from the page's numbers, independent of ``facilitate.suppression``, which the
+production code uses.
 
 Scopes: every page alone, and every pair of pages one filter apart where one is the other
 with one more filter. Pairs of pages with two different values of the same filter (two
@@ -136,22 +137,25 @@ meeting = st.tuples(
 )
 
 
+Place = str | None  # a district or an age band, None when not given
+
+
 @dataclass(frozen=True)
 class Truth:
     """The dialogue as generated: what the auditor must not learn in detail."""
 
     talks: list[tuple[str | None, str | None, str, str | None, set[int]]]
-    meetings: list[
-        tuple[int, list[tuple[str | None, str | None, bool]], list[tuple[str | None, str | None, int]]]
-    ]
+    #: theme, who joined on a phone (and whether they voted), who was counted on paper
+    meetings: list[tuple[int, list[tuple[Place, Place, bool]], list[tuple[Place, Place, int]]]]
 
-    def present(self, n: int) -> list[tuple[str | None, str | None]]:
+    def present(self, n: int) -> list[tuple[Place, Place]]:
         """Everyone in meeting ``n``: on a phone or on paper."""
         _, people, paper = self.meetings[n]
         return [(a, b) for a, b, _ in people] + [(a, b) for a, b, k in paper for _ in range(k)]
 
-    def on_paper(self, theme: int) -> list[tuple[str | None, str | None]]:
-        return [(a, b) for t, _, paper in self.meetings if t == theme for a, b, k in paper for _ in range(k)]
+    def on_paper(self, theme: int) -> list[tuple[Place, Place]]:
+        counted = [row for t, _, paper in self.meetings if t == theme for row in paper]
+        return [(a, b) for a, b, k in counted for _ in range(k)]
 
 
 def build(app: Flask, truth: Truth) -> tuple[int, list[int], list[str]]:
