@@ -161,7 +161,9 @@ def test_shortcuts_drive_the_console(
     # A number key switches the projector: the console's mode button, in the order shown.
     for key, mode in (("3", "wall"), ("1", "join"), ("4", "questions"), ("6", "speaker")):
         keys.press(key)
-        expect(console.locator(f"[data-screen-mode={mode}]")).to_have_attribute("aria-pressed", "true")
+        expect(console.locator(f"[data-screen-mode={mode}]")).to_have_attribute(
+            "aria-pressed", "true"
+        )
     expect(console.locator("[data-screen-mode=wall]")).to_have_attribute("aria-pressed", "false")
 
     # "?" opens the list as a modal dialog; Escape closes it and the focus comes back.
