@@ -213,6 +213,7 @@
     F.replace(byId("earlier-list"), earlier);
     byId("propose").hidden = !open;
     F.proposals.render(byId("proposals"), room, state, { vote: true });
+    if (F.sharedScreen) F.sharedScreen.render(state, room); // a digital meeting's
     room.tick();
   }
 
@@ -227,6 +228,7 @@
   var room = new F.Room({
     render: render,
     onEvent: function (name, payload, room) {
+      if (F.sharedScreen) F.sharedScreen.onEvent(name, payload, room);
       if (name === "hand_given" && room.state && payload.participant_id === room.state.me.participant_id) {
         flash("given", t("You have the word"), 60);
         if (navigator.vibrate) navigator.vibrate(300);
