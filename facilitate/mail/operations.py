@@ -19,6 +19,7 @@ from flask import current_app
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from facilitate.actions.models import ActionItem, ActionStatusChange
 from facilitate.actions.operations import STATUS_LABELS
@@ -454,7 +455,11 @@ def _queue_digest(
         if len(sections) == 1:
             subject = _("News from “%(title)s”", title=sections[0][0].dialogue.title)
         else:
-            subject = _("News from %(count)d dialogues you follow", count=len(sections))
+            subject = ngettext(
+                "News from %(num)d dialogue you follow",
+                "News from %(num)d dialogues you follow",
+                len(sections),
+            )
         enqueue(
             person,
             key=f"digest:{person.id}:{last.id}",

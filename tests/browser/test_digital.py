@@ -52,7 +52,7 @@ def test_a_phone_in_a_digital_meeting_shows_the_call_link_and_the_shared_screen(
     screen = anna.locator("#shared-screen")
     expect(screen).to_be_visible()
     expect(anna.locator("#speaker")).to_have_text("Ingen har ordet än.")
-    expect(anna.locator("#queue li")).to_have_text(["Ingen har räckt upp handen."])
+    expect(anna.locator("#queue li")).to_have_text(["Inga uppräckta händer."])
     bo = phone("en-GB")
     join(bo, code, "Bo")
     expect(bo.locator("#shared-screen h2")).to_have_text("On the shared screen")
