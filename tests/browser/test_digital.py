@@ -80,8 +80,9 @@ def test_a_phone_in_a_digital_meeting_shows_the_call_link_and_the_shared_screen(
         assert top(anna, selector) < top(anna, "#write"), selector
     assert top(anna, "#speaker") < 740
     assert findings(anna) == []
-    shoot(anna, "phone-digital-360x740")
-    shoot(bo, "phone-digital-en-360x740")
+    for page, name in ((anna, "phone-digital-360x740"), (bo, "phone-digital-en-360x740")):
+        page.evaluate("window.scrollTo(0, 0)")
+        shoot(page, name)
 
     # The next step: a new speaker is still to come.
     console.click("#agenda li:nth-child(2) button")
