@@ -16,10 +16,9 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale, format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from facilitate.actions.models import ActionItem, ActionStatusChange
 from facilitate.actions.operations import STATUS_LABELS
@@ -419,24 +418,23 @@ def plan_digests(now: dt.datetime | None = None) -> int:
     return queued
 
 
-Changes = list[sa.Row[tuple[ActionStatusChange, ActionItem]]]
+Changes = list[tuple[ActionStatusChange, ActionItem]]
 
 
 def _news(subscription: Subscription, moment: dt.datetime) -> Changes:
     """The status changes of the subscription's dialogue it has not been told of."""
     since = subscription.news_since or subscription.confirmed_at
-    return list(
-        session().execute(
-            sa.select(ActionStatusChange, ActionItem)
-            .join(ActionItem, ActionItem.id == ActionStatusChange.item_id)
-            .where(
-                ActionItem.dialogue_id == subscription.dialogue_id,
-                ActionStatusChange.at > since,
-                ActionStatusChange.at <= moment,
-            )
-            .order_by(ActionStatusChange.at, ActionStatusChange.id)
+    rows = session().execute(
+        sa.select(ActionStatusChange, ActionItem)
+        .join(ActionItem, ActionItem.id == ActionStatusChange.item_id)
+        .where(
+            ActionItem.dialogue_id == subscription.dialogue_id,
+            ActionStatusChange.at > since,
+            ActionStatusChange.at <= moment,
         )
+        .order_by(ActionStatusChange.at, ActionStatusChange.id)
     )
+    return [(change, item) for change, item in rows]
 
 
 def _queue_digest(
