@@ -53,7 +53,14 @@ def test_one_click_on_the_mails_link_ends_the_subscription(
     expect(scanned.locator("main button[type=submit]")).to_have_text(
         "Stop the mail and delete my address"
     )
-    assert findings(scanned) == []
+    assert query(server, "SELECT count(*) FROM mail_subscriptions") == [(1,)]
+    # axe needs script: the page as it shows without its own, in a browser that runs axe.
+    asking = anna.context.new_page()
+    asking.route("**/js/unsubscribe*.js", lambda route: route.abort())
+    asking.goto(unsubscribe)
+    expect(asking.locator("main button[type=submit]")).to_be_visible()
+    assert findings(asking) == []
+    asking.close()
     assert query(server, "SELECT count(*) FROM mail_subscriptions") == [(1,)]
 
     # Anna: one click on the link, and the mail stops.
