@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from .conftest import DATABASE, PHONE, Server
 from .test_accessibility import findings
+from .test_hybrid import shoot
 
 ADDRESS = "anna@example.se"
 
@@ -72,6 +73,7 @@ def test_one_click_on_the_mails_link_ends_the_subscription(
     assert query(server, "SELECT count(*) FROM mail_subscriptions") == [(0,)]
     expect(anna.locator("main button[type=submit]")).to_have_text("Subscribe again")
     assert findings(anna) == []
+    shoot(anna, "unsubscribed-360x740")
     # Subscribing again is a sign-up like the first: a new mail to confirm.
     anna.click("main button[type=submit]")
     expect(anna.locator("h1")).to_have_text("Check your e-mail")
