@@ -215,6 +215,7 @@
     byId("propose").hidden = !open;
     F.proposals.render(byId("proposals"), room, state, { vote: true });
     if (preview) lock();
+    if (F.sharedScreen) F.sharedScreen.render(state, room); // a digital meeting's
     room.tick();
   }
 
@@ -235,6 +236,7 @@
   var room = new F.Room({
     render: render,
     onEvent: function (name, payload, room) {
+      if (F.sharedScreen) F.sharedScreen.onEvent(name, payload, room);
       var me = room.state && room.state.me.participant_id;
       if (name === "hand_given" && me && payload.participant_id === me) {
         flash("given", t("You have the word"), 60);
