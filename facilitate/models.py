@@ -8,6 +8,7 @@ from .intake.models import Conversation, Note, NoteTheme
 from .live.models import ClientWrite, Contribution, Hand, Participant, Reaction
 from .mail.models import MailLease, OutboxMail, Reminder, Subscription
 from .meetings.models import Meeting, Phase
+from .perspectives.models import PerspectivesResult, StatementQuote, StatementVote
 from .proposals.models import PaperVotes, Proposal, Vote
 from .site.models import AccessibilityStatement
 
@@ -29,11 +30,14 @@ __all__ = [
     "NoteTheme",
     "OutboxMail",
     "PaperVotes",
+    "PerspectivesResult",
     "Participant",
     "Phase",
     "Proposal",
     "Reaction",
     "Reminder",
+    "StatementQuote",
+    "StatementVote",
     "Subscription",
     "Theme",
     "User",

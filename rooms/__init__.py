@@ -17,7 +17,7 @@ __all__ = ["client_manager", "init_app", "stop"]
 
 def init_app(app: Flask) -> None:
     """Wire the /live namespace in and make it the sender of after-commit events."""
-    from . import engine, handlers  # noqa: F401 -- registering the handlers is the import
+    from . import engine, handlers, perspectives  # noqa: F401 -- registering is the import
 
     socketio.on_event("connect", engine.on_connect, namespace=engine.NAMESPACE)
     socketio.on_event("disconnect", engine.on_disconnect, namespace=engine.NAMESPACE)
@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
     server = socketio.server  # type: ignore[attr-defined]
     app.extensions[engine.PRESENCE_KEY] = engine.PresenceFlusher(server, shared)
     app.extensions[engine.TALLY_KEY] = engine.TallyFlusher(server, shared)
+    perspectives.init_app(app, server, shared)
     app.config.setdefault("LIVE_WRITE_LIMIT", (30, 10.0))
     manager = server.manager
     if isinstance(manager, WatchedRedisManager):
@@ -44,9 +45,9 @@ def init_app(app: Flask) -> None:
 
 def stop(app: Flask) -> None:
     """Before an app is dropped (tests make many): its coalesced flushes end first."""
-    from . import engine
+    from . import engine, perspectives
 
-    for key in (engine.PRESENCE_KEY, engine.TALLY_KEY):
+    for key in (engine.PRESENCE_KEY, engine.TALLY_KEY, perspectives.KEY):
         flusher = app.extensions.get(key)
         if flusher is not None:
             flusher.stop()

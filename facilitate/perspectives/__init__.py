@@ -1,0 +1,1 @@
+"""Perspectives: residents agree or disagree with statements; opinion groups and common ground."""

@@ -1,0 +1,308 @@
+"""The write path of perspectives: answers to statements, quotes as statements, and the
+analysis of the room published to each audience as it may see it.
+
+Who sees what: staff get everything (groups with their members, counts, what sets each
+group apart, divisive statements); residents and the projector get an anonymous map (dots
+without ids, coloured only by groups of at least ``MIN_GROUP``) and the common ground;
+each phone gets where it stands itself. No non-staff payload ties a position or an
+answer to a person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from facilitate import events
+from facilitate.db import session
+from facilitate.errors import Conflict, NotFound, ValidationError
+from facilitate.intake.models import Note, NoteTheme
+from facilitate.live import audience, snapshot
+from facilitate.live import operations as live_ops
+from facilitate.live.models import TEXT_MAX, Contribution, Participant
+from facilitate.live.views_json import Viewer
+from facilitate.meetings.models import Meeting
+
+from . import queries
+from .interim import Analysis, StatementScore, analyse
+from .models import VALUES, PerspectivesResult, StatementQuote, StatementVote
+
+#: Answers a resident needs to be placed on the map (fewer when the deck is smaller).
+MIN_ANSWERS = 7
+#: Smaller groups are not shown as groups: their members could be too easy to tell.
+MIN_GROUP = 5
+#: Statements listed per kind (common ground, divisive, a group's distinct ones).
+LIMIT = 10
+#: Common-ground statements the room (projector, phones) sees.
+PUBLIC_LIMIT = 3
+
+
+# -- answers -------------------------------------------------------------------------------
+
+
+def get_statement(meeting: Meeting, contribution_id: int) -> Contribution:
+    """A statement residents may answer: shown in the room, of a perspectives step."""
+    contribution = live_ops.get_contribution(meeting, contribution_id)
+    if not live_ops.shown(contribution):
+        raise NotFound(_l("No such statement."), field="contribution_id")
+    if contribution.phase not in queries.perspectives_steps(meeting):
+        raise Conflict(
+            _l("This is not a statement of a perspectives step."),
+            code="not_statement",
+            field="contribution_id",
+        )
+    return contribution
+
+
+def answer_statement(
+    meeting: Meeting, participant: Participant | None, contribution_id: int, value: int
+) -> StatementVote:
+    """Record or change this phone's answer: 1 agree, -1 disagree, 0 pass."""
+    live_ops.check_open(meeting)
+    if participant is None:
+        raise ValidationError(_l("Only participants answer statements."))
+    live_ops.check_not_blocked(participant)
+    if value not in VALUES:
+        raise ValidationError(_l("Answer 1, -1 or 0."), field="value")
+    statement = get_statement(meeting, contribution_id)
+    made = session().scalar(
+        sa.select(StatementVote).where(
+            StatementVote.participant_id == participant.id,
+            StatementVote.contribution_id == statement.id,
+        )
+    )
+    if made is None:
+        made = StatementVote(participant_id=participant.id, contribution_id=statement.id)
+        session().add(made)
+    made.value = value
+    session().flush()
+    events.queue(
+        "statement_vote",
+        {"contribution_id": statement.id, "value": value},
+        audience.participant(meeting.id, participant.id),
+    )
+    return made
+
+
+def quote_statement(meeting: Meeting, viewer: Viewer, note_id: int) -> Contribution:
+    """Put a note of the theme's first conversations before the room as a statement."""
+    live_ops.check_open(meeting)
+    if not queries.in_perspectives(meeting):
+        raise Conflict(_l("Go to a perspectives step first."), code="not_perspectives")
+    link = session().get(NoteTheme, (note_id, meeting.theme_id))
+    note = session().get(Note, note_id) if link is not None else None
+    if note is None:
+        raise NotFound(_l("No such note in this theme."), field="note_id")
+    text = " ".join(note.text.split())[:TEXT_MAX]
+    made = live_ops.add_contribution(meeting, viewer, None, text, on_behalf=True)
+    session().add(StatementQuote(contribution_id=made.id, note_id=note.id))
+    session().flush()
+    return made
+
+
+# -- the analysis --------------------------------------------------------------------------
+
+
+def analysis_input(meeting: Meeting) -> tuple[list[tuple[int, int, int]], list[int]]:
+    """What ``analyse`` needs, read in one go (the analysis itself runs off the loop)."""
+    ids = [c.id for c in queries.statements(meeting)]
+    return queries.answers(ids), ids
+
+
+def run(answers: Sequence[tuple[int, int, int]], statement_ids: Sequence[int]) -> Analysis:
+    return analyse(
+        answers, statement_ids, min_answers=MIN_ANSWERS, min_group=MIN_GROUP, limit=LIMIT
+    )
+
+
+def _score(score: StatementScore) -> dict[str, Any]:
+    return {
+        "contribution_id": score.statement_id,
+        "agree": score.agree,
+        "disagree": score.disagree,
+        "passed": score.passed,
+        "votes": score.votes,
+        "agree_share": round(score.agree_share, 3),
+        "disagree_share": round(score.disagree_share, 3),
+        "score": round(score.score, 4),
+    }
+
+
+def _label(index: int) -> str:
+    return chr(ord("A") + index) if index < 26 else str(index + 1)
+
+
+def result_data(
+    analysis: Analysis, answers: Sequence[tuple[int, int, int]], statement_ids: Sequence[int]
+) -> dict[str, Any]:
+    """The analysis as stored: ids and numbers, no words."""
+    spread = max(
+        (abs(c) for xy in analysis.positions.values() for c in xy), default=0.0
+    ) or 1.0
+    return {
+        "statements": len(statement_ids),
+        "answers": len(answers),
+        "participants": len({p for p, _, _ in answers}),
+        "needed": min(MIN_ANSWERS, len(statement_ids)),
+        "placed": list(analysis.placed),
+        # Scaled into -1..1, so every screen draws the same map.
+        "positions": {
+            str(p): [round(x / spread, 3), round(y / spread, 3)]
+            for p, (x, y) in analysis.positions.items()
+        },
+        "groups": [
+            {
+                "id": g.id,
+                "label": _label(i),
+                "members": list(g.members),
+                "shown": g.shown,
+                "distinct": [_score(s) for s in g.distinct],
+            }
+            for i, g in enumerate(analysis.groups)
+        ],
+        "common_ground": [_score(s) for s in analysis.common_ground],
+        "common_disagreement": [_score(s) for s in analysis.common_disagreement],
+        "divisive": [_score(s) for s in analysis.divisive],
+    }
+
+
+def _texts(meeting: Meeting) -> dict[int, Contribution]:
+    return {c.id: c for c in queries.statements(meeting)}
+
+
+def _with_text(scores: list[dict[str, Any]], texts: dict[int, Contribution]) -> list[Any]:
+    """Scores of statements still shown in the room, with their words as they are now."""
+    return [
+        {**s, "text": texts[s["contribution_id"]].text}
+        for s in scores
+        if s["contribution_id"] in texts
+    ]
+
+
+def _group_of(data: dict[str, Any], participant_id: int) -> dict[str, Any] | None:
+    return next((g for g in data["groups"] if participant_id in g["members"]), None)
+
+
+def _dots(data: dict[str, Any]) -> list[list[Any]]:
+    """``[x, y, label]`` per placed resident, ``label`` null outside shown groups; sorted by
+    place, so the order says nothing of who joined or answered when."""
+    dots = []
+    for pid, (x, y) in data["positions"].items():
+        group = _group_of(data, int(pid))
+        dots.append([x, y, group["label"] if group is not None and group["shown"] else None])
+    return sorted(dots, key=lambda d: (d[0], d[1], d[2] or ""))
+
+
+def staff_view(meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:
+    texts = _texts(meeting)
+    return {
+        "statements": data["statements"],
+        "answers": data["answers"],
+        "participants": data["participants"],
+        "placed": len(data["placed"]),
+        "dots": _dots(data),
+        "groups": [
+            {
+                "id": g["id"],
+                "label": g["label"],
+                "size": len(g["members"]),
+                "shown": g["shown"],
+                "participant_ids": g["members"],
+                "distinct": _with_text(g["distinct"], texts),
+            }
+            for g in data["groups"]
+        ],
+        "common_ground": _with_text(data["common_ground"], texts),
+        "common_disagreement": _with_text(data["common_disagreement"], texts),
+        "divisive": _with_text(data["divisive"], texts),
+    }
+
+
+def public_view(meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:
+    texts = _texts(meeting)
+    return {
+        "statements": data["statements"],
+        "participants": data["participants"],
+        "placed": len(data["placed"]),
+        "dots": _dots(data),
+        "groups": [
+            {"label": g["label"], "size": len(g["members"])} for g in data["groups"] if g["shown"]
+        ],
+        "common_ground": [
+            {k: s[k] for k in ("contribution_id", "text", "agree_share")}
+            for s in _with_text(data["common_ground"], texts)[:PUBLIC_LIMIT]
+        ],
+    }
+
+
+def my_view(
+    meeting: Meeting, data: dict[str, Any], participant_id: int, mine: dict[int, int]
+) -> dict[str, Any]:
+    """Where this resident stands: only their own position, group and answers."""
+    texts = _texts(meeting)
+    group = _group_of(data, participant_id)
+    shown = group is not None and group["shown"]
+    return {
+        "placed": str(participant_id) in data["positions"],
+        "answered": sum(1 for c in mine if c in texts),
+        "needed": data["needed"],
+        "position": data["positions"].get(str(participant_id)),
+        "group": {"label": group["label"], "size": len(group["members"])}
+        if shown and group is not None
+        else None,
+        "common_ground": [
+            {
+                "contribution_id": s["contribution_id"],
+                "text": s["text"],
+                "agree_share": s["agree_share"],
+                "mine": mine.get(s["contribution_id"]),
+            }
+            for s in _with_text(data["common_ground"], texts)[:PUBLIC_LIMIT]
+        ],
+    }
+
+
+def publish(meeting: Meeting, data: dict[str, Any]) -> None:
+    """Store the new analysis and queue it to each audience (sent once committed)."""
+    stored = queries.result(meeting.id)
+    if stored is None:
+        session().add(PerspectivesResult(meeting_id=meeting.id, data=data))
+    else:
+        stored.data = data
+    session().flush()
+    events.queue("perspectives", staff_view(meeting, data), audience.staff(meeting.id))
+    events.queue("perspectives", public_view(meeting, data), audience.public(meeting.id))
+    answered = queries.answers_by_participant(list(_texts(meeting)))
+    for participant_id, mine in answered.items():
+        events.queue(
+            "perspectives_me",
+            my_view(meeting, data, participant_id, mine),
+            audience.participant(meeting.id, participant_id),
+        )
+
+
+@snapshot.section
+def room_state(meeting: Meeting, viewer: Viewer, participant: Participant | None) -> dict[str, Any]:
+    """Perspectives' part of ``state``: the last analysis as this viewer may see it, and
+    this phone's own answers and where it stands."""
+    stored = queries.result(meeting.id)
+    view = None
+    if stored is not None:
+        view = staff_view(meeting, stored.data) if viewer.is_staff else public_view(
+            meeting, stored.data
+        )
+    me: dict[str, Any] = {}
+    if participant is not None:
+        mine = queries.my_answers(meeting, participant.id)
+        me["answers"] = {str(c): v for c, v in sorted(mine.items())}
+        current = {c: v for c, v in mine.items() if c in _texts(meeting)}
+        # As ``publish`` sends it: to a phone that answered a statement still in the deck.
+        me["perspectives"] = (
+            my_view(meeting, stored.data, participant.id, current)
+            if stored is not None and current
+            else None
+        )
+    return {"perspectives": view, "me": me}
