@@ -169,6 +169,15 @@ def result_data(
     }
 
 
+def current_data(meeting: Meeting) -> dict[str, Any]:
+    """The stored analysis, or one made now when the room has none yet."""
+    stored = queries.result(meeting.id)
+    if stored is not None:
+        return stored.data
+    answers, statement_ids = analysis_input(meeting)
+    return result_data(run(answers, statement_ids), answers, statement_ids)
+
+
 def _texts(meeting: Meeting) -> dict[int, Contribution]:
     return {c.id: c for c in queries.statements(meeting)}
 
