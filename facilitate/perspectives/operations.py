@@ -314,4 +314,10 @@ def room_state(meeting: Meeting, viewer: Viewer, participant: Participant | None
             if stored is not None and current
             else None
         )
-    return {"perspectives": view, "me": me}
+    # Staff may put a note of the theme's first conversations before the room.
+    quotes = (
+        [{"note_id": n.id, "text": n.text[:TEXT_MAX]} for n in queries.theme_quotes(meeting)]
+        if viewer.is_staff
+        else []
+    )
+    return {"perspectives": view, "quotes": quotes, "me": me}

@@ -213,6 +213,7 @@
     F.replace(byId("earlier-list"), earlier);
     byId("propose").hidden = !open;
     F.proposals.render(byId("proposals"), room, state, { vote: true });
+    F.perspectives.render(state, room);
     room.tick();
   }
 

@@ -103,6 +103,7 @@
     var proposals = byId("proposals");
     proposals.hidden = !state.proposals.length;
     F.proposals.render(proposals, room, state, {});
+    F.perspectives.render(state, room);
     room.tick();
   }
 
