@@ -36,8 +36,10 @@ MIN_ANSWERS = 7
 MIN_GROUP = 5
 #: Statements listed per kind (common ground, divisive, a group's distinct ones).
 LIMIT = 10
-#: Common-ground statements the room (projector, phones) sees.
+#: Common-ground statements the room (projector, phones) sees: the first few that more
+#: than half of those who answered agree with ("what most of the room agrees with").
 PUBLIC_LIMIT = 3
+MAJORITY = 0.5
 
 
 # -- answers -------------------------------------------------------------------------------
@@ -191,6 +193,11 @@ def _with_text(scores: list[dict[str, Any]], texts: dict[int, Contribution]) -> 
     ]
 
 
+def _agreed(scores: list[dict[str, Any]], texts: dict[int, Contribution]) -> list[Any]:
+    shown = [s for s in _with_text(scores, texts) if s["agree_share"] > MAJORITY]
+    return shown[:PUBLIC_LIMIT]
+
+
 def _group_of(data: dict[str, Any], participant_id: int) -> dict[str, Any] | None:
     return next((g for g in data["groups"] if participant_id in g["members"]), None)
 
@@ -242,7 +249,7 @@ def public_view(meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:
         ],
         "common_ground": [
             {k: s[k] for k in ("contribution_id", "text", "agree_share")}
-            for s in _with_text(data["common_ground"], texts)[:PUBLIC_LIMIT]
+            for s in _agreed(data["common_ground"], texts)
         ],
     }
 
@@ -269,7 +276,7 @@ def my_view(
                 "agree_share": s["agree_share"],
                 "mine": mine.get(s["contribution_id"]),
             }
-            for s in _with_text(data["common_ground"], texts)[:PUBLIC_LIMIT]
+            for s in _agreed(data["common_ground"], texts)
         ],
     }
 

@@ -112,6 +112,7 @@
     if (!section) return;
     var open = state.meeting.status === "open" && inStep(state);
     section.hidden = !open;
+    document.body.classList.toggle("perspectives-on", open);
     if (!open) return;
     var answers = state.me.answers || {};
     var statements = deck(state);

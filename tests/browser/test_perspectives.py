@@ -77,7 +77,9 @@ def test_phone_answers_one_at_a_time_and_sees_where_it_stands(
     code = desk.locator(".join-code-big").inner_text().replace(" ", "")
 
     # Eleven others answer from phones of their own: five like Anna, six the other way.
-    for values in [CAMP_A] * 5 + [CAMP_B] * 6:
+    for number, camp in enumerate([CAMP_A] * 5 + [CAMP_B] * 6):
+        # Each passes on one of the statements that divide: nobody answers quite alike.
+        values = [0 if index == number % 6 else value for index, value in enumerate(camp)]
         other = Phone(server.url, join_api(server, code))
         others.append(other)
         assert other.wait(lambda o=other: o.last("state") is not None, 10)
@@ -106,7 +108,8 @@ def test_phone_answers_one_at_a_time_and_sees_where_it_stands(
     names = {1: "Håller med", -1: "Håller inte med", 0: "Avstår"}
     for done, text in enumerate(order):
         expect(card.locator(".statement-text")).to_have_text(text)
-        anna.screenshot(path=str(SCREENSHOTS / "perspectives-phone-statement.png")) if done == 2 else None
+        if done == 2:
+            anna.screenshot(path=str(SCREENSHOTS / "perspectives-phone-statement.png"))
         card.get_by_role("button", name=names[values[text]], exact=True).click()
         expect(progress).to_have_text(f"{done + 1} av {len(STATEMENTS)} besvarade")
     expect(card).to_contain_text("Du har svarat på alla påståenden")
@@ -117,10 +120,8 @@ def test_phone_answers_one_at_a_time_and_sees_where_it_stands(
     expect(where.locator(".perspectives-svg")).to_be_visible()
     expect(where.locator(".perspectives-list li").first).to_contain_text(STATEMENTS[-1])
     expect(where.locator(".perspectives-list li").first).to_contain_text("Du höll med")
-    # Nothing on the phone names anyone else or carries a participant's id.
-    body = anna.locator("main").inner_text()
+    # Nothing on the phone carries another participant's id or answers.
     assert "participant_ids" not in anna.content()
-    assert "Anna" not in body or body.count("Anna") == 0
     anna.screenshot(path=str(SCREENSHOTS / "perspectives-phone-where.png"), full_page=True)
     anna.evaluate("for (const d of document.querySelectorAll('details')) d.open = true")
     assert findings(anna) == []
@@ -131,7 +132,8 @@ def test_phone_answers_one_at_a_time_and_sees_where_it_stands(
     desk.locator("#perspectives-panel").scroll_into_view_if_needed()
     desk.screenshot(path=str(SCREENSHOTS / "perspectives-console.png"), full_page=True)
     assert findings(desk) == []
-    screen = staff.new_page(viewport={"width": 1920, "height": 1080})
+    screen = staff.new_page()
+    screen.set_viewport_size({"width": 1920, "height": 1080})
     screen.goto(f"/meetings/{meeting_id}/screen")
     expect(screen.locator("#perspectives-screen")).to_be_visible()
     expect(screen.locator(".common-big li").first).to_contain_text(STATEMENTS[-1])
