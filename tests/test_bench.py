@@ -48,3 +48,17 @@ def test_bench_smoke(tmp_path: Path, postgres_admin: str, redis_url: str) -> Non
             assert not any(math.isnan(v) for v in values), (name, label, values)
     # The table is printed for a person too.
     assert "| 1 hall storm |" in done.stdout
+
+
+def test_bench_analysis_smoke(tmp_path: Path) -> None:
+    from bench import analysis
+
+    out = tmp_path / "analysis.json"
+    assert analysis.main(["--smoke", "--repeat", "1", "--json", str(out)]) == 0
+    report = json.loads(out.read_text())
+    rooms = {t["room"]: t for t in report["timings"]}
+    assert sorted(rooms) == ["200 × 100", "30-person room"]
+    for timing in rooms.values():
+        assert timing["groups"] >= 2, timing
+        assert len(timing["wall_s"]) == 1
+        assert timing["wall_s"][0] > 0

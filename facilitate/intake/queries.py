@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import sqlalchemy as sa
 from rapidfuzz import utils
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sqlalchemy.orm import selectinload
 
 from facilitate.db import session
@@ -101,41 +103,28 @@ def theme_evidence(theme_id: int) -> ThemeEvidence:
 SUGGEST_MIN = 0.08
 SUGGEST_MAX = 3
 
-Vector = dict[str, float]
+
+def _vectors(texts: Sequence[str]) -> sparse.csr_array:
+    """TF-IDF over the dialogue's own notes, one unit row per text: words every note has weigh
+    little. The terms are character 3- and 4-grams within words: compound words and
+    inflections of Swedish ("belysning", "gatubelysningen") share them, and they need no word
+    lists, so any script works."""
+    vectorizer = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 4),
+        preprocessor=utils.default_process,
+        sublinear_tf=True,
+        dtype=np.float64,
+    )
+    try:
+        return sparse.csr_array(vectorizer.fit_transform(texts))
+    except ValueError:  # no text has a word to count
+        return sparse.csr_array((len(texts), 1))
 
 
-def _grams(text: str) -> Counter[str]:
-    """Character 3- and 4-grams within words: compound words and inflections of Swedish
-    ("belysning", "gatubelysningen") share them, and they need no word lists, so any
-    script works."""
-    grams: Counter[str] = Counter()
-    for word in utils.default_process(text).split():
-        padded = f" {word} "
-        for size in (3, 4):
-            grams.update(padded[i : i + size] for i in range(len(padded) - size + 1))
-    return grams
-
-
-def _normalised(vector: Vector) -> Vector:
-    norm = math.sqrt(sum(x * x for x in vector.values())) or 1.0
-    return {g: x / norm for g, x in vector.items()}
-
-
-def _vectors(texts: Sequence[str]) -> list[Vector]:
-    """TF-IDF over the dialogue's own notes: words every note has weigh little."""
-    counts = [_grams(t) for t in texts]
-    df = Counter(g for c in counts for g in c)
-    n = len(texts)
-    return [
-        _normalised({g: (1 + math.log(k)) * math.log(1 + n / df[g]) for g, k in c.items()})
-        for c in counts
-    ]
-
-
-def _cosine(a: Vector, b: Vector) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(g, 0.0) for g, x in a.items())
+def _unit(rows: sparse.csr_array) -> sparse.csr_array:
+    norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1))).ravel()
+    return sparse.csr_array(sparse.diags_array(1 / np.where(norms > 0, norms, 1)) @ rows)
 
 
 def suggestions(dialogue: Dialogue, notes: Sequence[Note]) -> dict[int, list[tuple[Theme, float]]]:
@@ -157,16 +146,20 @@ def suggestions(dialogue: Dialogue, notes: Sequence[Note]) -> dict[int, list[tup
     if not tagged:
         return {}
     vectors = _vectors([text for text, _ in tagged] + [n.text for n in targets])
-    centroids: dict[int, Counter[str]] = {}
-    for (_, theme_id), vector in zip(tagged, vectors, strict=False):
-        centroids.setdefault(theme_id, Counter()).update(vector)
+    theme_ids = sorted({theme_id for _, theme_id in tagged})
+    # Each theme's centroid: the sum of its notes' unit vectors, made a unit vector again.
+    rows = np.arange(len(tagged))
+    columns = np.searchsorted(theme_ids, [theme_id for _, theme_id in tagged])
+    belongs = sparse.csr_array(
+        (np.ones(len(tagged)), (columns, rows)), shape=(len(theme_ids), vectors.shape[0])
+    )
+    centroids = _unit(belongs @ vectors)
+    similarity = (vectors[len(tagged) :] @ centroids.T).toarray()
     themes = {t.id: t for t in dialogue.themes}
-    unit = {theme_id: _normalised(dict(c)) for theme_id, c in centroids.items()}
     result: dict[int, list[tuple[Theme, float]]] = {}
-    for note, vector in zip(targets, vectors[len(tagged) :], strict=True):
-        scored = sorted(
-            ((themes[tid], _cosine(vector, c)) for tid, c in unit.items()),
-            key=lambda pair: -pair[1],
-        )
-        result[note.id] = [(t, s) for t, s in scored[:SUGGEST_MAX] if s >= SUGGEST_MIN]
+    for note, scores in zip(targets, similarity, strict=True):
+        best = sorted(range(len(theme_ids)), key=lambda i: (-scores[i], i))[:SUGGEST_MAX]
+        result[note.id] = [
+            (themes[theme_ids[i]], float(scores[i])) for i in best if scores[i] >= SUGGEST_MIN
+        ]
     return result

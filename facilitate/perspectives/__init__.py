@@ -1,1 +1,1 @@
-"""Perspectives: residents agree or disagree with statements; opinion groups and common ground."""
+"""Perspectives: statements residents agree or disagree with, and what the room has in common."""

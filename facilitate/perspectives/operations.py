@@ -27,7 +27,7 @@ from facilitate.live.views_json import Viewer
 from facilitate.meetings.models import Meeting
 
 from . import queries
-from .interim import Analysis, StatementScore, analyse
+from .analysis import Analysis, StatementScore, analyse
 from .models import VALUES, PerspectivesResult, StatementQuote, StatementVote
 
 #: Answers a resident needs to be placed on the map (fewer when the deck is smaller).
