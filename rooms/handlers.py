@@ -17,7 +17,6 @@ from facilitate.perspectives import operations as perspectives_ops
 from facilitate.proposals import operations as proposal_ops
 
 from . import perspectives
-
 from .connections import Connection
 from .engine import (
     ANYONE,

@@ -159,7 +159,9 @@ TEMPLATES: dict[str, AgendaTemplate] = {
                 Step(
                     PhaseKind.perspectives,
                     _l("Where do we stand?"),
-                    _l("Agree, disagree or pass on each statement. Add your own if one is missing."),
+                    _l(
+                        "Agree, disagree or pass on each statement. Add your own if one is missing."
+                    ),
                     20,
                 ),
                 Step(

@@ -141,9 +141,7 @@ def result_data(
     analysis: Analysis, answers: Sequence[tuple[int, int, int]], statement_ids: Sequence[int]
 ) -> dict[str, Any]:
     """The analysis as stored: ids and numbers, no words."""
-    spread = max(
-        (abs(c) for xy in analysis.positions.values() for c in xy), default=0.0
-    ) or 1.0
+    spread = max((abs(c) for xy in analysis.positions.values() for c in xy), default=0.0) or 1.0
     return {
         "statements": len(statement_ids),
         "answers": len(answers),
@@ -307,8 +305,10 @@ def room_state(meeting: Meeting, viewer: Viewer, participant: Participant | None
     stored = queries.result(meeting.id)
     view = None
     if stored is not None:
-        view = staff_view(meeting, stored.data) if viewer.is_staff else public_view(
-            meeting, stored.data
+        view = (
+            staff_view(meeting, stored.data)
+            if viewer.is_staff
+            else public_view(meeting, stored.data)
         )
     me: dict[str, Any] = {}
     if participant is not None:

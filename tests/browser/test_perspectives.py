@@ -34,7 +34,7 @@ CAMP_B = [-1, -1, -1, 1, 1, 1, 1]
 
 
 def join_api(server: Server, code: str) -> str:
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 -- our own server, over http
         f"{server.url}/api/v1/join",
         data=json.dumps({"join_code": code}).encode(),
         headers={"Content-Type": "application/json"},
@@ -87,7 +87,11 @@ def test_phone_answers_one_at_a_time_and_sees_where_it_stands(
         for statement, value in zip(ids, values, strict=True):
             answer = other.call(
                 "statement_vote",
-                {"client_id": f"{statement}-{id(other)}", "contribution_id": statement, "value": value},
+                {
+                    "client_id": f"{statement}-{id(other)}",
+                    "contribution_id": statement,
+                    "value": value,
+                },
             )
             assert answer["ok"], answer
 

@@ -363,7 +363,11 @@ def test_state_plus_events_equals_fresh_state(
     # The analysis: staff see the groups' members, the room sees no one's.
     assert fresh["console"]["perspectives"]["answers"] == 6
     assert "participant_ids" not in str(fresh["screen"]["perspectives"])
-    assert fresh["bo"]["me"]["answers"] == {str(w2["id"]): 1, str(shown_again["id"]): -1, str(s1["id"]): 1}
+    assert fresh["bo"]["me"]["answers"] == {
+        str(w2["id"]): 1,
+        str(shown_again["id"]): -1,
+        str(s1["id"]): 1,
+    }
     assert [c["id"] for c in fresh["bo"]["contributions"] if c["waiting"]] == [
         w1["id"],
         w4["id"],

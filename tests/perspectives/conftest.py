@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import make_config
 from flask import Flask
 from flask_socketio import SocketIOTestClient
+from live.conftest import NS, connect, join, staff  # noqa: F401 -- fixtures used here
 
-from conftest import make_config
 from facilitate.db import session
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.meetings import operations as meeting_ops
-from live.conftest import NS, connect, join, staff  # noqa: F401 -- fixtures used here
 
 #: The perspectives step of the "common_ground_90" agenda.
 STEP = 2

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
+from live.test_protocol import ack
 
 from facilitate.auth.models import Role, User
-from live.test_protocol import ack
 
 from .conftest import Inbox
 from .test_socket import BRIDGE, CAMP_A, CAMP_B, STATEMENTS, camp_answers, start

@@ -10,12 +10,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 from flask_socketio import SocketIOTestClient
+from live.conftest import NS, open_meeting
+from live.test_protocol import ack, error_code
 
 from facilitate.auth.models import Role
 from facilitate.db import session
 from facilitate.perspectives.models import StatementVote
-from live.conftest import NS, open_meeting
-from live.test_protocol import ack, error_code
 
 from .conftest import STEP, Inbox
 
@@ -120,7 +120,9 @@ def test_refusals(
         from facilitate.meetings import operations as meeting_ops
 
         meeting = meeting_ops.get_meeting(meeting_id)
-        other = meeting_ops.create_meeting(meeting.theme, "Annan kväll", template="common_ground_90")
+        other = meeting_ops.create_meeting(
+            meeting.theme, "Annan kväll", template="common_ground_90"
+        )
         session().commit()
         other_id = other.id
     open_meeting(app, other_id)
@@ -160,9 +162,7 @@ def test_two_camps_share_one_statement_and_each_sees_only_its_part(
     assert staff_view["common_ground"][0]["text"] == STATEMENTS[BRIDGE]
     assert sorted(g["size"] for g in staff_view["groups"]) == [6, 6]
     anna_id = next(
-        e["args"][0]["me"]["participant_id"]
-        for e in inboxes["Anna"].read()
-        if e["name"] == "state"
+        e["args"][0]["me"]["participant_id"] for e in inboxes["Anna"].read() if e["name"] == "state"
     )
     camps = [set(g["participant_ids"]) for g in staff_view["groups"]]
     assert any(anna_id in camp and len(camp) == 6 for camp in camps)
@@ -178,7 +178,14 @@ def test_two_camps_share_one_statement_and_each_sees_only_its_part(
     assert sorted(g["size"] for g in public["groups"]) == [6, 6]
     assert len(public["dots"]) == everyone_placed
     assert all(len(dot) == 3 and dot[2] in {"A", "B"} for dot in public["dots"])
-    assert set(public) == {"statements", "participants", "placed", "dots", "groups", "common_ground"}
+    assert set(public) == {
+        "statements",
+        "participants",
+        "placed",
+        "dots",
+        "groups",
+        "common_ground",
+    }
 
     where = inboxes["Anna"].wait("perspectives_me", lambda v: v["placed"])
     assert where["group"]["size"] == 6
