@@ -73,7 +73,7 @@ def my_answers(meeting: Meeting, participant_id: int) -> dict[int, int]:
             Contribution.meeting_id == meeting.id,
         )
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def result(meeting_id: int) -> PerspectivesResult | None:
