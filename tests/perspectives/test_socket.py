@@ -3,6 +3,7 @@ reaching staff, the projector and each phone with only what each may see."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,9 @@ from live.test_protocol import ack, error_code
 
 from facilitate.auth.models import Role
 from facilitate.db import session
+from facilitate.dialogues import operations as dialogue_ops
+from facilitate.intake import operations as intake_ops
+from facilitate.meetings import operations as meeting_ops
 from facilitate.perspectives.models import StatementVote
 
 from .conftest import STEP, Inbox
@@ -117,8 +121,6 @@ def test_refusals(
     assert ack(anna, "statement_vote", contribution_id=waiting, value=1)["ok"] is True
     # Another meeting's statement is not found here.
     with app.app_context():
-        from facilitate.meetings import operations as meeting_ops
-
         meeting = meeting_ops.get_meeting(meeting_id)
         other = meeting_ops.create_meeting(
             meeting.theme, "Annan kväll", template="common_ground_90"
@@ -231,3 +233,48 @@ def test_small_groups_are_not_shown(
     assert public["common_ground"][0]["contribution_id"] == ids[BRIDGE]
     where = Inbox(phones["Anna"]).wait("perspectives_me", lambda v: v["placed"])
     assert where["group"] is None
+
+
+def test_facilitator_puts_a_quote_of_the_theme_before_the_room(
+    app: Flask,
+    meeting_id: int,
+    connect: Connect,
+    join: Callable[..., str],
+    staff: Callable[[Role], str],
+) -> None:
+
+    quote = "Jag går inte ut efter nio, det är för mörkt i parken"
+    with app.app_context():
+        theme = meeting_ops.get_meeting(meeting_id).theme
+        elsewhere = dialogue_ops.create_theme(theme.dialogue, "Arbete")
+
+        def note(text: str, theme_id: int) -> int:
+            spec = intake_ops.ConversationSpec(
+                held_on=dt.date(2026, 3, 1), channel="door", notes=[text], theme_ids=[theme_id]
+            )
+            made = intake_ops.record_conversation(theme.dialogue, spec, user_id=None)
+            session().flush()
+            return made.notes[0].id
+
+        note_id = note(quote, theme.id)
+        other_theme = note("Svårt att hitta jobb", elsewhere.id)
+        session().commit()
+    open_meeting(app, meeting_id)
+    console = connect({"token": staff(Role.facilitator), "meeting_id": meeting_id})
+    notes = connect({"token": staff(Role.observer), "meeting_id": meeting_id})
+    anna = connect({"token": join(meeting_id, "Anna")})
+    console_state = next(e["args"][0] for e in console.get_received(NS) if e["name"] == "state")
+    assert console_state["quotes"] == [{"note_id": note_id, "text": quote}]
+    anna_state = next(e["args"][0] for e in anna.get_received(NS) if e["name"] == "state")
+    assert anna_state["quotes"] == []  # residents never get the notes
+    assert error_code(ack(console, "statement_quote", note_id=note_id)) == "not_perspectives"
+    ack(console, "phase_goto", index=STEP)
+    assert error_code(ack(console, "statement_quote", note_id=other_theme)) == "not_found"
+    assert error_code(ack(console, "statement_quote", note_id=999_999)) == "not_found"
+    assert error_code(ack(anna, "statement_quote", note_id=note_id)) == "forbidden"
+    assert error_code(ack(notes, "statement_quote", note_id=note_id)) == "forbidden"
+    made = ack(console, "statement_quote", note_id=note_id)
+    assert made["ok"] is True
+    added = [e["args"][0] for e in anna.get_received(NS) if e["name"] == "contribution"]
+    assert [(c["id"], c["text"], c["phase"]) for c in added] == [(made["id"], quote, STEP)]
+    assert ack(anna, "statement_vote", contribution_id=made["id"], value=1)["ok"] is True
