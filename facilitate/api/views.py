@@ -429,7 +429,9 @@ def common_ground(meeting_id: int) -> CommonGroundOut:
     come); analysed now when there is none yet.
     """
     meeting = meeting_ops.get_meeting(meeting_id)
-    view = perspectives_ops.staff_view(meeting, perspectives_ops.current_data(meeting))
+    view = perspectives_ops.staff_view(
+        perspectives_ops.current_data(meeting), perspectives_ops.deck(meeting)
+    )
     view.pop("dots")
     return CommonGroundOut(**view)
 

@@ -178,11 +178,15 @@ def current_data(meeting: Meeting) -> dict[str, Any]:
     return result_data(run(answers, statement_ids), answers, statement_ids)
 
 
-def _texts(meeting: Meeting) -> dict[int, Contribution]:
+Texts = dict[int, Contribution]
+
+
+def deck(meeting: Meeting) -> Texts:
+    """The deck as it is now, by id: the words every view shows (read once per view)."""
     return {c.id: c for c in queries.statements(meeting)}
 
 
-def _with_text(scores: list[dict[str, Any]], texts: dict[int, Contribution]) -> list[Any]:
+def _with_text(scores: list[dict[str, Any]], texts: Texts) -> list[Any]:
     """Scores of statements still shown in the room, with their words as they are now."""
     return [
         {**s, "text": texts[s["contribution_id"]].text}
@@ -191,27 +195,27 @@ def _with_text(scores: list[dict[str, Any]], texts: dict[int, Contribution]) -> 
     ]
 
 
-def _agreed(scores: list[dict[str, Any]], texts: dict[int, Contribution]) -> list[Any]:
+def _agreed(scores: list[dict[str, Any]], texts: Texts) -> list[Any]:
     shown = [s for s in _with_text(scores, texts) if s["agree_share"] > MAJORITY]
     return shown[:PUBLIC_LIMIT]
 
 
-def _group_of(data: dict[str, Any], participant_id: int) -> dict[str, Any] | None:
-    return next((g for g in data["groups"] if participant_id in g["members"]), None)
+def _groups_by_member(data: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    return {member: g for g in data["groups"] for member in g["members"]}
 
 
 def _dots(data: dict[str, Any]) -> list[list[Any]]:
     """``[x, y, label]`` per placed resident, ``label`` null outside shown groups; sorted by
     place, so the order says nothing of who joined or answered when."""
+    by_member = _groups_by_member(data)
     dots = []
     for pid, (x, y) in data["positions"].items():
-        group = _group_of(data, int(pid))
+        group = by_member.get(int(pid))
         dots.append([x, y, group["label"] if group is not None and group["shown"] else None])
     return sorted(dots, key=lambda d: (d[0], d[1], d[2] or ""))
 
 
-def staff_view(meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:
-    texts = _texts(meeting)
+def staff_view(data: dict[str, Any], texts: Texts) -> dict[str, Any]:
     return {
         "statements": data["statements"],
         "answers": data["answers"],
@@ -235,8 +239,7 @@ def staff_view(meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def public_view(meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:
-    texts = _texts(meeting)
+def public_view(data: dict[str, Any], texts: Texts) -> dict[str, Any]:
     return {
         "statements": data["statements"],
         "participants": data["participants"],
@@ -252,31 +255,41 @@ def public_view(meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def my_view(
-    meeting: Meeting, data: dict[str, Any], participant_id: int, mine: dict[int, int]
-) -> dict[str, Any]:
-    """Where this resident stands: only their own position, group and answers."""
-    texts = _texts(meeting)
-    group = _group_of(data, participant_id)
-    shown = group is not None and group["shown"]
-    return {
-        "placed": str(participant_id) in data["positions"],
-        "answered": sum(1 for c in mine if c in texts),
-        "needed": data["needed"],
-        "position": data["positions"].get(str(participant_id)),
-        "group": {"label": group["label"], "size": len(group["members"])}
-        if shown and group is not None
-        else None,
-        "common_ground": [
-            {
-                "contribution_id": s["contribution_id"],
-                "text": s["text"],
-                "agree_share": s["agree_share"],
-                "mine": mine.get(s["contribution_id"]),
-            }
-            for s in _agreed(data["common_ground"], texts)
-        ],
-    }
+class Standing:
+    """Where each resident stands, built from one analysis: the parts every phone shares
+    are made once, so a room of thousands costs one pass."""
+
+    def __init__(self, data: dict[str, Any], texts: Texts) -> None:
+        self._data = data
+        self._texts = texts
+        self._by_member = _groups_by_member(data)
+        self._common = _agreed(data["common_ground"], texts)
+
+    def __repr__(self) -> str:
+        return f"<Standing placed={len(self._data['placed'])}>"
+
+    def of(self, participant_id: int, mine: dict[int, int]) -> dict[str, Any]:
+        """This resident's view only: their own position, group and answers."""
+        group = self._by_member.get(participant_id)
+        shown = group is not None and group["shown"]
+        return {
+            "placed": str(participant_id) in self._data["positions"],
+            "answered": sum(1 for c in mine if c in self._texts),
+            "needed": self._data["needed"],
+            "position": self._data["positions"].get(str(participant_id)),
+            "group": {"label": group["label"], "size": len(group["members"])}
+            if shown and group is not None
+            else None,
+            "common_ground": [
+                {
+                    "contribution_id": s["contribution_id"],
+                    "text": s["text"],
+                    "agree_share": s["agree_share"],
+                    "mine": mine.get(s["contribution_id"]),
+                }
+                for s in self._common
+            ],
+        }
 
 
 def publish(meeting: Meeting, data: dict[str, Any]) -> None:
@@ -287,44 +300,45 @@ def publish(meeting: Meeting, data: dict[str, Any]) -> None:
     else:
         stored.data = data
     session().flush()
-    events.queue("perspectives", staff_view(meeting, data), audience.staff(meeting.id))
-    events.queue("perspectives", public_view(meeting, data), audience.public(meeting.id))
-    answered = queries.answers_by_participant(list(_texts(meeting)))
-    for participant_id, mine in answered.items():
+    texts = deck(meeting)
+    events.queue("perspectives", staff_view(data, texts), audience.staff(meeting.id))
+    events.queue("perspectives", public_view(data, texts), audience.public(meeting.id))
+    standing = Standing(data, texts)
+    for participant_id, mine in queries.answers_by_participant(list(texts)).items():
         events.queue(
             "perspectives_me",
-            my_view(meeting, data, participant_id, mine),
+            standing.of(participant_id, mine),
             audience.participant(meeting.id, participant_id),
         )
 
 
 @snapshot.section
 def room_state(meeting: Meeting, viewer: Viewer, participant: Participant | None) -> dict[str, Any]:
-    """Perspectives' part of ``state``: the last analysis as this viewer may see it, and
-    this phone's own answers and where it stands."""
-    stored = queries.result(meeting.id)
-    view = None
-    if stored is not None:
-        view = (
-            staff_view(meeting, stored.data)
-            if viewer.is_staff
-            else public_view(meeting, stored.data)
-        )
-    me: dict[str, Any] = {}
-    if participant is not None:
-        mine = queries.my_answers(meeting, participant.id)
-        me["answers"] = {str(c): v for c, v in sorted(mine.items())}
-        current = {c: v for c, v in mine.items() if c in _texts(meeting)}
-        # As ``publish`` sends it: to a phone that answered a statement still in the deck.
-        me["perspectives"] = (
-            my_view(meeting, stored.data, participant.id, current)
-            if stored is not None and current
-            else None
-        )
-    # Staff may put a note of the theme's first conversations before the room.
+    """Perspectives' part of ``state``: the last analysis as this viewer may see it, this
+    phone's own answers and where it stands, and for staff the notes they may quote."""
+    me: dict[str, Any] = {"answers": {}, "perspectives": None}
+    # Staff (a few connections) get the notes they may quote even before the agenda has a
+    # perspectives step, so adding one later needs no reload.
     quotes = (
         [{"note_id": n.id, "text": n.text[:TEXT_MAX]} for n in queries.theme_quotes(meeting)]
         if viewer.is_staff
         else []
     )
+    if not queries.perspectives_steps(meeting):
+        # Most meetings have no perspectives step: a resident's connect reads nothing more.
+        return {"perspectives": None, "quotes": quotes, "me": me}
+    stored = queries.result(meeting.id)
+    texts = deck(meeting)
+    view = None
+    if stored is not None:
+        view = (
+            staff_view(stored.data, texts) if viewer.is_staff else public_view(stored.data, texts)
+        )
+    if participant is not None:
+        mine = queries.my_answers(meeting, participant.id)
+        me["answers"] = {str(c): v for c, v in sorted(mine.items())}
+        current = {c: v for c, v in mine.items() if c in texts}
+        # As ``publish`` sends it: to a phone that answered a statement still in the deck.
+        if stored is not None and current:
+            me["perspectives"] = Standing(stored.data, texts).of(participant.id, current)
     return {"perspectives": view, "quotes": quotes, "me": me}
