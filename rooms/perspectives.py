@@ -60,7 +60,7 @@ class PerspectivesFlusher(Coalescer):
         if meeting is None:
             return
         data = perspectives_ops.result_data(analysis, answers, statement_ids)
-        perspectives_ops.publish(meeting, data)
+        perspectives_ops.publish(meeting, data, answers)
         session().commit()  # the events go out now
 
 

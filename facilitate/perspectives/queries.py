@@ -56,14 +56,6 @@ def answers(statement_ids: list[int]) -> list[tuple[int, int, int]]:
     return [(p, c, v) for p, c, v in rows]
 
 
-def answers_by_participant(statement_ids: list[int]) -> dict[int, dict[int, int]]:
-    """Each participant's answers to these statements, for those who gave any."""
-    found: dict[int, dict[int, int]] = {}
-    for participant_id, statement_id, value in answers(statement_ids):
-        found.setdefault(participant_id, {})[statement_id] = value
-    return found
-
-
 def my_answers(meeting: Meeting, participant_id: int) -> dict[int, int]:
     rows = session().execute(
         sa.select(StatementVote.contribution_id, StatementVote.value)
