@@ -14,8 +14,8 @@ import pytest
 from phones import Phone
 from playwright.sync_api import BrowserContext, Page, expect
 
-from .conftest import Server
-from .test_accessibility import findings
+from .conftest import NARROW, Server
+from .test_accessibility import findings, sticking_out
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 THEME = 1  # a theme of the demo dialogue
@@ -129,6 +129,9 @@ def test_phone_answers_one_at_a_time_and_sees_where_it_stands(
     anna.screenshot(path=str(SCREENSHOTS / "perspectives-phone-where.png"), full_page=True)
     anna.evaluate("for (const d of document.querySelectorAll('details')) d.open = true")
     assert findings(anna) == []
+    anna.set_viewport_size(NARROW)  # the narrowest phone the UI promises to work on
+    wide = anna.evaluate("document.documentElement.scrollWidth")
+    assert wide <= NARROW["width"], sticking_out(anna, NARROW["width"])
 
     # The console: everything, with counts; the projector: the map and the common ground.
     expect(desk.locator("#perspectives-counts")).to_contain_text("12 placed")
