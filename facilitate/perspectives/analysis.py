@@ -7,14 +7,17 @@ same answers always give the same analysis. It follows Pol.is's published math
 
 1. The answer matrix: participants × statements, agree 1, disagree -1, pass 0, missing where a
    participant has not answered. A participant's last answer to a statement counts.
-2. Participants who answered at least ``min_answers`` statements (every statement, when the deck
-   is smaller) are *placed*: only they are grouped (Pol.is's ``in-conv``).
+2. Participants who answered at least ``min_answers`` statements (every statement, when there
+   are fewer) are *placed*: only they are grouped (Pol.is's ``in-conv``). Statements that have
+   left the deck (hidden: Pol.is's "moderated out") and answers to them count here, as in
+   Pol.is, and nowhere else but in the scaling of step 3.
 3. Missing answers are filled with the statement's mean answer, and a PCA with two components
    is fitted over every participant's row, as Pol.is fits it over the whole matrix. Since a
    filled-in answer equals the centre the PCA subtracts, it adds nothing to a projection, which
    is Pol.is's sparsity-aware projection; that projection is then scaled by
    ``sqrt(statements / statements answered)``, so that people who answered little are not
-   pulled to the centre.
+   pulled to the centre. Pol.is sets a moderated-out statement's column to 0 for everyone, so
+   each hidden statement that has answers counts as answered by all in that scale.
 4. The placed participants are clustered in two levels: up to 100 base clusters by k-means,
    then the base clusters' centres, weighted by their sizes, by k-means into k = 2..5 groups
    (at most ``2 + base clusters // 12``), k chosen by the mean silhouette of the base
@@ -82,6 +85,18 @@ SEED = 0
 GROUP_N_INIT = 10
 #: Found once: looking up the loaded BLAS and OpenMP libraries costs 10 ms a time.
 _THREADS = ThreadpoolController()
+
+
+def _one_thread() -> None:
+    """BLAS and OpenMP on one thread, for the whole process and for good.
+
+    On two cores shared with the server their worker threads only spin against each other
+    (a 30-person room took over a second instead of 20 ms of CPU), and one thread finishes
+    these sizes fastest anyway. It is not undone afterwards: analyses overlapping in two
+    threads would undo it under each other, and k-means sums in an order that depends on the
+    thread count, so a steady single thread also keeps the results the same on every run.
+    """
+    _THREADS.limit(limits=1)
 
 
 @dataclass(frozen=True)
@@ -152,6 +167,8 @@ class _Matrix:
     row: Ints  # one entry per answered cell
     column: Ints
     value: Floats  # 1, -1 or 0
+    hidden: int  # statements answered but no longer in the deck (Pol.is's moderated out)
+    hidden_answers: Ints  # per row: answers to those
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -175,18 +192,18 @@ def analyse(
     """answers: (participant_id, statement_id, value in {1,-1,0}); the last one per pair wins
     (callers pass them in time order).
 
-    Answers to statements outside ``statement_ids`` are ignored (a statement hidden since).
-    Raises ValueError for a value other than 1, -1 or 0.
+    Answers to statements outside ``statement_ids`` (hidden since) are Pol.is's answers to
+    moderated-out statements: they help a participant reach ``min_answers`` and are otherwise
+    left out. Raises ValueError for a value other than 1, -1 or 0.
     """
     matrix = _build(answers, statement_ids)
     n, m = matrix.shape
     counts = np.bincount(matrix.row, minlength=n)
-    placed = counts >= max(1, min(min_answers, m))
-    # BLAS and OpenMP threads only fight each other on a small machine shared with the
-    # server, and one thread finishes these sizes fastest anyway.
-    with _THREADS.limit(limits=1):
-        positions = _positions(matrix, counts)
-        labels = _groups(positions[placed]) if positions is not None else None
+    deck = m + matrix.hidden
+    placed = counts + matrix.hidden_answers >= max(1, min(min_answers, deck))
+    _one_thread()
+    positions = _positions(matrix, counts)
+    labels = _groups(positions[placed]) if positions is not None else None
     if labels is None:
         # No groups: everyone who answered is one group for the common ground.
         found = [np.arange(n)]
@@ -238,25 +255,34 @@ def _build(answers: Iterable[tuple[int, int, int]], statement_ids: Sequence[int]
     if flat.size % 3:
         raise ValueError("each answer is (participant_id, statement_id, value)")
     rows = flat.reshape(-1, 3)
-    statements = np.unique(np.asarray(statement_ids, dtype=np.int64))
     bad = ~np.isin(rows[:, 2], (-1, 0, 1))
     if bad.any():
         raise ValueError(f"an answer's value must be 1, -1 or 0, not {int(rows[bad][0, 2])}")
+    statements = np.unique(np.asarray(statement_ids, dtype=np.int64))
+    participants, row = np.unique(rows[:, 0], return_inverse=True)
+    row = row.astype(np.int64)
     column = np.searchsorted(statements, rows[:, 1])
     known = column < statements.size
     known[known] = statements[column[known]] == rows[known, 1]
-    rows, column = rows[known], column[known]
-    participants, row = np.unique(rows[:, 0], return_inverse=True)
+    # Answers to statements no longer in the deck count as Pol.is counts moderated-out ones.
+    hidden_ids, hidden_column = np.unique(rows[~known, 1], return_inverse=True)
+    hidden_cells = np.unique(row[~known] * max(1, hidden_ids.size) + hidden_column)
+    hidden_answers = np.bincount(
+        hidden_cells // max(1, hidden_ids.size), minlength=participants.size
+    ).astype(np.int64)
+    row, column, value = row[known], column[known].astype(np.int64), rows[known, 2]
     # The last answer per pair wins: the first occurrence in the reversed order.
-    cell = row.astype(np.int64) * max(1, statements.size) + column
+    cell = row * max(1, statements.size) + column
     _, first_reversed = np.unique(cell[::-1], return_index=True)
     last = cell.size - 1 - first_reversed
     return _Matrix(
         participants=participants,
         statements=statements,
-        row=row[last].astype(np.int64),
-        column=column[last].astype(np.int64),
-        value=rows[last, 2].astype(np.float64),
+        row=row[last],
+        column=column[last],
+        value=value[last].astype(np.float64),
+        hidden=int(hidden_ids.size),
+        hidden_answers=hidden_answers,
     )
 
 
@@ -287,7 +313,9 @@ def _positions(matrix: _Matrix, counts: Ints) -> Floats | None:
         # ARPACK needs more rows and columns than components; so small a matrix is exact.
         pca = PCA(n_components=2, svd_solver="full")
         projected = pca.fit_transform(filled.toarray())
-    scale = np.sqrt(m / np.maximum(counts, 1))
+    # Pol.is zeroes a moderated-out statement's column for everyone, so it counts as answered
+    # by all in this scale.
+    scale = np.sqrt((m + matrix.hidden) / np.maximum(counts + matrix.hidden, 1))
     result: Floats = projected * scale[:, None]
     return result
 
@@ -319,7 +347,9 @@ def _groups(points: Floats) -> Ints | None:
         base_of_unique = renumber[base_of_unique]
         centres = base.cluster_centers_[used]
         sizes = sizes[used]
-    max_k = min(MAX_K, 2 + len(centres) // 12, len(centres))
+    # k-means cannot make more clusters than there are distinct points.
+    distinct = len(np.unique(np.round(centres, DECIMALS), axis=0))
+    max_k = min(MAX_K, 2 + len(centres) // 12, distinct)
     distances = np.sqrt(((centres[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2))
     best: tuple[float, Ints] | None = None
     for k in range(2, max_k + 1):
