@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 from flask import Flask
 
@@ -23,7 +24,7 @@ def init_app(app: Flask) -> None:
     socketio.on_event("disconnect", engine.on_disconnect, namespace=engine.NAMESPACE)
     for name, handler in engine.EVENTS.items():
         socketio.on_event(name, handler, namespace=engine.NAMESPACE)
-    events.set_sender(engine.send_events)
+    events.set_sender(_send)
     shared = Shared(
         app.config.get("SOCKETIO_MESSAGE_QUEUE"),
         app.config["SOCKETIO_CHANNEL"],
@@ -41,6 +42,15 @@ def init_app(app: Flask) -> None:
         manager.resynced = functools.partial(engine.resync_asked, app)
         manager.delivering = engine.delivering_to
         app.extensions[engine.QUEUE_KEY] = manager
+
+
+def _send(batch: Sequence[events.Event]) -> None:
+    """The after-commit sender: the events go out, and a room whose contributions changed
+    has its perspectives analysed again (a hidden statement leaves the deck)."""
+    from . import engine, perspectives
+
+    engine.send_events(batch)
+    perspectives.deck_changed(batch)
 
 
 def stop(app: Flask) -> None:

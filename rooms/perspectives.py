@@ -7,14 +7,17 @@ meanwhile), stores it and sends each audience its view. Never on the path of an 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from flask import Flask, current_app
 
+from facilitate import events
 from facilitate.db import session
+from facilitate.live import audience
 from facilitate.meetings.models import Meeting
 from facilitate.perspectives import operations as perspectives_ops
+from facilitate.perspectives import queries as perspectives_queries
 
 from .engine import Coalescer
 from .shared import Shared
@@ -52,7 +55,11 @@ class PerspectivesFlusher(Coalescer):
         meeting = session().get(Meeting, meeting_id)
         if meeting is None:
             return
+        if not perspectives_queries.perspectives_steps(meeting):
+            return
         answers, statement_ids = perspectives_ops.analysis_input(meeting)
+        if not answers and perspectives_queries.result(meeting_id) is None:
+            return  # nothing answered yet: nothing to show, and nobody to tell
         # The read transaction ends before the long computation: no connection held.
         session().rollback()
         analysis = off_loop(self._mode, perspectives_ops.run, answers, statement_ids)
@@ -71,6 +78,18 @@ def init_app(app: Flask, server: Any, shared: Shared) -> None:
         interval=app.config["PERSPECTIVES_INTERVAL"],
         mode=app.config["ASYNC_MODE"],
     )
+
+
+#: Events that change what a room's deck holds (a statement added, edited, hidden, shown).
+DECK_EVENTS = frozenset({"contribution", "contribution_removed"})
+
+
+def deck_changed(batch: Sequence[events.Event]) -> None:
+    """Analyse again the rooms whose contributions changed; a room without a perspectives
+    step, or with no answers yet, is let go at the flush."""
+    changed = (audience.meeting_of(e.to) for e in batch if e.name in DECK_EVENTS)
+    for meeting_id in {m for m in changed if m is not None}:
+        mark(meeting_id)
 
 
 def mark(meeting_id: int) -> None:

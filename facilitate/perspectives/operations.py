@@ -110,8 +110,7 @@ def quote_statement(meeting: Meeting, viewer: Viewer, note_id: int) -> Contribut
 
 def analysis_input(meeting: Meeting) -> tuple[list[tuple[int, int, int]], list[int]]:
     """What ``analyse`` needs, read in one go (the analysis itself runs off the loop)."""
-    ids = [c.id for c in queries.statements(meeting)]
-    return queries.answers(ids), ids
+    return queries.answers(meeting), [c.id for c in queries.statements(meeting)]
 
 
 def run(answers: Sequence[tuple[int, int, int]], statement_ids: Sequence[int]) -> Analysis:
@@ -142,11 +141,15 @@ def result_data(
 ) -> dict[str, Any]:
     """The analysis as stored: ids and numbers, no words."""
     spread = max((abs(c) for xy in analysis.positions.values() for c in xy), default=0.0) or 1.0
+    deck = set(statement_ids)
+    current = [(p, c) for p, c, _ in answers if c in deck]
+    # Statements hidden since they were answered still count towards the threshold.
+    answered = deck | {c for _, c, _ in answers}
     return {
         "statements": len(statement_ids),
-        "answers": len(answers),
-        "participants": len({p for p, _, _ in answers}),
-        "needed": min(MIN_ANSWERS, len(statement_ids)),
+        "answers": len(current),
+        "participants": len({p for p, _ in current}),
+        "needed": min(MIN_ANSWERS, len(answered)),
         "placed": list(analysis.placed),
         # Scaled into -1..1, so every screen draws the same map.
         "positions": {
@@ -261,7 +264,6 @@ class Standing:
 
     def __init__(self, data: dict[str, Any], texts: Texts) -> None:
         self._data = data
-        self._texts = texts
         self._by_member = _groups_by_member(data)
         self._common = _agreed(data["common_ground"], texts)
 
@@ -274,7 +276,8 @@ class Standing:
         shown = group is not None and group["shown"]
         return {
             "placed": str(participant_id) in self._data["positions"],
-            "answered": sum(1 for c in mine if c in self._texts),
+            # Answers to statements hidden since count too, as they do towards ``needed``.
+            "answered": len(mine),
             "needed": self._data["needed"],
             "position": self._data["positions"].get(str(participant_id)),
             "group": {"label": group["label"], "size": len(group["members"])}
@@ -298,7 +301,8 @@ def publish(
     """Store the new analysis and queue it to each audience (sent once committed).
 
     ``answers`` are those the analysis was made from: each phone's own are taken from them
-    rather than read again (60,000 rows in a large room)."""
+    rather than read again (60,000 rows in a large room). Every phone that has answered
+    gets where it stands."""
     stored = queries.result(meeting.id)
     if stored is None:
         session().add(PerspectivesResult(meeting_id=meeting.id, data=data))
@@ -311,8 +315,7 @@ def publish(
     standing = Standing(data, texts)
     answered: dict[int, dict[int, int]] = {}
     for participant_id, statement_id, value in answers:
-        if statement_id in texts:
-            answered.setdefault(participant_id, {})[statement_id] = value
+        answered.setdefault(participant_id, {})[statement_id] = value
     for participant_id, mine in answered.items():
         events.queue(
             "perspectives_me",
@@ -346,8 +349,7 @@ def room_state(meeting: Meeting, viewer: Viewer, participant: Participant | None
     if participant is not None:
         mine = queries.my_answers(meeting, participant.id)
         me["answers"] = {str(c): v for c, v in sorted(mine.items())}
-        current = {c: v for c, v in mine.items() if c in texts}
-        # As ``publish`` sends it: to a phone that answered a statement still in the deck.
-        if stored is not None and current:
-            me["perspectives"] = Standing(stored.data, texts).of(participant.id, current)
+        # As ``publish`` sends it: to a phone that has answered.
+        if stored is not None and mine:
+            me["perspectives"] = Standing(stored.data, texts).of(participant.id, mine)
     return {"perspectives": view, "quotes": quotes, "me": me}

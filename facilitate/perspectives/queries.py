@@ -44,14 +44,15 @@ def statements(meeting: Meeting) -> list[Contribution]:
     )
 
 
-def answers(statement_ids: list[int]) -> list[tuple[int, int, int]]:
-    """Every answer to these statements as (participant, statement, value)."""
-    if not statement_ids:
-        return []
+def answers(meeting: Meeting) -> list[tuple[int, int, int]]:
+    """Every answer given in the meeting as (participant, statement, value), in the order
+    given; answers to statements hidden since included (the analysis counts them towards a
+    resident's threshold, as Pol.is counts its moderated-out ones)."""
     rows = session().execute(
-        sa.select(
-            StatementVote.participant_id, StatementVote.contribution_id, StatementVote.value
-        ).where(StatementVote.contribution_id.in_(statement_ids))
+        sa.select(StatementVote.participant_id, StatementVote.contribution_id, StatementVote.value)
+        .join(Contribution, Contribution.id == StatementVote.contribution_id)
+        .where(Contribution.meeting_id == meeting.id)
+        .order_by(StatementVote.updated_at, StatementVote.id)
     )
     return [(p, c, v) for p, c, v in rows]
 

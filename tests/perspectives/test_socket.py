@@ -278,3 +278,29 @@ def test_facilitator_puts_a_quote_of_the_theme_before_the_room(
     added = [e["args"][0] for e in anna.get_received(NS) if e["name"] == "contribution"]
     assert [(c["id"], c["text"], c["phase"]) for c in added] == [(made["id"], quote, STEP)]
     assert ack(anna, "statement_vote", contribution_id=made["id"], value=1)["ok"] is True
+
+
+def test_hiding_a_statement_analyses_the_room_again(
+    app: Flask,
+    meeting_id: int,
+    connect: Connect,
+    join: Callable[..., str],
+    staff: Callable[[Role], str],
+) -> None:
+    console, ids = start(app, meeting_id, connect, staff)
+    phones = {name: connect({"token": join(meeting_id, name)}) for name in CAMP_A + CAMP_B}
+    for name, phone in phones.items():
+        for statement, value in zip(ids, camp_answers(name in CAMP_A), strict=True):
+            ack(phone, "statement_vote", contribution_id=statement, value=value)
+    console_in, anna_in = Inbox(console), Inbox(phones["Anna"])
+    before = console_in.wait("perspectives", lambda v: v["placed"] == len(phones))
+    assert before["common_ground"][0]["contribution_id"] == ids[BRIDGE]
+    # No answer comes after this: the hiding alone brings a new analysis.
+    assert ack(console, "contribution_hide", id=ids[BRIDGE], reason="Dubblett")["ok"]
+    after = console_in.wait("perspectives", lambda v: v["statements"] == len(STATEMENTS) - 1)
+    assert ids[BRIDGE] not in [s["contribution_id"] for s in after["common_ground"]]
+    assert after["answers"] == len(phones) * (len(STATEMENTS) - 1)
+    # Answers to the hidden statement still count towards being placed, as in Pol.is.
+    assert after["placed"] == len(phones)
+    where = anna_in.wait("perspectives_me", lambda v: v["common_ground"] == [])
+    assert (where["placed"], where["answered"], where["needed"]) == (True, 7, 7)
