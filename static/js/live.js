@@ -16,7 +16,8 @@
 
   var config = readJSON("room-config");
   // A view's own strings (the console's, say) beside those every live page shares.
-  var strings = Object.assign(readJSON("room-strings"), readJSON("view-strings"), readJSON("perspectives-strings"));
+  var strings = Object.assign(readJSON("room-strings"), readJSON("view-strings"),
+    readJSON("perspectives-strings"), readJSON("perspectives-staff-strings"));
 
   /* A translated string with %(name)s placeholders filled in. */
   function t(key, params) {
