@@ -41,6 +41,7 @@ def kind_choices() -> list[tuple[str, str]]:
         PhaseKind.explore: _l("Explore"),
         PhaseKind.propose: _l("Propose"),
         PhaseKind.prioritise: _l("Prioritise"),
+        PhaseKind.perspectives: _l("Perspectives"),
         PhaseKind.close: _l("Close"),
     }
     return [(kind.value, str(labels[kind])) for kind in PhaseKind]

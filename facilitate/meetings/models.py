@@ -52,6 +52,9 @@ class PhaseKind(enum.StrEnum):
     explore = "explore"
     propose = "propose"
     prioritise = "prioritise"
+    #: Residents agree or disagree with statements; the room sees its opinion groups and
+    #: what they have in common (facilitate.perspectives).
+    perspectives = "perspectives"
     close = "close"
 
 

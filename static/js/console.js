@@ -216,6 +216,7 @@
     byId("voting-open").hidden = status !== "open" || state.voting.status === "open";
     byId("voting-close").hidden = state.voting.status !== "open";
     F.proposals.render(byId("proposals"), room, state, { staff: true, decide: true });
+    F.perspectives.render(state, room);
     room.tick();
   }
 

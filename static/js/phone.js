@@ -216,6 +216,7 @@
     F.proposals.render(byId("proposals"), room, state, { vote: true });
     if (preview) lock();
     if (F.sharedScreen) F.sharedScreen.render(state, room); // a digital meeting's
+    F.perspectives.render(state, room);
     room.tick();
   }
 

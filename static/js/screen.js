@@ -223,6 +223,7 @@
     renderSpeaker(state);
     renderWall(state, mode);
     renderResults(state, room);
+    F.perspectives.render(state, room);
     seen = {};
     state.contributions.forEach(function (c) { seen[c.id] = true; });
     room.tick();
