@@ -311,6 +311,12 @@ def hand_clear(conn: Connection, meeting: Meeting, _: Participant | None, p: Wri
     return {}
 
 
+@write("speaker_clear", Write, FACILITATOR)
+def speaker_clear(conn: Connection, meeting: Meeting, _: Participant | None, p: Write) -> Ack:
+    live_ops.clear_speaker(meeting)
+    return {}
+
+
 @write("groups_split", GroupsSplit, FACILITATOR)
 def groups_split(conn: Connection, meeting: Meeting, _: Participant | None, p: GroupsSplit) -> Ack:
     online = online_participants(meeting.id)  # on every instance

@@ -22,6 +22,8 @@ def apply(state: dict[str, Any], name: str, payload: Any) -> dict[str, Any]:
         state[name] = payload
     elif name == "hands":
         state["hands"] = payload["hands"]
+    elif name == "speaker":
+        state["speaker"] = payload["speaker"]
     elif name == "contribution":
         items = state["contributions"]
         current = next((c for c in items if c["id"] == payload["id"]), None)

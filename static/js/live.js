@@ -97,6 +97,7 @@
     else if (name === "phase") state.current_phase = payload.current_phase;
     else if (name === "timer" || name === "groups" || name === "presence" || name === "screen") state[name] = payload;
     else if (name === "hands") state.hands = payload.hands;
+    else if (name === "speaker") state.speaker = payload.speaker;
     else if (name === "contribution") {
       var current = state.contributions.find(function (c) { return c.id === payload.id; });
       if (current) Object.assign(current, payload);
@@ -138,7 +139,7 @@
   /* Refusals that say "not now" rather than "no": the write stays in the outbox. */
   var RETRY = ["unavailable", "rate_limited"];
 
-  var FOLDED = ["meeting", "phases", "phase", "screen", "timer", "groups", "presence", "hands", "contribution",
+  var FOLDED = ["meeting", "phases", "phase", "screen", "timer", "groups", "presence", "hands", "speaker", "contribution",
     "contribution_removed", "reaction", "proposal", "proposal_removed", "voting", "tally", "vote",
     "statement_vote", "perspectives", "perspectives_me"];
 

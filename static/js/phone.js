@@ -237,7 +237,6 @@
   var room = new F.Room({
     render: render,
     onEvent: function (name, payload, room) {
-      if (F.sharedScreen) F.sharedScreen.onEvent(name, payload, room);
       var me = room.state && room.state.me.participant_id;
       if (name === "hand_given" && me && payload.participant_id === me) {
         flash("given", t("You have the word"), 60);

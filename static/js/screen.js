@@ -11,8 +11,6 @@
   var PAGE_MS = 12000; // long enough to read a page of results from the back of the hall
   var secondLanguage = null;
   var seen = null; // contribution ids already drawn: only newcomers fade in
-  var names = {}; // hand id → name, to say who was given the word after the hand left the queue
-  var speaker = null;
   var page = { start: 0, next: 0, timer: null };
 
   function card(c, questions) {
@@ -85,9 +83,9 @@
   }
 
   function renderSpeaker(state) {
-    state.hands.forEach(function (hand) { names[hand.id] = hand.name || t("anonymous"); });
+    var speaker = state.speaker;
     var node = byId("speaker");
-    node.textContent = speaker || t("Nobody has the word yet.");
+    node.textContent = speaker ? speaker.name || t("anonymous") : t("Nobody has the word yet.");
     node.className = "speaker-name" + (speaker ? "" : " none");
     F.replace(byId("hands"), state.hands.length ? state.hands.map(function (hand) {
       // The name finds its own direction; the item keeps the page's, so its number does not
@@ -233,10 +231,6 @@
   var room = new F.Room({
     render: render,
     onEvent: function (name, payload) {
-      if (name === "hand_given") {
-        speaker = payload.id in names ? names[payload.id] : t("anonymous");
-        if (room.state) room.render(room.state, room);
-      }
       if (name !== "notice") return;
       var node = byId("notice");
       node.textContent = payload.text;
