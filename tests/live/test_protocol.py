@@ -276,6 +276,10 @@ def test_state_plus_events_equals_fresh_state(
     ack(room["console"], "contribution_show", id=a["id"])
     ack(room["anna"], "hand_raise")
     ack(room["bo"], "hand_raise")
+    table = ack(room["notes"], "hand_raise_for", label="Bord 3")
+    ack(room["console"], "hand_give", id=table["id"])
+    ack(room["console"], "speaker_clear")
+    ack(room["console"], "hand_give", participant_id=pictures["anna"]["me"]["participant_id"])
     ack(room["console"], "timer_start", seconds=300)
     ack(room["console"], "timer_pause")
     ack(room["console"], "phase_goto", index=2)
@@ -290,6 +294,8 @@ def test_state_plus_events_equals_fresh_state(
         )
         meeting_ops.update_phase(phase, spec)
         session().commit()
+    # The step change took the word from Anna; Bo's hand, still up, gets it in this one.
+    ack(room["console"], "hand_give", participant_id=pictures["bo"]["me"]["participant_id"])
     c = ack(room["bo"], "contribution_add", text="I nästa steg")
     ack(room["bo"], "contribution_delete", id=c["id"])
     # Proposals and a dots vote (hidden results: residents get no tally, staff do).
@@ -348,6 +354,10 @@ def test_state_plus_events_equals_fresh_state(
             break
         time.sleep(0.05)
     assert pictures["anna"]["me"]["perspectives"]["answered"] == 3
+    assert pictures["screen"]["speaker"] == {
+        "name": "Bo",
+        "participant_id": pictures["bo"]["me"]["participant_id"],
+    }
     fresh = {
         "anna": state_of(connect({"token": room["anna"].connect_auth["token"]})),
         "bo": state_of(connect({"token": room["bo"].connect_auth["token"]})),

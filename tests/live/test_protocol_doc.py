@@ -21,6 +21,7 @@ SERVER_EVENTS = {
     "reaction",
     "hands",
     "hand_given",
+    "speaker",
     "screen",
     "presence",
     "groups",

@@ -25,6 +25,7 @@ def test_connect_participant_gets_state(
         "timer",
         "contributions",
         "hands",
+        "speaker",
         "groups",
         "presence",
         "screen",
