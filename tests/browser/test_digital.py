@@ -83,6 +83,9 @@ def test_a_phone_in_a_digital_meeting_shows_the_call_link_and_the_shared_screen(
     for page, name in ((anna, "phone-digital-360x740"), (bo, "phone-digital-en-360x740")):
         page.evaluate("window.scrollTo(0, 0)")
         shoot(page, name)
+    # Who has the word is the room's: a phone that reloads still knows it.
+    bo.reload()
+    expect(bo.locator("#speaker")).to_have_text("You have the word")
 
     # The next step: a new speaker is still to come.
     console.click("#agenda li:nth-child(2) button")
