@@ -68,8 +68,14 @@ typecheck: $(STAMP)
 prerequisites:
 	@scripts/test-prerequisites.sh
 
+# One pytest worker per core, at most four (pytest-xdist): the browser and process tests
+# wait on their servers, so two workers on two cores halve the wall time. Tests go out one
+# by one (`loadgroup`); a test marked `xdist_group(name)` runs on one worker with the rest
+# of its group. PYTEST_WORKERS=0 runs everything in this one process, as a plain `pytest`
+# (or `pytest -p no:xdist`) does for debugging.
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n : 4 )))
 pytest: prerequisites catalogs
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: prerequisites lint typecheck pytest
 
