@@ -6,7 +6,9 @@ Each test gets its own SQLite file, so tests never see each other's rows.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ import redis
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from processes import DATABASE, app_env, run_flask
 from services import Services, database_url, redis_database
 
 import rooms
@@ -91,6 +94,29 @@ def runner(app: Flask) -> FlaskCliRunner:
 def demo(runner: FlaskCliRunner) -> None:
     """The demo dialogue, its meetings and its logins."""
     assert runner.invoke(args=["demo"]).exit_code == 0
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """A SQLite database migrated and loaded with the demo by the real commands (``flask
+    db upgrade``, ``flask demo``), made once per run: tests of real server processes start
+    from a copy of their own (``processes.copy_database``). Parallel workers share it: the
+    first to need it makes it in their common temporary folder while the others wait."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker(request.config) != "main":
+        shared = shared.parent  # pytest-xdist's workers each have a folder in this one
+    folder = shared / "demo-database"
+    with (shared / "demo-database.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (folder / "made").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed half-way
+            folder.mkdir()
+            env = app_env(folder, SECRET_KEY="demo-database")
+            for args in (("db", "upgrade"), ("demo",)):
+                done = run_flask(*args, env=env)
+                assert done.returncode == 0, done.stderr
+            (folder / "made").touch()
+    return folder / DATABASE
 
 
 @pytest.fixture
