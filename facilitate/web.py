@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template
 from flask_babel import LazyString, get_timezone
+from markupsafe import Markup
 
+from facilitate import charts
 from facilitate.db import rollback
 from facilitate.errors import DomainError
 
@@ -82,6 +84,15 @@ def status_label(value: enum.StrEnum) -> str:
     return str(_LABELS.get((type(value), value.value), value.value))
 
 
+def chart_svg(chart: charts.Chart) -> Markup:
+    """A chart's picture for the page, mirrored when the page runs right to left."""
+    from facilitate.i18n import text_direction
+
+    return Markup(charts.svg(chart.drawing, rtl=text_direction() == "rtl"))
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["chart_svg"] = chart_svg
+    app.jinja_env.globals["legend_swatch"] = lambda colour: Markup(charts.legend_swatch(colour))
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["role_label"] = status_label

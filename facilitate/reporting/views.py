@@ -9,6 +9,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from facilitate.actions.operations import STATUS_LABELS, get_item
+from facilitate.actions.progress import progress_chart
 from facilitate.auth.models import Role
 from facilitate.auth.permissions import public, requires
 from facilitate.db import session
@@ -181,6 +182,7 @@ def feedback(dialogue_id: int) -> str:
         "reporting/feedback.html",
         dialogue=dialogue,
         themes=themes,
+        progress=progress_chart([t.theme for t in themes], [i for t in themes for i in t.items]),
         trails={item.id: trail(item) for entry in themes for item in entry.items},
         statuses={k.value: str(v) for k, v in STATUS_LABELS.items()},
     )
