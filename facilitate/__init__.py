@@ -69,6 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     from .auth import views as auth_views
     from .dialogues import views as dialogue_views
     from .intake import views as intake_views
+    from .live import paper_views
     from .live import views as live_views
     from .mail import views as mail_views
     from .meetings import views as meeting_views
@@ -82,6 +83,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(dialogue_views.bp)
     app.register_blueprint(meeting_views.bp)
     app.register_blueprint(live_views.bp)
+    app.register_blueprint(paper_views.bp)
     app.register_blueprint(action_views.bp)
     app.register_blueprint(intake_views.bp)
     app.register_blueprint(reporting_views.bp)

@@ -204,3 +204,35 @@ class ClientWrite(Base):
 
     def __repr__(self) -> str:
         return f"<ClientWrite {self.actor} {self.client_id!r} {self.event}>"
+
+
+#: The most one cell of paper counts may hold: a hall, not a typo's extra digits.
+PAPER_MAX = 2000
+
+
+class PaperCount(Base):
+    """How many people took part on paper in a meeting, from one district and age band
+    (either may be unknown): people without phones, counted by staff, no one named.
+
+    Counted with the phones in "Who is in the room" and the meeting report, under the
+    same suppression (see ``facilitate.reporting.queries``).
+    """
+
+    __tablename__ = "paper_counts"
+    __table_args__ = (sa.CheckConstraint("count >= 0", name="count_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    area_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("areas.id", ondelete="SET NULL"), index=True
+    )
+    age_band: Mapped[AgeBand | None] = mapped_column(value_enum(AgeBand))
+    count: Mapped[int]
+
+    area: Mapped[Area | None] = relationship()
+
+    def __repr__(self) -> str:
+        band = self.age_band.value if self.age_band else None
+        return f"<PaperCount {self.count} in meeting {self.meeting_id} ({self.area_id}, {band})>"

@@ -69,6 +69,8 @@ def meeting_report(context: dict[str, Any], *, compress: bool = True) -> bytes:
     participation = context["participation"]
     if participation.joined is not None:  # fewer than 5 would pin the counts below
         line(_("Joined: %(num)d", num=participation.joined))
+    if participation.with_paper:
+        line(_("These counts include people who took part on paper, counted by staff."))
     for title, counts in (
         (_("By district"), participation.by_area),
         (_("By age"), participation.by_age),

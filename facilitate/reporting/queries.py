@@ -18,7 +18,7 @@ from facilitate.actions.models import ActionItem
 from facilitate.db import session
 from facilitate.dialogues.models import Area, Dialogue, Theme
 from facilitate.intake.models import Conversation, Note
-from facilitate.live.models import AgeBand, Contribution, Participant
+from facilitate.live.models import AgeBand, Contribution, PaperCount, Participant
 from facilitate.meetings import queries as meeting_queries
 from facilitate.meetings.models import Meeting, MeetingStatus
 from facilitate.proposals import operations as proposal_ops
@@ -40,6 +40,7 @@ from facilitate.suppression import (
 @dataclass
 class Participation:
     joined: int | None  # None: fewer than 5, which would pin the hidden cells below
+    with_paper: bool = False  # some of them took part on paper, counted by staff
     by_area: list[Count] = field(default_factory=list)
     by_age: list[Count] = field(default_factory=list)
 
@@ -55,10 +56,15 @@ def participation(meeting: Meeting, *, no_area: str, no_age: str) -> Participati
             .options(selectinload(Participant.area))
         )
     )
+    paper = _paper([meeting.id])
     dialogue = meeting.theme.dialogue
     area_labels = _area_labels(dialogue, no_area)
     age_labels = [*(band.value for band in AgeBand), no_age]
-    group = _group([(p.area, p.age_band) for p in people], area_labels, age_labels)
+    group = _group(
+        [(p.area, p.age_band) for p in people] + _on_paper(paper, {meeting.id}),
+        area_labels,
+        age_labels,
+    )
     hidden = protect_group(group)
     columns = [
         column(group, hidden, table, labels, "")
@@ -66,6 +72,9 @@ def participation(meeting: Meeting, *, no_area: str, no_age: str) -> Participati
     ]
     return Participation(
         joined=columns[0].total,
+        # Whether to mark the counts as including paper; how many is not said, since a
+        # meeting's paper count is no column of "Who is in the room".
+        with_paper=any(row.count for row in paper),
         # Districts nobody came from are left out; zero points at no one either way.
         by_area=[c for c, n in zip(columns[0].cells, group.tables[0], strict=True) if n],
         by_age=[c for c, n in zip(columns[1].cells, group.tables[1], strict=True) if n],
@@ -163,22 +172,64 @@ def _area_labels(dialogue: Dialogue, no_area: str) -> list[str]:
             .join(Conversation, Conversation.area_id == Area.id)
             .where(Conversation.dialogue_id == dialogue.id)
         )
-    ) | set(
+    )
+    for counted in (Participant, PaperCount):  # phones, and people counted on paper
+        used |= set(
+            session().scalars(
+                sa.select(Area.name)
+                .join(counted, counted.area_id == Area.id)
+                .join(Meeting, Meeting.id == counted.meeting_id)
+                .join(Theme, Theme.id == Meeting.theme_id)
+                .where(Theme.dialogue_id == dialogue.id)
+            )
+        )
+    return [*active, *sorted(used - set(active), key=str.casefold), no_area]
+
+
+def _paper(meeting_ids: list[int]) -> list[PaperCount]:
+    return list(
         session().scalars(
-            sa.select(Area.name)
-            .join(Participant, Participant.area_id == Area.id)
-            .join(Meeting, Meeting.id == Participant.meeting_id)
-            .join(Theme, Theme.id == Meeting.theme_id)
-            .where(Theme.dialogue_id == dialogue.id)
+            sa.select(PaperCount)
+            .where(PaperCount.meeting_id.in_(meeting_ids))
+            .options(selectinload(PaperCount.area))
         )
     )
-    return [*active, *sorted(used - set(active), key=str.casefold), no_area]
+
+
+def _on_paper(rows: list[PaperCount], meeting_ids: set[int]) -> list[Person]:
+    """Paper counts as people, one per person counted, to be grouped like phones."""
+    return [
+        (row.area, row.age_band)
+        for row in rows
+        if row.meeting_id in meeting_ids
+        for _ in range(row.count)
+    ]
+
+
+def _minus(whole: Group, part: Group) -> Group:
+    return Group(
+        tuple(
+            tuple(w - p for w, p in zip(ws, ps, strict=True))
+            for ws, ps in zip(whole.tables, part.tables, strict=True)
+        )
+    )
 
 
 def _group(people: list[Person], area_labels: list[str], age_labels: list[str]) -> Group:
     areas = Counter(a.name if a is not None else area_labels[-1] for a, _ in people)
     ages = Counter(b.value if b is not None else age_labels[-1] for _, b in people)
     return Group((tuple(areas[x] for x in area_labels), tuple(ages[x] for x in age_labels)))
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Some meetings: everyone present, those on paper, those who voted (on a phone), and
+    the hidden cells of the first, a sum of meeting columns."""
+
+    everyone: Group
+    on_paper: Group
+    votes: Group
+    everyone_hidden: Hidden
 
 
 ConversationKey = tuple[int | None, str | None, str | None]  # theme, channel, role
@@ -190,15 +241,18 @@ def representation(
     *,
     labels: dict[str, str],
 ) -> Representation:
-    """``labels``: "conversations", "all_meetings", "voted", "no_area", "no_age" as shown.
+    """``labels``: "conversations", "all_meetings", "on_paper", "voted", "no_area",
+    "no_age" as shown.
 
     Suppression is decided for the whole dialogue, never for this page alone, so a count
     has the same status on every page that shows it (see ``facilitate.suppression``):
 
-    - Meetings: each meeting's column on its own; "All meetings" (of a theme, or of all)
-      shows a cell only where every meeting's cell is shown; "Voted" is a subset of "All
-      meetings" with the non-voters protected too, and its sum over themes like "All
-      meetings". The meeting block is the same whatever the channel or role filter.
+    - Meetings: each meeting's column (phones and paper together) on its own; "All
+      meetings" (of a theme, or of all) shows a cell only where every meeting's cell is
+      shown; "On paper" is a subset of "All meetings" with the phones protected too;
+      "Voted" is a subset of the phones with the non-voters protected too; both summed
+      over themes like "All meetings". The meeting block is the same whatever the channel
+      or role filter.
     - Conversations: the unfiltered column on its own, then each filtered column against
       each column with one filter fewer (decided first), down to this page's filters.
 
@@ -274,46 +328,54 @@ def representation(
             sa.select(Vote.participant_id).where(Vote.participant_id.in_([p.id for p in people]))
         )
     )
-    joined = {
-        m.id: _group(
-            [(p.area, p.age_band) for p in people if p.meeting_id == m.id],
-            area_labels,
-            age_labels,
-        )
-        for m in meetings
-    }
+    paper = _paper([m.id for m in meetings])
+
+    def present(ids: set[int]) -> list[Person]:
+        """Who took part in the meetings ``ids``: on a phone or on paper."""
+        return [(p.area, p.age_band) for p in people if p.meeting_id in ids] + _on_paper(paper, ids)
+
+    joined = {m.id: _group(present({m.id}), area_labels, age_labels) for m in meetings}
     meeting_hidden = {m.id: protect_group(joined[m.id]) for m in meetings}
 
-    def block(chosen: list[Meeting]) -> tuple[Group, Group, Hidden]:
-        """Everyone who joined ``chosen``, those of them who voted, and the hidden cells
-        of the former: a sum of meeting columns."""
+    def block(chosen: list[Meeting]) -> _Block:
         ids = {m.id for m in chosen}
         rows = [p for p in people if p.meeting_id in ids]
-        return (
-            _group([(p.area, p.age_band) for p in rows], area_labels, age_labels),
+        return _Block(
+            _group(present(ids), area_labels, age_labels),
+            _group(_on_paper(paper, ids), area_labels, age_labels),
             _group([(p.area, p.age_band) for p in rows if p.id in voted], area_labels, age_labels),
             protect_sum([meeting_hidden[m.id] for m in chosen], tables=2),
         )
 
+    # Per theme: "On paper" within "All meetings", its complement (the phones) protected
+    # too; then "Voted" within the phones, which are known only where both "All meetings"
+    # and "On paper" are shown (voting is on phones, so an auditor may use voted <= phones).
+    paper_hidden = {}
     voted_hidden = {}
     for theme in dialogue.themes:
-        everyone, votes, everyone_hidden = block([m for m in meetings if m.theme_id == theme.id])
-        voted_hidden[theme.id] = protect_subset(votes, everyone, everyone_hidden)
+        b = block([m for m in meetings if m.theme_id == theme.id])
+        paper_hidden[theme.id] = protect_subset(b.on_paper, b.everyone, b.everyone_hidden)
+        phones_hidden = protect_sum([b.everyone_hidden, paper_hidden[theme.id]], tables=2)
+        voted_hidden[theme.id] = protect_subset(
+            b.votes, _minus(b.everyone, b.on_paper), phones_hidden
+        )
     if filters.theme_id is not None:
         shown = [m for m in meetings if m.theme_id == filters.theme_id]
-        everyone, votes, everyone_hidden = block(shown)
+        on_paper_hidden = paper_hidden[filters.theme_id]
         votes_hidden = voted_hidden[filters.theme_id]
     else:
         shown = meetings
-        everyone, votes, everyone_hidden = block(shown)
-        # Voted over all themes is the sum of each theme's Voted.
+        # Over all themes both are the sum of each theme's column.
+        on_paper_hidden = protect_sum(list(paper_hidden.values()), tables=2)
         votes_hidden = protect_sum(list(voted_hidden.values()), tables=2)
+    b = block(shown)
 
     sources = [
         (labels["conversations"], talk_group, talk_hidden),
         *((m.title, joined[m.id], meeting_hidden[m.id]) for m in shown),
-        (labels["all_meetings"], everyone, everyone_hidden),
-        (labels["voted"], votes, votes_hidden),
+        (labels["all_meetings"], b.everyone, b.everyone_hidden),
+        (labels["on_paper"], b.on_paper, on_paper_hidden),
+        (labels["voted"], b.votes, votes_hidden),
     ]
     return Representation(
         by_area=[column(g, h, 0, area_labels, title) for title, g, h in sources],

@@ -221,6 +221,7 @@ def participation(dialogue_id: int) -> str:
         labels={
             "conversations": _("Conversations"),
             "all_meetings": _("All meetings"),
+            "on_paper": _("On paper"),
             "voted": _("Voted"),
             "no_area": _("Not given"),
             "no_age": _("Not given"),

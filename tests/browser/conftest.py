@@ -135,6 +135,12 @@ def logged_in(
     """A browser of its own, logged in as the demo login ``email``; the caller closes it."""
     context = browser.new_context(locale=locale, base_url=server.url, viewport=viewport)
     context.set_default_timeout(TIMEOUT_MS)
+    log_in(context, server, email)
+    return context
+
+
+def log_in(context: BrowserContext, server: Server, email: str) -> None:
+    """The login form filled in, in a page of ``context`` closed again."""
     page = context.new_page()
     page.goto("/login")
     page.fill("input[name=email]", email)
@@ -142,7 +148,6 @@ def logged_in(
     page.click("main button[type=submit]")
     page.wait_for_url(f"{server.url}/")
     page.close()
-    return context
 
 
 @pytest.fixture
@@ -168,4 +173,33 @@ def phone(browser: Browser, server: Server) -> Iterator[Callable[..., Page]]:
 
     yield _phone
     for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def contexts(browser: Browser, server: Server) -> Iterator[Callable[..., BrowserContext]]:
+    """Browsers of their own in ``language`` (remembered as the language switch does),
+    logged in as ``email`` when given; a laptop, or a phone when ``mobile``."""
+    made: list[BrowserContext] = []
+
+    def _context(
+        language: str, email: str | None = None, *, mobile: bool = False
+    ) -> BrowserContext:
+        context = browser.new_context(
+            locale=language,
+            base_url=server.url,
+            viewport=PHONE if mobile else LAPTOP,
+            has_touch=mobile,
+            is_mobile=mobile,
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        # As the language switch does: the pick is remembered in the ``lang`` cookie.
+        context.add_cookies([{"name": "lang", "value": language, "url": server.url}])
+        made.append(context)
+        if email is not None:
+            log_in(context, server, email)
+        return context
+
+    yield _context
+    for context in made:
         context.close()

@@ -13,20 +13,19 @@ a resident who joined on a phone, the demo facilitator, the demo admin.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from werkzeug.exceptions import NotFound
 
 from facilitate import demo
 
-from .conftest import LAPTOP, PHONE, TIMEOUT_MS, Server
+from .conftest import Server
 from .test_live_meeting import MEETING, join, join_code, open_console
 
 AXE = (Path(__file__).parent / "vendor" / "axe-4.10.3.min.js").read_text()
@@ -110,6 +109,7 @@ PAGES: tuple[Check, ...] = (
     Check("facilitator", f"/meetings/{MEETING}/screen"),
     Check("facilitator", f"/meetings/{MEETING}/notes"),
     Check("facilitator", f"/meetings/{MEETING}/people"),
+    Check("facilitator", f"/meetings/{MEETING}/paper"),
     # After the meeting: report, actions and their trail, participation.
     Check("facilitator", f"/meetings/{MEETING}/report"),
     Check("facilitator", f"/dialogues/{DIALOGUE}/actions"),
@@ -148,7 +148,10 @@ PAGES: tuple[Check, ...] = (
 
 #: Pages that must fit without a sideways scroll, and at what width in CSS pixels.
 REFLOW = (
-    *((f"/meetings/{MEETING}/{page}", 683) for page in ("console", "screen", "notes", "people")),
+    *(
+        (f"/meetings/{MEETING}/{page}", 683)
+        for page in ("console", "screen", "notes", "people", "paper")
+    ),
     (f"/dialogues/{DIALOGUE}/actions", 683),
     *(
         (f"/dialogues/{DIALOGUE}/{page}", 320)
@@ -238,39 +241,6 @@ def check_page(page: Page, check: Check, code: str) -> list[dict[str, Any]]:
     # What is folded away is read too: a closed <details> hides its contents from axe.
     page.evaluate("for (const d of document.querySelectorAll('details')) d.open = true")
     return findings(page)
-
-
-@pytest.fixture
-def contexts(browser: Browser, server: Server) -> Iterator[Callable[..., BrowserContext]]:
-    made: list[BrowserContext] = []
-
-    def _context(
-        language: str, email: str | None = None, *, mobile: bool = False
-    ) -> BrowserContext:
-        context = browser.new_context(
-            locale=language,
-            base_url=server.url,
-            viewport=PHONE if mobile else LAPTOP,
-            has_touch=mobile,
-            is_mobile=mobile,
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        # As the language switch does: the pick is remembered in the ``lang`` cookie.
-        context.add_cookies([{"name": "lang", "value": language, "url": server.url}])
-        made.append(context)
-        if email is not None:
-            page = context.new_page()
-            page.goto("/login")
-            page.fill("input[name=email]", email)
-            page.fill("input[name=password]", demo.DEMO_PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{server.url}/")
-            page.close()
-        return context
-
-    yield _context
-    for context in made:
-        context.close()
 
 
 def live_meeting(console: Page, anna: Page, bo: Page) -> None:

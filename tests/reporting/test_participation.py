@@ -21,7 +21,7 @@ from facilitate.intake import operations as intake_ops
 from facilitate.live import participants
 from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings import operations as meeting_ops
-from facilitate.meetings.models import MeetingStatus
+from facilitate.meetings.models import Meeting, MeetingStatus
 from facilitate.proposals import operations as proposal_ops
 from facilitate.suppression import SMALL_GROUP
 
@@ -133,7 +133,7 @@ def test_participation_columns_side_by_side(
     page = client.get(f"/dialogues/{ids['dialogue']}/participation").get_data(as_text=True)
     assert "Who is in the room" in page
     heads = re.findall(r'<th scope="col" dir="auto">([^<]+)</th>', page)
-    assert heads[:4] == ["Conversations", "Kväll", "All meetings", "Voted"]
+    assert heads[:5] == ["Conversations", "Kväll", "All meetings", "On paper", "Voted"]
     rows = {
         label: [a or b or c for a, b, c in CELL.findall(cells)]
         for label, cells in re.findall(
@@ -141,7 +141,7 @@ def test_participation_columns_side_by_side(
         )
     }
     # 5 of Fröslunda's 7 voted: showing 5 would reveal the 2 who did not
-    assert rows["Fröslunda"][:4] == ["6", "7", "7", "not shown"]
+    assert rows["Fröslunda"][:5] == ["6", "7", "7", "0", "not shown"]
     assert rows["Myrtorp"][:3] == ["5", "0", "0"]
     assert rows["Lagersberg"][:2] == ["0", "0"]  # nobody from Lagersberg: the gap to see
     assert rows["30-44"][:3] == ["0", "13", "13"]
@@ -155,3 +155,69 @@ def test_participation_columns_side_by_side(
 @pytest.mark.parametrize("path", ["/dialogues/1/participation"])
 def test_participation_needs_login(client: FlaskClient, path: str) -> None:
     assert client.get(path).status_code == 302
+
+
+def _paper(
+    app: Flask, client: FlaskClient, counts: dict[tuple[str | None, str | None], int]
+) -> None:
+    """Paper counts for the meeting "Kväll", through the staff form."""
+    with app.app_context():
+        meeting = session().scalars(sa.select(Meeting).where(Meeting.title == "Kväll")).one()
+        areas = {a.name: a.id for a in meeting.theme.dialogue.areas}
+        meeting_id = meeting.id
+    data = {
+        f"paper-{areas[a] if a else 'none'}-{b or 'none'}": str(n) for (a, b), n in counts.items()
+    }
+    assert client.post(f"/meetings/{meeting_id}/paper", data=data).status_code == 302
+
+
+def _rows(page: str) -> dict[str, list[str]]:
+    return {
+        label: [a or b or c for a, b, c in CELL.findall(cells)]
+        for label, cells in re.findall(
+            r'<tr><th scope="row">(?:<bdi>)?([^<]+)(?:</bdi>)?</th>(.*?)</tr>', page, re.S
+        )
+    }
+
+
+def test_people_on_paper_are_counted_and_marked(
+    app: Flask, client: FlaskClient, observer_login: User
+) -> None:
+    """10 phones from Fröslunda and 5 from Myrtorp (30-44), 5 of Fröslunda's voted; on
+    paper 6 from Fröslunda and 5 from Myrtorp, all 65 or older."""
+    ids = _setup(app)
+    joins = [("Fröslunda", "30-44")] * 10 + [("Myrtorp", "30-44")] * 5
+    _fill(app, ids, talks=[], joins=joins, voters=5)
+    _paper(app, client, {("Fröslunda", "65-"): 6, ("Myrtorp", "65-"): 5})
+    page = client.get(f"/dialogues/{ids['dialogue']}/participation").get_data(as_text=True)
+    assert "count people who took part on paper too" in page
+    heads = re.findall(r'<th scope="col" dir="auto">([^<]+)</th>', page)
+    assert heads == ["Conversations", "Kväll", "All meetings", "On paper", "Voted"] * 2
+    rows = _rows(page)
+    # columns: conversations, Kväll, all meetings, on paper, voted
+    assert rows["Fröslunda"][:5] == ["0", "16", "16", "6", "5"]
+    assert rows["Myrtorp"][:5] == ["0", "10", "10", "5", "0"]
+    assert rows["30-44"][:5] == ["0", "15", "15", "0", "5"]
+    assert rows["65-"][:5] == ["0", "11", "11", "11", "0"]
+    assert rows["Total"][:5] == ["0", "26", "26", "11", "5"]
+    # the other theme's page has no meetings: paper is no more there than phones
+    work = client.get(f"/dialogues/{ids['dialogue']}/participation?theme={ids['work']}")
+    assert _rows(work.get_data(as_text=True))["Total"][:4] == ["0", "0", "0", "0"]
+
+
+def test_a_small_paper_count_is_hidden_and_so_is_what_would_give_it_away(
+    app: Flask, client: FlaskClient, observer_login: User
+) -> None:
+    """3 from Myrtorp on paper: hidden; with "On paper" partly hidden the phones are not
+    known cell by cell, so "Voted", a part of the phones, is hidden too."""
+    ids = _setup(app)
+    joins = [("Fröslunda", "30-44")] * 10 + [("Myrtorp", "30-44")] * 5
+    _fill(app, ids, talks=[], joins=joins, voters=5)
+    _paper(app, client, {("Fröslunda", "65-"): 6, ("Myrtorp", "65-"): 3})
+    rows = _rows(client.get(f"/dialogues/{ids['dialogue']}/participation").get_data(as_text=True))
+    assert rows["Myrtorp"][:3] == ["0", "8", "8"]
+    assert rows["Myrtorp"][3] == "not shown"
+    # Fröslunda's 6 would give Myrtorp's 3 away from the total of 9
+    assert rows["Fröslunda"][3] == "not shown"
+    assert rows["Total"][:4] == ["0", "24", "24", "9"]
+    assert rows["Fröslunda"][4] == rows["Total"][4] == "not shown"

@@ -2,14 +2,17 @@
 
 It reads only what a page shows (the ``Representation`` the page renders), forms every
 linear relation the page states or the auditor knows (each column adds up to its total in
-both tables; "All meetings" is the sum of the meeting columns; "Voted" is within "All
-meetings"; a meeting column is the same people on every page; a filtered conversation
-column is within the column with one filter fewer; everything is at least zero) and bounds
-each hidden number with ``scipy.optimize.linprog`` (HiGHS). Every hidden number, and every
-group that is a difference of two columns (not voted; the other meetings; the other
-themes' meetings; conversations unfiltered minus filtered) with 1 to 4 people, must have a
-range at least ``SMALL_GROUP`` wide. This is written from the page's numbers, independent
-of ``facilitate.suppression``, which the production code uses.
+both tables; a meeting column counts phones and paper together; "All meetings" is the sum
+of the meeting columns; "On paper" is within "All meetings"; "Voted" is within the phones,
+"All meetings" minus "On paper", since voting is on phones; a meeting column is the same
+people on every page; a filtered conversation column is within the column with one filter
+fewer; everything is at least zero) and bounds each hidden number with
+``scipy.optimize.linprog`` (HiGHS). Every hidden number, and every group that is a
+difference of columns (the phones; not voted; phones that did not vote; the other
+meetings; the other themes' meetings, paper and voters; conversations unfiltered minus
+filtered) with 1 to 4 people, must have a range at least ``SMALL_GROUP`` wide. This is
+written from the page's numbers, independent of ``facilitate.suppression``, which the
+production code uses.
 
 Scopes: every page alone, and every pair of pages one filter apart where one is the other
 with one more filter. Pairs of pages with two different values of the same filter (two
@@ -43,7 +46,7 @@ from facilitate.db import session
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.intake import operations as intake_ops
 from facilitate.intake.models import Channel, SpeakerRole
-from facilitate.live import participants
+from facilitate.live import paper, participants
 from facilitate.live.models import AgeBand
 from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings import operations as meeting_ops
@@ -58,6 +61,7 @@ THEMES = ["Belysning", "Arbete"]
 LABELS = {
     "conversations": "Conversations",
     "all_meetings": "All meetings",
+    "on_paper": "On paper",
     "voted": "Voted",
     "no_area": "Not given",
     "no_age": "Not given",
@@ -129,7 +133,11 @@ talk = st.tuples(
 meeting = st.tuples(
     st.sampled_from([0, 1]),  # theme
     st.lists(st.tuples(area, band, st.booleans()), max_size=14),  # who joined, who voted
+    st.lists(st.tuples(area, band, st.integers(0, 7)), max_size=3),  # counted on paper
 )
+
+
+Place = str | None  # a district or an age band, None when not given
 
 
 @dataclass(frozen=True)
@@ -137,7 +145,17 @@ class Truth:
     """The dialogue as generated: what the auditor must not learn in detail."""
 
     talks: list[tuple[str | None, str | None, str, str | None, set[int]]]
-    meetings: list[tuple[int, list[tuple[str | None, str | None, bool]]]]
+    #: theme, who joined on a phone (and whether they voted), who was counted on paper
+    meetings: list[tuple[int, list[tuple[Place, Place, bool]], list[tuple[Place, Place, int]]]]
+
+    def present(self, n: int) -> list[tuple[Place, Place]]:
+        """Everyone in meeting ``n``: on a phone or on paper."""
+        _, people, paper = self.meetings[n]
+        return [(a, b) for a, b, _ in people] + [(a, b) for a, b, k in paper for _ in range(k)]
+
+    def on_paper(self, theme: int) -> list[tuple[Place, Place]]:
+        counted = [row for t, _, paper in self.meetings if t == theme for row in paper]
+        return [(a, b) for a, b, k in counted for _ in range(k)]
 
 
 def build(app: Flask, truth: Truth) -> tuple[int, list[int], list[str]]:
@@ -162,7 +180,8 @@ def build(app: Flask, truth: Truth) -> tuple[int, list[int], list[str]]:
                 user_id=None,
             )
         titles = []
-        for n, (theme, people) in enumerate(truth.meetings):
+        area_ids = {a.name: a.id for a in dialogue.areas}
+        for n, (theme, people, on_paper) in enumerate(truth.meetings):
             title = f"Möte {n}"
             titles.append(title)
             m = meeting_ops.create_meeting(themes[theme], title, template="in_depth_90")
@@ -172,6 +191,11 @@ def build(app: Flask, truth: Truth) -> tuple[int, list[int], list[str]]:
             )
             m.status = MeetingStatus.open
             joined = [(participants.join(m, area=a, age_band=b)[0], v) for a, b, v in people]
+            grid: dict[tuple[int | None, str | None], int] = {}
+            for a, b, k in on_paper:
+                cell = (None if a is None else area_ids[a], b)
+                grid[cell] = grid.get(cell, 0) + k
+            paper.record_paper(m, grid)
             if any(v for _, v in joined):
                 staff = Viewer(m.id, ViewerRole.facilitator)
                 proposal = proposal_ops.add_proposal(m, staff, None, "Fler lampor")
@@ -294,20 +318,20 @@ def audit(app: Flask, truth: Truth) -> None:
             )
         )
 
-    meeting_truth = [
-        with_total(cells([(a, b) for a, b, _ in people])) for _, people in truth.meetings
-    ]
+    meeting_truth = [with_total(cells(truth.present(n))) for n in range(len(truth.meetings))]
+    paper_truth = [with_total(cells(truth.on_paper(t))) for t in (0, 1)]
     voted_truth = [
-        with_total(cells([(a, b) for m, p in truth.meetings if m == t for a, b, v in p if v]))
+        with_total(cells([(a, b) for m, p, _ in truth.meetings if m == t for a, b, v in p if v]))
         for t in (0, 1)
     ]
     for key, columns in pages.items():
         theme = key[0]
-        in_page = [n for n, (t, _) in enumerate(truth.meetings) if theme in (None, t)]
+        in_page = [n for n, (t, _, _) in enumerate(truth.meetings) if theme in (None, t)]
         assert [title for title, _ in columns] == [
             "Conversations",
             *(titles[n] for n in in_page),
             "All meetings",
+            "On paper",
             "Voted",
         ]
         expected = [
@@ -316,6 +340,10 @@ def audit(app: Flask, truth: Truth) -> None:
             {w: sum(meeting_truth[n][w] for n in in_page) for w in meeting_truth[0]}
             if in_page
             else with_total(cells([])),
+            {
+                w: sum(paper_truth[t][w] for t in (0, 1) if theme in (None, t))
+                for w in paper_truth[0]
+            },
             {
                 w: sum(voted_truth[t][w] for t in (0, 1) if theme in (None, t))
                 for w in voted_truth[0]
@@ -364,33 +392,54 @@ def audit(app: Flask, truth: Truth) -> None:
         program = Program()
         x = [atoms(f"m{n}", meeting_truth[n], program) for n in range(len(truth.meetings))]
         v = [atoms(f"v{t}", voted_truth[t], program) for t in (0, 1)]
+        q = [atoms(f"q{t}", paper_truth[t], program) for t in (0, 1)]
         targets: list[tuple[Expr, str]] = []
-        for t in (0, 1):  # who voted in a theme's meetings joined them
-            ms = [n for n, (tt, _) in enumerate(truth.meetings) if tt == t]
+        for t in (0, 1):
+            # Those on paper and those who voted (on phones) in a theme's meetings are
+            # different people who were all there.
+            ms = [n for n, (tt, _, _) in enumerate(truth.meetings) if tt == t]
             for where in [*ROWS, (-1, "")]:
-                program.at_most.append(plus(v[t][where], minus=tuple(x[n][where] for n in ms)))
+                program.at_most.append(
+                    plus(v[t][where], q[t][where], minus=tuple(x[n][where] for n in ms))
+                )
         everyone = {}
         voters = {}
+        papers = {}
         for theme in themes:
             columns = pages[(theme, None, None)]
-            ms = [n for n, (t, _) in enumerate(truth.meetings) if theme in (None, t)]
-            for n, (_, shown) in zip(ms, columns[1:-2], strict=True):
+            ms = [n for n, (t, _, _) in enumerate(truth.meetings) if theme in (None, t)]
+            for n, (_, shown) in zip(ms, columns[1:-3], strict=True):
                 targets += column_facts(program, f"meeting {n}", shown, x[n])
-            all_expr = {w: plus(*(x[n][w] for n in ms)) for w in [*ROWS, (-1, "")]}
-            vote_expr = {
-                w: plus(*(v[t][w] for t in (0, 1) if theme in (None, t))) for w in [*ROWS, (-1, "")]
-            }
-            targets += column_facts(program, f"all meetings {theme}", columns[-2][1], all_expr)
+            ws = [*ROWS, (-1, "")]
+            all_expr = {w: plus(*(x[n][w] for n in ms)) for w in ws}
+            in_theme = [t for t in (0, 1) if theme in (None, t)]
+            vote_expr = {w: plus(*(v[t][w] for t in in_theme)) for w in ws}
+            paper_expr = {w: plus(*(q[t][w] for t in in_theme)) for w in ws}
+            targets += column_facts(program, f"all meetings {theme}", columns[-3][1], all_expr)
+            targets += column_facts(program, f"on paper {theme}", columns[-2][1], paper_expr)
             targets += column_facts(program, f"voted {theme}", columns[-1][1], vote_expr)
-            for w in [*ROWS, (-1, "")]:
+            for w in ws:
                 targets.append((plus(all_expr[w], minus=(vote_expr[w],)), f"not voted {theme} {w}"))
+                targets.append((plus(all_expr[w], minus=(paper_expr[w],)), f"phones {theme} {w}"))
+                targets.append(
+                    (
+                        plus(all_expr[w], minus=(paper_expr[w], vote_expr[w])),
+                        f"phones that did not vote {theme} {w}",
+                    )
+                )
                 for n in ms:
                     targets.append(
                         (plus(all_expr[w], minus=(x[n][w],)), f"{theme} but meeting {n} at {w}")
                     )
-            everyone[theme], voters[theme] = all_expr, vote_expr
+            everyone[theme], voters[theme], papers[theme] = all_expr, vote_expr, paper_expr
         if len(themes) == 2:
             for w in [*ROWS, (-1, "")]:
+                targets.append(
+                    (
+                        plus(papers[None][w], minus=(papers[themes[1]][w],)),
+                        f"other themes' paper {w}",
+                    )
+                )
                 targets.append(
                     (
                         plus(everyone[None][w], minus=(everyone[themes[1]][w],)),
@@ -440,7 +489,7 @@ def test_all_meetings_does_not_reveal_a_hidden_meeting_cell(
     would give A's 2 away by subtraction."""
     a = [("Fröslunda", "30-44", False)] * 2 + [("Myrtorp", "30-44", False)] * 8
     b = [("Fröslunda", "30-44", bool(voters))] * 10 + [("Myrtorp", "30-44", bool(voters))] * 8
-    dialogue_id, _, _ = build(app, Truth([], [(0, a), (0, b)]))
+    dialogue_id, _, _ = build(app, Truth([], [(0, a, []), (0, b, [])]))
     page = client.get(f"/dialogues/{dialogue_id}/participation").get_data(as_text=True)
     rows = {
         label: [x or y or z for x, y, z in CELL.findall(cells)]
@@ -448,7 +497,7 @@ def test_all_meetings_does_not_reveal_a_hidden_meeting_cell(
             r'<tr><th scope="row"><bdi>([^<]+)</bdi></th>(.*?)</tr>', page, re.S
         )
     }
-    _conversations, meeting_a, meeting_b, everyone, _voted = rows["Fröslunda"]
+    _conversations, meeting_a, meeting_b, everyone, _paper, _voted = rows["Fröslunda"]
     assert meeting_a == "not shown"
     assert meeting_b == "not shown" or everyone == "not shown"
     assert everyone == "not shown" or int(everyone) - int(meeting_b) >= 5

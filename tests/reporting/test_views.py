@@ -136,3 +136,50 @@ def test_feedback_page_in_swedish(client: FlaskClient, agreed: dict[str, int]) -
     page = client.get(f"/d/{agreed['dialogue']}/feedback").get_data(as_text=True)
     assert 'lang="sv"' in page
     assert "Föreslaget" in page  # the item's status, in Swedish
+
+
+@pytest.fixture
+def with_paper(app: Flask, client: FlaskClient, crowd: dict[str, int]) -> dict[str, int]:
+    """The crowd, and on paper 2 from Myrtorp and 5 with no district, all 65 or older,
+    recorded through the staff form."""
+    with app.app_context():
+        dialogue = session().get(Dialogue, crowd["dialogue"])
+        assert dialogue is not None
+        myrtorp = next(a.id for a in dialogue.areas if a.name == "Myrtorp")
+    response = client.post(
+        f"/meetings/{crowd['meeting']}/paper",
+        data={f"paper-{myrtorp}-65-": "2", "paper-none-65-": "5"},
+    )
+    assert response.status_code == 302
+    return crowd
+
+
+def test_report_counts_people_on_paper_and_says_so(
+    client: FlaskClient, observer_login: User, with_paper: dict[str, int]
+) -> None:
+    page = client.get(f"/meetings/{with_paper['meeting']}/report").get_data(as_text=True)
+    assert "Joined: 22" in page
+    assert "These counts include people who took part on paper, counted by staff." in page
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', page))
+    assert rows["Fröslunda"] == "7"
+    assert rows["Myrtorp"] == "5"  # 3 phones and 2 on paper
+    assert rows["No district given"] == "10"
+    assert rows["65-"] == "7"
+    assert rows["30-44"] == "6"
+    assert rows["No age given"] == "not shown"  # 4
+    assert rows["45-64"] == "not shown"  # 5, hidden to protect the 4
+    pdf = pdf_text(client.get(f"/meetings/{with_paper['meeting']}/report.pdf").data)
+    for expected in (
+        "Joined: 22",
+        "These counts include people who took part on paper, counted by staff.",
+        "Myrtorp 5",
+        "65- 7",
+    ):
+        assert expected in pdf
+
+
+def test_report_without_paper_has_no_mark(
+    client: FlaskClient, observer_login: User, crowd: dict[str, int]
+) -> None:
+    page = client.get(f"/meetings/{crowd['meeting']}/report").get_data(as_text=True)
+    assert "took part on paper" not in page
