@@ -2,6 +2,7 @@
 
 from .actions.models import ActionItem, ActionStatusChange
 from .auth.models import ApiToken, User
+from .baseline.models import Indicator, Population
 from .db import Base
 from .dialogues.models import Area, Dialogue, Theme
 from .intake.models import Conversation, Note, NoteTheme
@@ -23,6 +24,7 @@ __all__ = [
     "Conversation",
     "Dialogue",
     "Hand",
+    "Indicator",
     "MailLease",
     "Meeting",
     "Note",
@@ -31,6 +33,7 @@ __all__ = [
     "PaperVotes",
     "Participant",
     "Phase",
+    "Population",
     "Proposal",
     "Reaction",
     "Reminder",

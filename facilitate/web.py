@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template
-from flask_babel import LazyString, get_timezone
+from flask_babel import LazyString, format_decimal, get_timezone
 from markupsafe import Markup
 
 from facilitate import charts
@@ -84,6 +84,11 @@ def status_label(value: enum.StrEnum) -> str:
     return str(_LABELS.get((type(value), value.value), value.value))
 
 
+def local_number(value: float | int) -> str:
+    """A number as the reader's language writes it (3,4 in Swedish), to two decimals."""
+    return str(format_decimal(value, format="#,##0.##"))
+
+
 def chart_svg(chart: charts.Chart) -> Markup:
     """A chart's picture for the page, mirrored when the page runs right to left."""
     from facilitate.i18n import text_direction
@@ -93,6 +98,7 @@ def chart_svg(chart: charts.Chart) -> Markup:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["chart_svg"] = chart_svg
+    app.jinja_env.filters["number"] = local_number
     app.jinja_env.globals["legend_swatch"] = lambda colour: Markup(charts.legend_swatch(colour))
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["role_label"] = status_label

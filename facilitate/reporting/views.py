@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from facilitate import charts
 from facilitate.actions.operations import STATUS_LABELS, get_item
 from facilitate.actions.progress import progress_chart
 from facilitate.auth.models import Role
@@ -45,12 +46,31 @@ def proposal_status_labels() -> dict[str, str]:
     }
 
 
+def participation_charts(participation: queries.Participation) -> list[charts.Chart]:
+    """The report's counts by district and by age as bars; a hidden count is said, not drawn."""
+    return [
+        charts.bars(
+            title,
+            [(c.label, c.number) for c in counts],
+            hidden=_("not shown"),
+            header=(header, _("People")),
+        )
+        for title, header, counts in (
+            (_("By district"), _("District"), participation.by_area),
+            (_("By age"), _("Age"), participation.by_age),
+        )
+        if counts
+    ]
+
+
 def report_context(meeting: Meeting) -> dict[str, Any]:
+    participation = queries.participation(
+        meeting, no_area=_("No district given"), no_age=_("No age given")
+    )
     return {
         "meeting": meeting,
-        "participation": queries.participation(
-            meeting, no_area=_("No district given"), no_age=_("No age given")
-        ),
+        "participation": participation,
+        "charts": participation_charts(participation),
         "phases": queries.contributions_by_phase(meeting),
         "evidence": theme_evidence(meeting.theme_id),
         "proposals": queries.proposals_with_tally(meeting),
