@@ -27,6 +27,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
@@ -53,6 +54,12 @@ class ImportRejected(ValidationError):
     def __init__(self, problems: list[tuple[int, str]]) -> None:
         super().__init__(_l("Nothing was imported: fix the rows below and try again."))
         self.problems = problems
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **super().as_dict(),
+            "problems": [{"line": line, "message": message} for line, message in self.problems],
+        }
 
 
 @dataclass
