@@ -29,6 +29,7 @@ from facilitate.web import local_zone
 from . import atom, pdf, queries
 from . import public as public_reads
 from .calendar import calendar
+from .outcomes import outcome_charts
 from .labels import tally_label
 from .trail import trail
 
@@ -111,9 +112,12 @@ def dialogue_page(dialogue_id: int) -> str:
     of it. No login and no personal data."""
     dialogue = _public_dialogue(dialogue_id)
     meetings = public_reads.upcoming_meetings(dialogue)
+    feedback = queries.feedback(dialogue)
     return render_template(
         "reporting/dialogue.html",
         dialogue=dialogue,
+        outcomes=outcome_charts(dialogue, [i for t in feedback for i in t.items]),
+        theme_titles={t.theme.id: t.theme.title for t in feedback},
         themes=meeting_queries.public_themes(dialogue),
         meetings=meetings,
         offered={m.id: public_reads.meeting_languages(m) for m in meetings},
@@ -198,11 +202,13 @@ def feedback(dialogue_id: int) -> str:
     """No login and no personal data: themes, initiatives, who acts, how it goes."""
     dialogue = _public_dialogue(dialogue_id)
     themes = queries.feedback(dialogue)
+    items = [i for t in themes for i in t.items]
     return render_template(
         "reporting/feedback.html",
         dialogue=dialogue,
         themes=themes,
-        progress=progress_chart([t.theme for t in themes], [i for t in themes for i in t.items]),
+        progress=progress_chart([t.theme for t in themes], items),
+        outcomes=outcome_charts(dialogue, items),
         trails={item.id: trail(item) for entry in themes for item in entry.items},
         statuses={k.value: str(v) for k, v in STATUS_LABELS.items()},
     )
