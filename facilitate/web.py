@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template
-from flask_babel import LazyString, format_decimal, get_timezone
+from flask_babel import LazyString, format_decimal, format_percent, get_timezone
 from markupsafe import Markup
 
 from facilitate import charts
@@ -89,6 +89,12 @@ def local_number(value: float | int) -> str:
     return str(format_decimal(value, format="#,##0.##"))
 
 
+def local_percent(value: float) -> str:
+    """A share in percent as the reader's language writes it (12 % in Swedish, 12% in
+    English), whole percents from 10 up, one decimal below."""
+    return str(format_percent(value / 100, format="#,##0%" if value >= 10 else "#,##0.#%"))
+
+
 def chart_svg(chart: charts.Chart) -> Markup:
     """A chart's picture for the page, mirrored when the page runs right to left."""
     from facilitate.i18n import text_direction
@@ -99,6 +105,7 @@ def chart_svg(chart: charts.Chart) -> Markup:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["chart_svg"] = chart_svg
     app.jinja_env.filters["number"] = local_number
+    app.jinja_env.filters["percent"] = local_percent
     app.jinja_env.globals["legend_swatch"] = lambda colour: Markup(charts.legend_swatch(colour))
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["role_label"] = status_label

@@ -24,9 +24,9 @@ from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings import queries as meeting_queries
 from facilitate.meetings.forms import method_choices
 from facilitate.meetings.models import Meeting
-from facilitate.web import local_zone
+from facilitate.web import local_percent, local_zone
 
-from . import atom, pdf, queries
+from . import atom, pdf, queries, shares
 from . import public as public_reads
 from .calendar import calendar
 from .outcomes import outcome_charts
@@ -253,10 +253,27 @@ def participation(dialogue_id: int) -> str:
             "no_age": _("Not given"),
         },
     )
+    by_area, by_age = shares.with_population(dialogue, table, _("Population"))
     return render_template(
         "reporting/participation.html",
         dialogue=dialogue,
-        table=table,
+        by_area=by_area,
+        by_age=by_age,
+        charts=[
+            charts.grouped(
+                title,
+                side.labels,
+                side.charted(),
+                hidden=_("not shown"),
+                number=local_percent,
+                corner=corner,
+            )
+            for title, corner, side in (
+                (_("Shares by district"), _("District"), by_area),
+                (_("Shares by age"), _("Age"), by_age),
+            )
+        ],
+        expected_min=shares.EXPECTED_MIN,
         filters=filters,
         themes=theme_choices(dialogue),
         channels=channel_choices(),

@@ -79,7 +79,16 @@ def _fill(
         session().commit()
 
 
-CELL = re.compile(r"<td>(?:<span class=\"muted\">([^<]+)</span>|<strong>(\d+)</strong>|(\d+))</td>")
+#: A count (or "not shown"), then its share and the under-representation mark, if any.
+CELL = re.compile(
+    r"<td(?: class=\"under\")?>(?:<span class=\"muted\">([^<]+)</span>|<strong>(\d+)</strong>|(\d+))"
+    r"(?:\s*<small[^>]*>.*?</small>)*</td>"
+)
+
+
+def tables(page: str) -> str:
+    """The page's two participation tables, without the charts' tables of shares."""
+    return "".join(re.findall(r'<table class="participation">.*?</table>', page, re.S))
 
 
 @settings(
@@ -137,7 +146,7 @@ def test_participation_columns_side_by_side(
     rows = {
         label: [a or b or c for a, b, c in CELL.findall(cells)]
         for label, cells in re.findall(
-            r'<tr><th scope="row"><bdi>([^<]+)</bdi></th>(.*?)</tr>', page, re.S
+            r'<tr><th scope="row"><bdi>([^<]+)</bdi></th>(.*?)</tr>', tables(page), re.S
         )
     }
     # 5 of Fröslunda's 7 voted: showing 5 would reveal the 2 who did not
@@ -175,7 +184,7 @@ def _rows(page: str) -> dict[str, list[str]]:
     return {
         label: [a or b or c for a, b, c in CELL.findall(cells)]
         for label, cells in re.findall(
-            r'<tr><th scope="row">(?:<bdi>)?([^<]+)(?:</bdi>)?</th>(.*?)</tr>', page, re.S
+            r'<tr><th scope="row">(?:<bdi>)?([^<]+)(?:</bdi>)?</th>(.*?)</tr>', tables(page), re.S
         )
     }
 
