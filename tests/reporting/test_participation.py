@@ -230,3 +230,53 @@ def test_a_small_paper_count_is_hidden_and_so_is_what_would_give_it_away(
     assert rows["Fröslunda"][3] == "not shown"
     assert rows["Total"][:4] == ["0", "24", "24", "9"]
     assert rows["Fröslunda"][4] == rows["Total"][4] == "not shown"
+
+
+def test_shares_beside_the_population_and_the_missing_marked(
+    app: Flask, client: FlaskClient, observer_login: User
+) -> None:
+    """Population 10,000: Fröslunda and Myrtorp 1,000 each, Lagersberg 8,000. The meeting's
+    13 would have 10.4 from Lagersberg and has none: marked. The conversations' 11 would
+    have 8.8, under 10: too few to tell, not marked."""
+    ids = _setup(app)
+    _fill(
+        app,
+        ids,
+        talks=[("Fröslunda", "65-")] * 6 + [("Myrtorp", None)] * 5,
+        joins=[("Fröslunda", "30-44")] * 7 + [(None, "30-44")] * 6,
+        voters=5,
+    )
+    page = client.get(f"/dialogues/{ids['dialogue']}/participation").get_data(as_text=True)
+    assert "Import the population" not in page  # observers do not import
+    assert "Clearly under-represented" not in page
+    from facilitate.baseline import operations as baseline_ops
+
+    with app.test_request_context():
+        dialogue = session().get(Dialogue, ids["dialogue"])
+        assert dialogue is not None
+        table = "district,age_band,count\nFröslunda,30-44,1000\nMyrtorp,0-15,1000\nLagersberg,65+,8000\n"
+        baseline_ops.import_population(dialogue, "scb.csv", table.encode())
+        session().commit()
+    page = client.get(f"/dialogues/{ids['dialogue']}/participation").get_data(as_text=True)
+    heads = re.findall(r'<th scope="col" dir="auto"[^>]*>([^<]+)</th>', tables(page))
+    assert heads[:6] == ["Population", "Conversations", "Kväll", "All meetings", "On paper", "Voted"]
+    cells = dict(
+        re.findall(r'<tr><th scope="row"><bdi>([^<]+)</bdi></th>(.*?)</tr>', tables(page), re.S)
+    )
+    lagersberg = re.findall(r"<td[^>]*>.*?</td>", cells["Lagersberg"])
+    assert lagersberg[0] == '<td>8000 <small class="share">80%</small></td>'
+    assert lagersberg[1] == '<td>0 <small class="share">0%</small></td>'  # 8.8 expected
+    assert lagersberg[2].startswith('<td class="under">0 <small class="share">0%</small>')
+    assert "clearly under-represented" in lagersberg[2]
+    froslunda = re.findall(r"<td[^>]*>.*?</td>", cells["Fröslunda"])
+    assert froslunda[1] == '<td>6 <small class="share">55%</small></td>'  # 6 of 11
+    assert froslunda[2] == '<td>7 <small class="share">54%</small></td>'  # 7 of 13
+    assert froslunda[5] == '<td><span class="muted">not shown</span></td>'  # no share either
+    assert "Clearly under-represented" in page
+    # The charts: population beside conversations, all meetings and voters, as shares.
+    svgs = re.findall(r'<svg [^>]*class="svg-chart".*?</svg>', page, re.S)
+    assert len(svgs) == 2
+    values = [float(v) for v in re.findall(r'data-value="([\d.]+)"', svgs[0])]
+    # Fröslunda: 10 %, 6/11, 7/13, Voted hidden; Myrtorp: 10 %, 5/11, 0, 0 ... (zeros drawn)
+    assert values[:3] == pytest.approx([10, 600 / 11, 700 / 13])
+    assert ">80%<" in svgs[0] and ">not shown<" in svgs[0]
