@@ -226,28 +226,17 @@ def test_observer_sees_the_pages_but_cannot_import(
 # -- the API -------------------------------------------------------------------------------
 
 
-def _api_post(api: Api, path: str, name: str, body: bytes, **kwargs: Any) -> Any:
-    response = api.client.post(
-        "/api/v1" + path,
-        data={"file": (io.BytesIO(body), name)} if name else kwargs.pop("data", {}),
-        content_type=kwargs.pop("content_type", "multipart/form-data"),
-        headers={"Authorization": f"Bearer {api.token}"},
-    )
-    api.validate("POST", "/api/v1" + path, response)
-    return response
-
-
 def test_api_imports_population_and_indicators(
     app: Flask, as_role: Callable[[Role], Api], intake: dict[str, int]
 ) -> None:
     api = as_role(Role.facilitator)
     dialogue = intake["dialogue"]
-    response = _api_post(api, f"/dialogues/{dialogue}/population", "p.csv", POPULATION.encode())
+    response = api.upload(f"/dialogues/{dialogue}/population", "p.csv", POPULATION.encode())
     assert response.status_code == 201
     assert response.get_json() == {"rows": 6, "replaced": 0}
-    response = _api_post(api, f"/dialogues/{dialogue}/population", "p.csv", POPULATION.encode())
+    response = api.upload(f"/dialogues/{dialogue}/population", "p.csv", POPULATION.encode())
     assert response.get_json() == {"rows": 6, "replaced": 5}
-    response = _api_post(api, f"/dialogues/{dialogue}/indicators", "i.csv", INDICATORS.encode())
+    response = api.upload(f"/dialogues/{dialogue}/indicators", "i.csv", INDICATORS.encode())
     assert response.status_code == 201
     assert response.get_json() == {"rows": 4, "replaced": 0}
     assert len(_rows(app, Indicator)) == 4
@@ -259,15 +248,13 @@ def test_api_refuses_bad_files_with_their_lines(
     api = as_role(Role.facilitator)
     path = f"/dialogues/{intake['dialogue']}/population"
     bad = "district,age_band,count\nMyrtorp,15-19,3\nMyrtorp,20-29,3\nNowhere,20-29,1\n"
-    response = _api_post(api, path, "p.csv", bad.encode())
+    response = api.upload(path, "p.csv", bad.encode())
     error_of(response, 422, "import_rejected")
     problems = response.get_json()["error"]["problems"]
     assert [p["line"] for p in problems] == [2, 4]
     assert problems[1]["message"].startswith("Unknown district Nowhere")
-    error_of(_api_post(api, path, "p.txt.exe", b"x"), 422, "validation_error", "file")
-    error_of(
-        _api_post(api, path, "", b"", data={"other": "x"}), 422, "validation_error", "file"
-    )
+    error_of(api.upload(path, "p.txt.exe", b"x"), 422, "validation_error", "file")
+    error_of(api.upload(path, None), 422, "validation_error", "file")
     response = api.client.post(
         "/api/v1" + path,
         data="district,age_band,count\n",
@@ -278,12 +265,12 @@ def test_api_refuses_bad_files_with_their_lines(
     error_of(response, 415, "unsupported_media_type")
     assert _rows(app, Population) == []
     observer = as_role(Role.observer)
-    response = _api_post(observer, path, "p.csv", POPULATION.encode())
+    response = observer.upload(path, "p.csv", POPULATION.encode())
     assert response.status_code == 403
     with app.app_context():
         dialogue_ops.archive_dialogue(dialogue_ops.get_dialogue(intake["dialogue"]))
         session().commit()
-    error_of(_api_post(api, path, "p.csv", POPULATION.encode()), 409, "archived")
+    error_of(api.upload(path, "p.csv", POPULATION.encode()), 409, "archived")
     assert _rows(app, Population) == []
 
 
