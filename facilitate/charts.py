@@ -171,7 +171,9 @@ def bars(
         canvas.y = top + BAR - 3
         canvas.text(width + 4, text, bold=value is not None)
         canvas.y = top + BAR + ROW_GAP - FONT
-    table = Table(header, tuple((label, text) for (label, _), text in zip(rows, texts, strict=True)))
+    table = Table(
+        header, tuple((label, text) for (label, _), text in zip(rows, texts, strict=True))
+    )
     return Chart(title, Drawing(WIDTH, canvas.y + FONT, tuple(canvas.shapes)), table)
 
 

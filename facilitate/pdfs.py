@@ -67,7 +67,9 @@ def draw_chart(pdf: FPDF, chart: Chart, *, width: float = 120.0) -> None:
             pdf.set_draw_color(*_rgb(s.colour))
             pdf.set_line_width(s.width * scale)
             pdf.set_dash_pattern(dash=1.2, gap=0.9) if s.dashed else pdf.set_dash_pattern()
-            pdf.line(left + s.x1 * scale, top + s.y1 * scale, left + s.x2 * scale, top + s.y2 * scale)
+            pdf.line(
+                left + s.x1 * scale, top + s.y1 * scale, left + s.x2 * scale, top + s.y2 * scale
+            )
             pdf.set_dash_pattern()
             pdf.set_draw_color(*_rgb(charts.INK))
         else:

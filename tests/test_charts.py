@@ -8,10 +8,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from fpdf import FPDF
+from pdf_text import _objects, pdf_text
 
 from facilitate import charts
 from facilitate.pdfs import draw_chart, finish, use_fonts
-from pdf_text import _objects, pdf_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -96,9 +96,14 @@ def test_stacked_bars_split_by_segment_with_numbers_under_them() -> None:
     starts = [x for x, _, _ in first]
     assert starts == pytest.approx([0, first[0][1], first[0][1] + first[1][1]], abs=0.02)
     texts = texts_of(root)
-    assert "A 1 · C 2 · D 3" in texts and "D 1 · E 1" in texts
-    assert "6" in texts and "2" in texts  # the totals
-    assert chart.table.rows == (("Belysning", "1", "0", "2", "3", "0", "6"), ("Polisen", "0", "0", "0", "1", "1", "2"))
+    assert "A 1 · C 2 · D 3" in texts
+    assert "D 1 · E 1" in texts
+    assert "6" in texts
+    assert "2" in texts  # the totals
+    assert chart.table.rows == (
+        ("Belysning", "1", "0", "2", "3", "0", "6"),
+        ("Polisen", "0", "0", "0", "1", "1", "2"),
+    )
 
 
 def test_line_chart_places_years_values_and_markers() -> None:
@@ -117,16 +122,21 @@ def test_line_chart_places_years_values_and_markers() -> None:
     xs = [x for x, _, _ in dots]
     assert xs[1] - xs[0] == pytest.approx(xs[2] - xs[1])  # a year is a year wide
     # Higher values higher up, in proportion.
-    (x0, y0, v0), (_, y1, v1), (_, y2, v2) = dots
+    (_, y0, v0), (_, y1, v1), (_, y2, v2) = dots
     assert (y0 - y1) / (v1 - v0) == pytest.approx((y1 - y2) / (v2 - v1))
     texts = texts_of(root)
     assert {"51", "55.5", "57", "2022", "2023", "2024"} <= set(texts)
-    # The marker, mid-2023, halfway between 2023's point and the 2023/2024 boundary's left.
-    dashed = [l for l in root.iter(SVG + "line") if l.get("stroke-dasharray")]
+    # The marker, mid-2023, where 2023's value sits (a year's value is drawn mid-year).
+    dashed = [ln for ln in root.iter(SVG + "line") if ln.get("stroke-dasharray")]
     assert len(dashed) == 1
     assert float(dashed[0].get("x1", 0)) == pytest.approx(xs[1])
     assert len(list(root.iter(SVG + "polygon"))) == 1
-    assert chart.table.rows == (("2022", "51"), ("2023", "55.5"), ("2024", "57"), ("2023-07-02", "Done: Belysning"))
+    assert chart.table.rows == (
+        ("2022", "51"),
+        ("2023", "55.5"),
+        ("2024", "57"),
+        ("2023-07-02", "Done: Belysning"),
+    )
 
 
 def test_text_is_escaped() -> None:
@@ -145,7 +155,9 @@ def pdf_rects(data: bytes) -> list[tuple[float, float]]:
 
 
 def test_pdf_draws_the_same_bars_and_says_the_numbers() -> None:
-    chart = charts.bars("Deltagare i Fröslunda", [("Fröslunda", 12), ("Myrtorp", None), ("Öster", 4)])
+    chart = charts.bars(
+        "Deltagare i Fröslunda", [("Fröslunda", 12), ("Myrtorp", None), ("Öster", 4)]
+    )
     pdf = FPDF()
     pdf.set_compression(False)
     use_fonts(pdf)
@@ -153,7 +165,15 @@ def test_pdf_draws_the_same_bars_and_says_the_numbers() -> None:
     draw_chart(pdf, chart)
     data = finish(pdf)
     text = pdf_text(data)
-    for expected in ("Deltagare i Fröslunda", "Fröslunda", "12", "Myrtorp", "not shown", "Öster", "4"):
+    for expected in (
+        "Deltagare i Fröslunda",
+        "Fröslunda",
+        "12",
+        "Myrtorp",
+        "not shown",
+        "Öster",
+        "4",
+    ):
         assert expected in text.splitlines(), expected
     widths = [w for _, w in pdf_rects(data)]
     assert len(widths) == 2

@@ -25,8 +25,8 @@ from facilitate.actions import downloads
 from facilitate.actions import operations as action_ops
 from facilitate.actions.models import ActionItem
 from facilitate.auth.models import Role
-from facilitate.baseline import operations as baseline_ops
 from facilitate.auth.permissions import public
+from facilitate.baseline import operations as baseline_ops
 from facilitate.db import rollback, session
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.dialogues.models import Dialogue, Theme

@@ -138,9 +138,9 @@ def age_band(cell: str) -> AgeBand:
         first = int(lower or plus or single or 0)
         last = int(upper or single) if (upper or single) else None
         for low, high, band in BANDS:
-            if first >= low and (high is None or (last is not None and last <= high)):
-                if last is None or first <= last:
-                    return band
+            fits = high is None or (last is not None and last <= high)
+            if first >= low and fits and (last is None or first <= last):
+                return band
     raise ValidationError(
         _l(
             "The age band %(band)s does not fit inside one of ours (%(ours)s).",

@@ -73,8 +73,11 @@ def _import(
         context["problems"] = error.problems if isinstance(error, ImportRejected) else []
         return refuse(template, form, error, **context)
     flash(
-        _("Imported %(num)d rows; they replace the %(before)d rows imported before.",
-          num=result.rows, before=result.before)
+        _(
+            "Imported %(num)d rows; they replace the %(before)d rows imported before.",
+            num=result.rows,
+            before=result.before,
+        )
         if result.before
         else _("Imported %(num)d rows.", num=result.rows),
         "success",
@@ -87,7 +90,9 @@ def _import(
 def population(dialogue_id: int) -> View:
     """Residents per district and age band, as imported, and the form to import them."""
     dialogue = dialogue_ops.get_dialogue(dialogue_id)
-    return render_template("baseline/population.html", form=ImportForm(), **_population_context(dialogue))
+    return render_template(
+        "baseline/population.html", form=ImportForm(), **_population_context(dialogue)
+    )
 
 
 @bp.post("/dialogues/<int:dialogue_id>/population")
@@ -107,7 +112,9 @@ def import_population(dialogue_id: int) -> View:
 def indicators(dialogue_id: int) -> View:
     """Outcome indicators by district and year, as imported, and the form to import them."""
     dialogue = dialogue_ops.get_dialogue(dialogue_id)
-    return render_template("baseline/indicators.html", form=ImportForm(), **_indicator_context(dialogue))
+    return render_template(
+        "baseline/indicators.html", form=ImportForm(), **_indicator_context(dialogue)
+    )
 
 
 @bp.post("/dialogues/<int:dialogue_id>/indicators")

@@ -39,7 +39,9 @@ def _at(day: dt.date) -> float:
     return day.year + (day - start).days / length
 
 
-def outcome_charts(dialogue: Dialogue, items: list[ActionItem]) -> dict[int | None, list[charts.Chart]]:
+def outcome_charts(
+    dialogue: Dialogue, items: list[ActionItem]
+) -> dict[int | None, list[charts.Chart]]:
     """Charts by theme id (None: indicators that name no theme); within a theme, by
     indicator, the whole town first and then each district."""
     series: dict[tuple[int | None, str, str], list[Indicator]] = defaultdict(list)

@@ -87,9 +87,7 @@ def with_population(
     ):
         base = population[index] if population is not None else None
         every = [base, *columns] if base is not None else list(columns)
-        sides.append(
-            SharedTable(labels, every, [shares(c, base) for c in every], base is not None)
-        )
+        sides.append(SharedTable(labels, every, [shares(c, base) for c in every], base is not None))
     return sides[0], sides[1]
 
 

@@ -29,8 +29,8 @@ from facilitate.web import local_percent, local_zone
 from . import atom, pdf, queries, shares
 from . import public as public_reads
 from .calendar import calendar
-from .outcomes import outcome_charts
 from .labels import tally_label
+from .outcomes import outcome_charts
 from .trail import trail
 
 bp = Blueprint("reporting", __name__)

@@ -81,7 +81,8 @@ def _fill(
 
 #: A count (or "not shown"), then its share and the under-representation mark, if any.
 CELL = re.compile(
-    r"<td(?: class=\"under\")?>(?:<span class=\"muted\">([^<]+)</span>|<strong>(\d+)</strong>|(\d+))"
+    r"<td(?: class=\"under\")?>"
+    r"(?:<span class=\"muted\">([^<]+)</span>|<strong>(\d+)</strong>|(\d+))"
     r"(?:\s*<small[^>]*>.*?</small>)*</td>"
 )
 
@@ -254,12 +255,22 @@ def test_shares_beside_the_population_and_the_missing_marked(
     with app.test_request_context():
         dialogue = session().get(Dialogue, ids["dialogue"])
         assert dialogue is not None
-        table = "district,age_band,count\nFröslunda,30-44,1000\nMyrtorp,0-15,1000\nLagersberg,65+,8000\n"
+        table = (
+            "district,age_band,count\n"
+            "Fröslunda,30-44,1000\nMyrtorp,0-15,1000\nLagersberg,65+,8000\n"
+        )
         baseline_ops.import_population(dialogue, "scb.csv", table.encode())
         session().commit()
     page = client.get(f"/dialogues/{ids['dialogue']}/participation").get_data(as_text=True)
     heads = re.findall(r'<th scope="col" dir="auto"[^>]*>([^<]+)</th>', tables(page))
-    assert heads[:6] == ["Population", "Conversations", "Kväll", "All meetings", "On paper", "Voted"]
+    assert heads[:6] == [
+        "Population",
+        "Conversations",
+        "Kväll",
+        "All meetings",
+        "On paper",
+        "Voted",
+    ]
     cells = dict(
         re.findall(r'<tr><th scope="row"><bdi>([^<]+)</bdi></th>(.*?)</tr>', tables(page), re.S)
     )
@@ -279,4 +290,5 @@ def test_shares_beside_the_population_and_the_missing_marked(
     values = [float(v) for v in re.findall(r'data-value="([\d.]+)"', svgs[0])]
     # Fröslunda: 10 %, 6/11, 7/13, Voted hidden; Myrtorp: 10 %, 5/11, 0, 0 ... (zeros drawn)
     assert values[:3] == pytest.approx([10, 600 / 11, 700 / 13])
-    assert ">80%<" in svgs[0] and ">not shown<" in svgs[0]
+    assert ">80%<" in svgs[0]
+    assert ">not shown<" in svgs[0]

@@ -49,6 +49,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from facilitate.auth.models import User
+from facilitate.baseline.models import Population
 from facilitate.db import session
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.intake import operations as intake_ops
@@ -59,7 +60,6 @@ from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.models import MeetingStatus
 from facilitate.proposals import operations as proposal_ops
-from facilitate.baseline.models import Population
 from facilitate.reporting.queries import RepresentationFilters, representation
 from facilitate.reporting.shares import with_population
 
@@ -535,7 +535,8 @@ def test_no_small_group_can_be_worked_out(
 # -- the example -------------------------------------------------------------------
 
 CELL = re.compile(
-    r"<td(?: class=\"under\")?>(?:<span class=\"muted\">([^<]+)</span>|<strong>(\d+)</strong>|(\d+))"
+    r"<td(?: class=\"under\")?>"
+    r"(?:<span class=\"muted\">([^<]+)</span>|<strong>(\d+)</strong>|(\d+))"
     r"(?:\s*<small[^>]*>.*?</small>)*</td>"
 )
 
