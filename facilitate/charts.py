@@ -186,11 +186,16 @@ def grouped(
     number: Callable[[Number], str] = plain_number,
     corner: str = "",
 ) -> Chart:
-    """For each category a thin bar per series, all on one scale (shares side by side)."""
+    """For each category a thin bar per series, all on one scale (shares side by side).
+    Each bar is named beside its number, so no bar depends on its colour to be read."""
     canvas = _Canvas()
     all_values = [v for _, values in series for v in values]
     texts = [[number(v) if v is not None else hidden for v in values] for _, values in series]
-    widest = max((_estimate(t, SMALL) for row in texts for t in row), default=0)
+    names = [name for name, _ in series]
+    widest = max(
+        (_estimate(f"{t} · {names[s]}", SMALL) for s, row in enumerate(texts) for t in row),
+        default=0,
+    )
     length = _scale(all_values, WIDTH - widest - 8)
     thin = 10.0
     for index, category in enumerate(categories):
@@ -203,9 +208,8 @@ def grouped(
             width = length(value) if value is not None else 0.0
             if value is not None:
                 canvas.shapes.append(Rect(0, canvas.y, width, thin, colour, value))
-            canvas.shapes.append(
-                Text(width + 4, canvas.y + thin - 1.5, texts[number_of][index], size=SMALL)
-            )
+            label = f"{texts[number_of][index]} · {names[number_of]}"
+            canvas.shapes.append(Text(width + 4, canvas.y + thin - 1.5, label, size=SMALL))
             canvas.y += thin + 2
         canvas.y += ROW_GAP - FONT
     rows = tuple(

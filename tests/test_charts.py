@@ -76,7 +76,14 @@ def test_grouped_bars_share_one_scale() -> None:
     assert [v for _, _, v in found] == [40.5, 70, 25, 59.5, 75]
     assert_proportional(found)
     texts = texts_of(root)
-    for text in ("40.5 %", "70 %", "25 %", "59.5 %", "not shown", "75 %"):
+    for text in (
+        "40.5 % · Befolkning",
+        "70 % · Samtal",
+        "25 % · Möten",
+        "59.5 % · Befolkning",
+        "not shown · Samtal",
+        "75 % · Möten",
+    ):
         assert text in texts
     assert chart.table.headers == ("", "Befolkning", "Samtal", "Möten")
     assert chart.table.rows[1] == ("Myrtorp", "59.5 %", "not shown", "75 %")

@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from facilitate import charts
 from facilitate.auth.models import Role
 from facilitate.auth.permissions import requires
 from facilitate.dialogues import operations as dialogue_ops
@@ -17,7 +18,7 @@ from facilitate.errors import DomainError
 from facilitate.intake.forms import ImportForm
 from facilitate.intake.imports import ImportRejected
 from facilitate.live.models import AgeBand
-from facilitate.web import refuse, show_form
+from facilitate.web import local_number, refuse, show_form
 
 from . import operations as ops
 
@@ -30,12 +31,24 @@ def _population_context(dialogue: Dialogue) -> dict[str, object]:
     rows = ops.population(dialogue)
     counts = {(p.area.name, p.age_band.value): p.count for p in rows}
     areas = sorted({p.area.name for p in rows}, key=str.casefold)
+    bands = [b.value for b in AgeBand]
+    by_area = [(area, sum(counts.get((area, band), 0) for band in bands)) for area in areas]
+    by_age = [(band, sum(counts.get((area, band), 0) for area in areas)) for band in bands]
     return {
         "dialogue": dialogue,
+        "charts": [
+            charts.bars(title, rows, header=(corner, _("Residents")), number=local_number)
+            for title, corner, rows in (
+                (_("Residents by district"), _("District"), by_area),
+                (_("Residents by age"), _("Age"), by_age),
+            )
+        ]
+        if rows
+        else [],
         "kind": "population",
         "columns": ops.POPULATION_COLUMNS,
         "required": ops.POPULATION_REQUIRED,
-        "bands": [b.value for b in AgeBand],
+        "bands": bands,
         "areas": areas,
         "counts": counts,
         "sources": sorted({(p.year, p.source) for p in rows}, key=str),

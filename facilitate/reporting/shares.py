@@ -67,12 +67,13 @@ class SharedTable:
     def charted(self) -> list[tuple[str, list[float | None]]]:
         """Population beside conversations, all meetings and voters, as shares: the first
         column or two, and the page's "All meetings" and "Voted" (third and first from the
-        end, after "On paper")."""
+        end, after "On paper"). A column nobody is counted in has no shares to draw."""
         first = 1 if self.with_population else 0
         picked = [*range(first + 1), len(self.columns) - 3, len(self.columns) - 1]
         return [
             (self.columns[i].title, [self.shares[i][label].percent for label in self.labels])
             for i in picked
+            if self.columns[i].total != 0
         ]
 
 

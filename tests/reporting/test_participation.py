@@ -290,5 +290,5 @@ def test_shares_beside_the_population_and_the_missing_marked(
     values = [float(v) for v in re.findall(r'data-value="([\d.]+)"', svgs[0])]
     # Fröslunda: 10 %, 6/11, 7/13, Voted hidden; Myrtorp: 10 %, 5/11, 0, 0 ... (zeros drawn)
     assert values[:3] == pytest.approx([10, 600 / 11, 700 / 13])
-    assert ">80%<" in svgs[0]
-    assert ">not shown<" in svgs[0]
+    assert ">80% · Population<" in svgs[0]
+    assert ">not shown · Voted<" in svgs[0]
