@@ -19,8 +19,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 #: The drawing's width in its own units; pages scale it to the column, so keep near a phone.
 WIDTH = 340.0
-FONT = 12.0
-SMALL = 10.5
+FONT = 14.0
+SMALL = 12.5
 #: Series colours, each at least 3:1 against white (WCAG 1.4.11) and told apart by more than
 #: hue: every bar has a dark outline and its number beside it.
 PALETTE = ("#0b5cad", "#b35900", "#1a7f37", "#6f42c1", "#57606a", "#a1153f")
@@ -130,6 +130,13 @@ class _Canvas:
     def text(self, x: float, text: str, **kwargs: object) -> None:
         self.shapes.append(Text(x, self.y, text, **kwargs))  # type: ignore[arg-type]
 
+    def label(self, text: str) -> None:
+        """A row's label above its bar, on as many lines as it needs: SVG text does not
+        wrap, and a theme's title can be longer than a phone is wide."""
+        for part in wrap(text, FONT):
+            self.y += FONT + 2
+            self.text(0, part)
+
 
 def _scale(values: Sequence[Number | None], room: float) -> Callable[[Number], float]:
     top = max((v for v in values if v is not None), default=0)
@@ -143,8 +150,20 @@ def _estimate(text: str, size: float) -> float:
     return len(text) * size * 0.58
 
 
-ROW_GAP = 10.0
-BAR = 14.0
+def wrap(text: str, size: float, width: float = WIDTH) -> list[str]:
+    """``text`` in lines that fit ``width`` by the estimate, broken between words (a word
+    longer than a line stands alone)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and _estimate(f"{lines[-1]} {word}", size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+ROW_GAP = 14.0
+BAR = 16.0
 
 
 def bars(
@@ -162,8 +181,7 @@ def bars(
     room = WIDTH - max((_estimate(t, FONT) for t in texts), default=0) - 8
     length = _scale([v for _, v in rows], room)
     for (label, value), text in zip(rows, texts, strict=True):
-        canvas.y += FONT + 2
-        canvas.text(0, label)
+        canvas.label(label)
         top = canvas.y + 4
         width = length(value) if value is not None else 0.0
         if value is not None:
@@ -197,10 +215,9 @@ def grouped(
         default=0,
     )
     length = _scale(all_values, WIDTH - widest - 8)
-    thin = 10.0
+    thin = 12.0
     for index, category in enumerate(categories):
-        canvas.y += FONT + 2
-        canvas.text(0, category)
+        canvas.label(category)
         canvas.y += 3
         for number_of, (_, values) in enumerate(series):
             value = values[index]
@@ -236,8 +253,7 @@ def stacked(
     room = WIDTH - _estimate(str(max(totals, default=0)), FONT) - 8
     length = _scale(totals, room)
     for (label, values), total in zip(rows, totals, strict=True):
-        canvas.y += FONT + 2
-        canvas.text(0, label)
+        canvas.label(label)
         top = canvas.y + 4
         x = 0.0
         for index, value in enumerate(values):
@@ -250,7 +266,7 @@ def stacked(
         parts = [f"{segments[i]} {v}" for i, v in enumerate(values) if v]
         canvas.y = top + BAR + SMALL + 2
         canvas.text(0, " · ".join(parts), size=SMALL)
-        canvas.y += ROW_GAP - FONT
+        canvas.y += ROW_GAP - 4
     legend = tuple((PALETTE[i % len(PALETTE)], name) for i, name in enumerate(segments))
     table = Table(
         (corner, *segments, total_label),

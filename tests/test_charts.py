@@ -185,3 +185,13 @@ def test_pdf_draws_the_same_bars_and_says_the_numbers() -> None:
     widths = [w for _, w in pdf_rects(data)]
     assert len(widths) == 2
     assert widths[0] / widths[1] == pytest.approx(12 / 4, rel=1e-3)
+
+
+def test_long_labels_wrap_inside_the_drawing() -> None:
+    title = "Arbete ger egenvärde och egen makt – entreprenörskap och innovation i stadsdelarna"
+    chart = charts.stacked("Status", [(title, [1, 2, 0, 0, 0])], list("ABCDE"))
+    texts = texts_of(parse(chart))
+    lines = [t for t in texts if t and t in title]
+    assert len(lines) >= 2
+    assert " ".join(lines) == title
+    assert all(charts._estimate(line, charts.FONT) <= charts.WIDTH for line in lines)
