@@ -312,6 +312,8 @@ def line(
     low, high = min(values, default=0), max(values, default=0)
     if high == low:
         low, high = low - 1, high + 1
+    # Room under the lowest point, so it does not sit on the axis as if it were zero.
+    low -= (high - low) * 0.2
 
     def y_of(value: Number) -> float:
         return top + (height - top - bottom) * (high - value) / (high - low)
