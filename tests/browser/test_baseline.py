@@ -35,19 +35,18 @@ POPULATION = "district;age_band;count;year;source\n" + "".join(
         ("Brunnsbacken", (300, 90, 260, 420, 610, 480)),
         ("Hovängen", (260, 80, 210, 330, 520, 700)),
     )
-    for band, count in zip(("0-15 år", "16–19", "20-29", "30-44", "45-64", "65+"), counts)
-)
-INDICATORS = (
-    "indicator;district;theme;year;value;source\n"
-    + "".join(
-        f"Trygghetsindex;{district};{theme};{year};{value};Medborgarundersökningen\n"
-        for district, theme, values in (
-            ("", "", (52, 51, 53.5, 55)),
-            ("Fröslunda", "3", (41, 40.5, 44, 47)),
-            ("Lagersberg", "3", (45, 46, 45.5, 48)),
-        )
-        for year, value in zip(range(2022, 2026), values)
+    for band, count in zip(
+        ("0-15 år", "16–19", "20-29", "30-44", "45-64", "65+"), counts, strict=True
     )
+)
+INDICATORS = "indicator;district;theme;year;value;source\n" + "".join(
+    f"Trygghetsindex;{district};{theme};{year};{value};Medborgarundersökningen\n"
+    for district, theme, values in (
+        ("", "", (52, 51, 53.5, 55)),
+        ("Fröslunda", "3", (41, 40.5, 44, 47)),
+        ("Lagersberg", "3", (45, 46, 45.5, 48)),
+    )
+    for year, value in zip(range(2022, 2026), values, strict=True)
 )
 
 
