@@ -129,9 +129,9 @@ def test_participation_never_shows_a_small_group(
         assert number == 0 or number >= SMALL_GROUP
 
 
-def test_participation_columns_side_by_side(
-    app: Flask, client: FlaskClient, observer_login: User
-) -> None:
+def _side_by_side(app: Flask) -> dict[str, int]:
+    """Conversations: 6 from Fröslunda aged 65-, 5 from Myrtorp; the meeting: 7 from
+    Fröslunda and 6 from nowhere given, all 30-44, 5 of them voted."""
     ids = _setup(app)
     _fill(
         app,
@@ -140,6 +140,13 @@ def test_participation_columns_side_by_side(
         joins=[("Fröslunda", "30-44")] * 7 + [(None, "30-44")] * 6,
         voters=5,
     )
+    return ids
+
+
+def test_participation_columns_side_by_side(
+    app: Flask, client: FlaskClient, observer_login: User
+) -> None:
+    ids = _side_by_side(app)
     page = client.get(f"/dialogues/{ids['dialogue']}/participation").get_data(as_text=True)
     assert "Who is in the room" in page
     heads = re.findall(r'<th scope="col" dir="auto">([^<]+)</th>', page)
@@ -239,14 +246,7 @@ def test_shares_beside_the_population_and_the_missing_marked(
     """Population 10,000: Fröslunda and Myrtorp 1,000 each, Lagersberg 8,000. The meeting's
     13 would have 10.4 from Lagersberg and has none: marked. The conversations' 11 would
     have 8.8, under 10: too few to tell, not marked."""
-    ids = _setup(app)
-    _fill(
-        app,
-        ids,
-        talks=[("Fröslunda", "65-")] * 6 + [("Myrtorp", None)] * 5,
-        joins=[("Fröslunda", "30-44")] * 7 + [(None, "30-44")] * 6,
-        voters=5,
-    )
+    ids = _side_by_side(app)
     page = client.get(f"/dialogues/{ids['dialogue']}/participation").get_data(as_text=True)
     assert "Import the population" not in page  # observers do not import
     assert "Clearly under-represented" not in page
