@@ -288,3 +288,11 @@ def test_openapi_documents_the_imports(as_role: Callable[[Role], Api]) -> None:
         assert schema["properties"]["file"]["format"] == "binary"
         created = operation["responses"]["201"]["content"]["application/json"]["schema"]
         assert created == {"$ref": "#/components/schemas/ImportOut"}
+
+
+def test_dialogue_page_links_both_imports(
+    client: FlaskClient, facilitator: User, intake: dict[str, int]
+) -> None:
+    page = client.get(f"/dialogues/{intake['dialogue']}").get_data(as_text=True)
+    for kind in ("population", "indicators"):
+        assert f'href="/dialogues/{intake["dialogue"]}/{kind}"' in page
