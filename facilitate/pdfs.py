@@ -43,7 +43,7 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
-def draw_chart(pdf: FPDF, chart: Chart, *, width: float = 120.0) -> None:
+def draw_chart(pdf: FPDF, chart: Chart, *, width: float = 90.0) -> None:
     """A chart as on the page, drawn in the PDF's own lines at the cursor, its title above
     and its table's rows as text below, so a reader of the PDF's text gets the numbers."""
     scale = width / chart.drawing.width
