@@ -9,10 +9,13 @@ again rather than patched.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
+from typing import TypeVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -43,6 +46,7 @@ BANDS: tuple[tuple[int, int | None, AgeBand], ...] = (
 COUNT_MAX = 10_000_000
 
 Cells = dict[str, object]
+Row = TypeVar("Row")
 
 
 def _text(row: Cells, column: str) -> str:
@@ -94,10 +98,9 @@ def _source(row: Cells) -> str:
     return source
 
 
-def _district(dialogue: Dialogue, name: str, *, required: bool) -> Area | None:
+def _district(dialogue: Dialogue, name: str) -> Area | None:
+    """The dialogue's district of that name (any case); None when the cell is empty."""
     if not name:
-        if required:
-            raise ValidationError(_l("Give the district."), field="district")
         return None
     for area in dialogue.areas:
         if area.name.casefold() == name.casefold():
@@ -156,10 +159,10 @@ def _check_rows(
     data: bytes,
     columns: tuple[str, ...],
     required: tuple[str, ...],
-    check: Callable[[Cells], tuple[object, ...]],
-) -> list[tuple[int, tuple[object, ...]]]:
+    check: Callable[[Cells], Row],
+) -> list[tuple[int, Row]]:
     """Every row checked by ``check``; any problems refuse the file, all of them listed."""
-    checked: list[tuple[int, tuple[object, ...]]] = []
+    checked: list[tuple[int, Row]] = []
     problems: list[tuple[int, str]] = []
     for line, row in read_rows(filename, data, columns=columns, required=required):
         if "" in row:  # read_rows found the row wrong already
@@ -185,11 +188,49 @@ class Replaced:
     before: int  # rows the earlier import had
 
 
-def import_indicators(dialogue: Dialogue, filename: str, data: bytes) -> Replaced:
-    """Replace the dialogue's indicator values with the file's."""
+@dataclass(frozen=True)
+class IndicatorRow:
+    name: str
+    area: Area | None
+    theme: Theme | None
+    year: int
+    value: float
+    source: str
+
+
+@dataclass(frozen=True)
+class PopulationRow:
+    area: Area
+    age_band: AgeBand
+    count: int
+    year: int | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A file read and checked: what importing it would store. Nothing is written until
+    ``write_plan``, so it is also the preview."""
+
+    kind: str  # "population" or "indicators"
+    lines: int  # the file's data rows
+    rows: list[IndicatorRow] | list[PopulationRow]
+
+    def digest(self) -> str:
+        """What would be written, as a fingerprint: confirming writes only what the
+        preview showed, not what the dialogue's districts or themes make of it since."""
+        shape = [self.kind] + [
+            [getattr(getattr(row, f.name), "id", getattr(row, f.name)) for f in fields(row)]
+            for row in self.rows
+        ]
+        return hashlib.sha256(json.dumps(shape, default=str).encode()).hexdigest()
+
+
+def plan_indicators(dialogue: Dialogue, filename: str, data: bytes) -> Plan:
+    """Every row of an indicator file checked; writes nothing."""
     _writable(dialogue)
 
-    def check(row: Cells) -> tuple[object, ...]:
+    def check(row: Cells) -> IndicatorRow:
         name = _text(row, "indicator")
         if not name:
             raise ValidationError(_l("Name the indicator."), field="indicator")
@@ -198,9 +239,9 @@ def import_indicators(dialogue: Dialogue, filename: str, data: bytes) -> Replace
                 _l("The indicator's name is longer than %(max)d characters.", max=NAME_MAX),
                 field="indicator",
             )
-        return (
+        return IndicatorRow(
             name,
-            _district(dialogue, _text(row, "district"), required=False),
+            _district(dialogue, _text(row, "district")),
             _theme(dialogue, _text(row, "theme")),
             _whole(row, "year", YEARS),
             _number(row, "value"),
@@ -210,8 +251,8 @@ def import_indicators(dialogue: Dialogue, filename: str, data: bytes) -> Replace
     checked = _check_rows(filename, data, INDICATOR_COLUMNS, INDICATOR_REQUIRED, check)
     seen: dict[tuple[object, ...], int] = {}
     problems = []
-    for line, (name, area, theme, year, *_) in checked:
-        key = (str(name).casefold(), area, theme, year)
+    for line, row in checked:
+        key = (row.name.casefold(), row.area, row.theme, row.year)
         if key in seen:
             message = _l(
                 "Line %(line)d has the same indicator, district, theme and year.", line=seen[key]
@@ -220,52 +261,92 @@ def import_indicators(dialogue: Dialogue, filename: str, data: bytes) -> Replace
         seen.setdefault(key, line)
     if problems:
         raise ImportRejected(problems)
-    before = session().execute(sa.delete(Indicator).where(Indicator.dialogue_id == dialogue.id))
-    for _line, (name, area, theme, year, value, source) in checked:
-        session().add(
-            Indicator(
-                dialogue_id=dialogue.id,
-                name=name,
-                area=area,
-                theme=theme,
-                year=year,
-                value=value,
-                source=source,
-            )
-        )
-    session().flush()
-    return Replaced(len(checked), before.rowcount)  # type: ignore[attr-defined]
+    return Plan("indicators", len(checked), [row for _, row in checked])
 
 
-def import_population(dialogue: Dialogue, filename: str, data: bytes) -> Replaced:
-    """Replace the dialogue's population with the file's; rows of one district and band
-    (a table by sex, or five-year bands inside one of ours) are added up."""
+def plan_population(dialogue: Dialogue, filename: str, data: bytes) -> Plan:
+    """Every row of a population file checked; rows of one district and band (a table by
+    sex, or five-year bands inside one of ours) added up. Writes nothing."""
     _writable(dialogue)
 
-    def check(row: Cells) -> tuple[object, ...]:
-        year_cell = _text(row, "year")
-        return (
-            _district(dialogue, _text(row, "district"), required=True),
+    def check(row: Cells) -> PopulationRow:
+        district = _district(dialogue, _text(row, "district"))
+        if district is None:
+            raise ValidationError(_l("Give the district."), field="district")
+        return PopulationRow(
+            district,
             age_band(_text(row, "age_band")),
             _whole(row, "count", range(COUNT_MAX + 1)),
-            _whole(row, "year", YEARS) if year_cell else None,
+            _whole(row, "year", YEARS) if _text(row, "year") else None,
             _source(row),
         )
 
     checked = _check_rows(filename, data, POPULATION_COLUMNS, POPULATION_REQUIRED, check)
-    totals: dict[tuple[object, object], Population] = {}
-    for _line, (area, band, count, year, source) in checked:
-        key = (area, band)
+    totals: dict[tuple[int, AgeBand], PopulationRow] = {}
+    for _line, row in checked:
+        key = (row.area.id, row.age_band)
         if key in totals:
-            totals[key].count += int(count)  # type: ignore[call-overload]
-            continue
-        totals[key] = Population(
-            dialogue_id=dialogue.id, area=area, age_band=band, count=count, year=year, source=source
+            row = replace(totals[key], count=totals[key].count + row.count)
+        totals[key] = row
+    return Plan("population", len(checked), list(totals.values()))
+
+
+def existing(dialogue: Dialogue, kind: str) -> int:
+    """How many rows an import of ``kind`` would replace."""
+    model = Population if kind == "population" else Indicator
+    return (
+        session().scalar(
+            sa.select(sa.func.count()).select_from(model).where(model.dialogue_id == dialogue.id)
         )
-    before = session().execute(sa.delete(Population).where(Population.dialogue_id == dialogue.id))
-    session().add_all(totals.values())
+        or 0
+    )
+
+
+def write_plan(dialogue: Dialogue, plan: Plan) -> Replaced:
+    """Replace the dialogue's earlier import of the plan's kind with the plan's rows."""
+    _writable(dialogue)
+    before = existing(dialogue, plan.kind)
+    if plan.kind == "population":
+        session().execute(sa.delete(Population).where(Population.dialogue_id == dialogue.id))
+        session().add_all(
+            Population(
+                dialogue_id=dialogue.id,
+                area_id=row.area.id,
+                age_band=row.age_band,
+                count=row.count,
+                year=row.year,
+                source=row.source,
+            )
+            for row in plan.rows
+            if isinstance(row, PopulationRow)
+        )
+    else:
+        session().execute(sa.delete(Indicator).where(Indicator.dialogue_id == dialogue.id))
+        session().add_all(
+            Indicator(
+                dialogue_id=dialogue.id,
+                name=row.name,
+                area_id=row.area.id if row.area is not None else None,
+                theme_id=row.theme.id if row.theme is not None else None,
+                year=row.year,
+                value=row.value,
+                source=row.source,
+            )
+            for row in plan.rows
+            if isinstance(row, IndicatorRow)
+        )
     session().flush()
-    return Replaced(len(checked), before.rowcount)  # type: ignore[attr-defined]
+    return Replaced(plan.lines, before)
+
+
+def import_indicators(dialogue: Dialogue, filename: str, data: bytes) -> Replaced:
+    """Replace the dialogue's indicator values with the file's (the API's one step)."""
+    return write_plan(dialogue, plan_indicators(dialogue, filename, data))
+
+
+def import_population(dialogue: Dialogue, filename: str, data: bytes) -> Replaced:
+    """Replace the dialogue's population with the file's (the API's one step)."""
+    return write_plan(dialogue, plan_population(dialogue, filename, data))
 
 
 def indicators(dialogue: Dialogue) -> list[Indicator]:

@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from facilitate import charts
@@ -15,7 +17,8 @@ from facilitate.auth.permissions import requires
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.dialogues.models import Dialogue
 from facilitate.errors import DomainError
-from facilitate.intake.forms import ImportForm
+from facilitate.intake import pending
+from facilitate.intake.forms import ImportConfirmForm, ImportForm
 from facilitate.intake.imports import ImportRejected
 from facilitate.live.models import AgeBand
 from facilitate.web import local_number, refuse, show_form
@@ -67,24 +70,79 @@ def _indicator_context(dialogue: Dialogue) -> dict[str, object]:
     }
 
 
-def _import(
-    dialogue_id: int,
-    template: str,
-    context_of: Callable[[Dialogue], dict[str, object]],
-    run: Callable[[Dialogue, str, bytes], ops.Replaced],
-    endpoint: str,
-) -> View:
+#: How many rows the preview shows as they will be stored.
+PREVIEW_ROWS = 50
+PLANS: dict[str, Callable[[Dialogue, str, bytes], ops.Plan]] = {
+    "population": ops.plan_population,
+    "indicators": ops.plan_indicators,
+}
+
+
+def _user_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
+def _page(kind: str, dialogue: Dialogue, form: FlaskForm, error: DomainError) -> tuple[str, int]:
+    context = (_population_context if kind == "population" else _indicator_context)(dialogue)
+    context["problems"] = error.problems if isinstance(error, ImportRejected) else []
+    return refuse(f"baseline/{kind}.html", form, error, **context)
+
+
+def _preview(kind: str, dialogue: Dialogue, filename: str, data: bytes, plan: ops.Plan) -> str:
+    """What Import will store, before anything is: the file waits on the server (as the
+    conversation import's does, ``intake.pending``) under a token naming this plan."""
+    form = ImportConfirmForm()
+    form.token.data = pending.keep(
+        data, dialogue_id=dialogue.id, user_id=_user_id(), filename=filename, plan=plan.digest()
+    )
+    return render_template(
+        "baseline/preview.html",
+        dialogue=dialogue,
+        kind=kind,
+        form=form,
+        filename=filename,
+        plan=plan,
+        rows=plan.rows[:PREVIEW_ROWS],
+        replaces=ops.existing(dialogue, kind),
+    )
+
+
+def _upload(kind: str, dialogue_id: int) -> View:
     dialogue = dialogue_ops.get_dialogue(dialogue_id)
     form = ImportForm()
     if not form.validate_on_submit():
-        return show_form(template, form, **context_of(dialogue))
+        context = (_population_context if kind == "population" else _indicator_context)(dialogue)
+        return show_form(f"baseline/{kind}.html", form, **context)
     upload = form.file.data
+    filename, data = upload.filename or "", upload.read()
     try:
-        result = run(dialogue, upload.filename or "", upload.read())
+        plan = PLANS[kind](dialogue, filename, data)
     except DomainError as error:
-        context = context_of(dialogue)
-        context["problems"] = error.problems if isinstance(error, ImportRejected) else []
-        return refuse(template, form, error, **context)
+        return _page(kind, dialogue, form, error)
+    return _preview(kind, dialogue, filename, data, plan)
+
+
+def _confirm(kind: str, dialogue_id: int) -> View:
+    """Import exactly what the preview showed, or discard the file ("cancel")."""
+    dialogue = dialogue_ops.get_dialogue(dialogue_id)
+    form = ImportConfirmForm()
+    try:
+        upload = pending.upload_of(
+            form.token.data or "", dialogue_id=dialogue.id, user_id=_user_id()
+        )
+        if form.cancel.data:
+            pending.discard(upload)
+            flash(_("The import was cancelled; nothing was imported."), "success")
+            return redirect(url_for(f".{kind}", dialogue_id=dialogue.id))
+        data = pending.take(upload)
+        plan = PLANS[kind](dialogue, upload.filename, data)
+    except DomainError as error:
+        return _page(kind, dialogue, ImportForm(), error)
+    if plan.digest() != upload.plan:
+        # Another kind's token, or districts or themes changed since the preview.
+        flash(_("The dialogue changed since the preview: check it again."), "warning")
+        return _preview(kind, dialogue, upload.filename, data, plan), 409
+    result = ops.write_plan(dialogue, plan)
     flash(
         _(
             "Imported %(num)d rows; they replace the %(before)d rows imported before.",
@@ -95,7 +153,7 @@ def _import(
         else _("Imported %(num)d rows.", num=result.rows),
         "success",
     )
-    return redirect(url_for(endpoint, dialogue_id=dialogue.id))
+    return redirect(url_for(f".{kind}", dialogue_id=dialogue.id))
 
 
 @bp.get("/dialogues/<int:dialogue_id>/population")
@@ -111,13 +169,14 @@ def population(dialogue_id: int) -> View:
 @bp.post("/dialogues/<int:dialogue_id>/population")
 @requires(Role.facilitator)
 def import_population(dialogue_id: int) -> View:
-    return _import(
-        dialogue_id,
-        "baseline/population.html",
-        _population_context,
-        ops.import_population,
-        ".population",
-    )
+    """Upload: the file is checked and previewed, nothing is written."""
+    return _upload("population", dialogue_id)
+
+
+@bp.post("/dialogues/<int:dialogue_id>/population/confirm")
+@requires(Role.facilitator)
+def confirm_population(dialogue_id: int) -> View:
+    return _confirm("population", dialogue_id)
 
 
 @bp.get("/dialogues/<int:dialogue_id>/indicators")
@@ -133,10 +192,11 @@ def indicators(dialogue_id: int) -> View:
 @bp.post("/dialogues/<int:dialogue_id>/indicators")
 @requires(Role.facilitator)
 def import_indicators(dialogue_id: int) -> View:
-    return _import(
-        dialogue_id,
-        "baseline/indicators.html",
-        _indicator_context,
-        ops.import_indicators,
-        ".indicators",
-    )
+    """Upload: the file is checked and previewed, nothing is written."""
+    return _upload("indicators", dialogue_id)
+
+
+@bp.post("/dialogues/<int:dialogue_id>/indicators/confirm")
+@requires(Role.facilitator)
+def confirm_indicators(dialogue_id: int) -> View:
+    return _confirm("indicators", dialogue_id)

@@ -4,6 +4,7 @@ files and bad ones (nothing imported, every bad line named), replacing, and who 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -45,13 +46,24 @@ def _rows(app: Flask, model: type[Any]) -> list[Any]:
         return rows
 
 
-def _post(client: FlaskClient, url: str, name: str, body: bytes, **headers: str) -> Any:
+def _post(client: FlaskClient, url: str, name: str, body: bytes) -> Any:
+    """Upload: the preview (200) or the refusal (422); nothing is stored either way."""
     return client.post(
-        url,
-        data={"file": (io.BytesIO(body), name)},
-        content_type="multipart/form-data",
-        headers=headers,
+        url, data={"file": (io.BytesIO(body), name)}, content_type="multipart/form-data"
     )
+
+
+def import_through_page(client: FlaskClient, url: str, name: str, body: bytes) -> Any:
+    """Upload, see the preview, press Import: the confirmation's answer."""
+    preview = _post(client, url, name, body)
+    assert preview.status_code == 200, preview.get_data(as_text=True)
+    return client.post(f"{url}/confirm", data={"token": _token(preview), "confirm": "1"})
+
+
+def _token(response: Any) -> str:
+    found = re.search(r'name="token" type="hidden" value="([^"]+)"', response.get_data(True))
+    assert found is not None
+    return found.group(1)
 
 
 @pytest.mark.parametrize(
@@ -89,7 +101,12 @@ def test_population_page_imports_and_replaces(
     page = client.get(url).get_data(as_text=True)
     assert "Nothing imported yet." in page
     assert "Myrtorp" in page  # the districts the file may name
-    response = _post(client, url, "scb.csv", POPULATION.encode())
+    preview = _post(client, url, "scb.csv", POPULATION.encode()).get_data(as_text=True)
+    assert "Nothing has been saved yet." in preview
+    assert "6 rows" in preview
+    assert "<td>20-29</td><td>750</td>" in preview  # 20-24 and 25-29 added up
+    assert _rows(app, Population) == []
+    response = import_through_page(client, url, "scb.csv", POPULATION.encode())
     assert response.status_code == 302
     stored = {(p.area_id, p.age_band.value): p.count for p in _rows(app, Population)}
     with app.app_context():
@@ -107,6 +124,18 @@ def test_population_page_imports_and_replaces(
     assert "750" in page
     assert "SCB" in page
     again = _post(client, url, "scb.csv", b"district,age_band,count\nLagersberg,30-44,80\n")
+    assert "It replaces the 5 rows imported before." in again.get_data(as_text=True)
+    token = _token(again)
+    cancelled = client.post(f"{url}/confirm", data={"token": token, "cancel": "1"})
+    assert cancelled.status_code == 302
+    assert len(_rows(app, Population)) == 5
+    # A token for the population is no indicator file.
+    again = _post(client, url, "scb.csv", b"district,age_band,count\nLagersberg,30-44,80\n")
+    other = f"/dialogues/{intake['dialogue']}/indicators/confirm"
+    assert client.post(other, data={"token": _token(again), "confirm": "1"}).status_code == 422
+    again = import_through_page(
+        client, url, "scb.csv", b"district,age_band,count\nLagersberg,30-44,80\n"
+    )
     assert again.status_code == 302
     assert [(p.area_id, p.count) for p in _rows(app, Population)] == [(areas["Lagersberg"], 80)]
     assert "they replace the 5 rows imported before" in client.get(url).get_data(as_text=True)
@@ -116,7 +145,7 @@ def test_population_page_lists_every_bad_line_and_imports_nothing(
     app: Flask, client: FlaskClient, facilitator: User, intake: dict[str, int]
 ) -> None:
     url = f"/dialogues/{intake['dialogue']}/population"
-    assert _post(client, url, "scb.csv", POPULATION.encode()).status_code == 302
+    assert import_through_page(client, url, "scb.csv", POPULATION.encode()).status_code == 302
     bad = (
         "district;age_band;count\n"
         "Fröslunda;20-29;12\n"
@@ -165,7 +194,7 @@ def test_indicator_page_imports_xlsx(
         sheet.write_row(row, 0, values)
     book.close()
     url = f"/dialogues/{intake['dialogue']}/indicators"
-    assert _post(client, url, "index.xlsx", out.getvalue()).status_code == 302
+    assert import_through_page(client, url, "index.xlsx", out.getvalue()).status_code == 302
     rows = _rows(app, Indicator)
     assert [(r.name, r.year, r.value, r.theme_id) for r in rows] == [
         ("Trygghetsindex", 2024, 61.25, intake["light"]),

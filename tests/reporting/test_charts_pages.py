@@ -4,10 +4,10 @@ feedback page) and outcome indicators beside the items on the public pages."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 
 import pytest
+from baseline.test_imports import import_through_page
 from flask import Flask
 from flask.testing import FlaskClient
 from pdf_text import pdf_text
@@ -100,12 +100,7 @@ def test_feedback_page_charts_progress_and_what_moved(
     client: FlaskClient, facilitator: User, items: dict[str, int]
 ) -> None:
     url = f"/dialogues/{items['dialogue']}/indicators"
-    response = client.post(
-        url,
-        data={"file": (io.BytesIO(INDICATORS.encode()), "index.csv")},
-        content_type="multipart/form-data",
-    )
-    assert response.status_code == 302
+    assert import_through_page(client, url, "index.csv", INDICATORS.encode()).status_code == 302
     client.get("/logout")
     page = client.get(f"/d/{items['dialogue']}/feedback").get_data(as_text=True)
     svgs = _svgs(page)
@@ -137,11 +132,8 @@ def test_feedback_page_charts_progress_and_what_moved(
 def test_feedback_page_in_swedish_writes_decimal_commas(
     client: FlaskClient, facilitator: User, items: dict[str, int]
 ) -> None:
-    client.post(
-        f"/dialogues/{items['dialogue']}/indicators",
-        data={"file": (io.BytesIO(INDICATORS.encode()), "index.csv")},
-        content_type="multipart/form-data",
-    )
+    url = f"/dialogues/{items['dialogue']}/indicators"
+    assert import_through_page(client, url, "index.csv", INDICATORS.encode()).status_code == 302
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "sv"
     page = client.get(f"/d/{items['dialogue']}/feedback").get_data(as_text=True)
     assert ">51,5<" in page
