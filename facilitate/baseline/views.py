@@ -127,14 +127,16 @@ def _confirm(kind: str, dialogue_id: int) -> View:
     dialogue = dialogue_ops.get_dialogue(dialogue_id)
     form = ImportConfirmForm()
     try:
-        upload = pending.upload_of(
-            form.token.data or "", dialogue_id=dialogue.id, user_id=_user_id()
+        taken = pending.confirmed(
+            form.token.data or "",
+            cancel=bool(form.cancel.data),
+            dialogue_id=dialogue.id,
+            user_id=_user_id(),
         )
-        if form.cancel.data:
-            pending.discard(upload)
+        if taken is None:
             flash(_("The import was cancelled; nothing was imported."), "success")
             return redirect(url_for(f".{kind}", dialogue_id=dialogue.id))
-        data = pending.take(upload)
+        upload, data = taken
         plan = PLANS[kind](dialogue, upload.filename, data)
     except DomainError as error:
         return _page(kind, dialogue, ImportForm(), error)
