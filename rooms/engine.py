@@ -73,6 +73,8 @@ def _staff_viewer(user: User, meeting_id: int | None, view: object) -> tuple[Vie
         raise _refuse("not_found", str(_l("No such meeting.")))
     if view == "screen":
         role = ViewerRole.screen
+    elif view == "preview":
+        role = ViewerRole.preview
     else:
         role = ViewerRole.facilitator if user.has_role(Role.facilitator) else ViewerRole.observer
     return Viewer(meeting_id=meeting_id, role=role, user_id=user.id), None
@@ -126,7 +128,8 @@ def rooms_for(viewer: Viewer, participant: Participant | None, meeting: Meeting)
         rooms.add(audience.staff(meeting.id))
     else:
         rooms.add(audience.public(meeting.id))
-    if viewer.role is ViewerRole.screen:
+    if viewer.role in (ViewerRole.screen, ViewerRole.preview):
+        # No group of its own: like the projector, a preview sees every group's wall.
         rooms.add(audience.screen(meeting.id))
     if participant is not None:
         rooms.add(audience.participant(meeting.id, participant.id))
@@ -500,6 +503,8 @@ ROOM = Permission.room
 def _authorise(viewer: Viewer, who: Permission, payload: BaseModel) -> None:
     if viewer.role is ViewerRole.screen:
         raise Forbidden(_l("The projector view only shows."))
+    if viewer.role is ViewerRole.preview:
+        raise Forbidden(_l("The preview only shows what residents see."))
     if who == PARTICIPANT and viewer.participant_id is None:
         raise Forbidden(_l("Only participants do this."))
     if who == FACILITATOR and viewer.role is not ViewerRole.facilitator:

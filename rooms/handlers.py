@@ -11,10 +11,13 @@ from facilitate.actions import operations as action_ops
 from facilitate.i18n import select_locale
 from facilitate.live import operations as live_ops
 from facilitate.live.models import LANGUAGE_MAX, Participant
+from facilitate.live.views_json import screen_json
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.models import Meeting
+from facilitate.perspectives import operations as perspectives_ops
 from facilitate.proposals import operations as proposal_ops
 
+from . import perspectives
 from .connections import Connection
 from .engine import (
     ANYONE,
@@ -94,8 +97,12 @@ class HandRaiseFor(Write):
 
 
 class ScreenSet(Write):
-    #: Required, and ``None`` for the original only.
-    language: str | None = Field(max_length=LANGUAGE_MAX)
+    """Any of the three; what is left out stays as it is (``language: null`` is the
+    original only)."""
+
+    language: str | None = Field(default=None, max_length=LANGUAGE_MAX)
+    mode: str | None = Field(default=None, max_length=20)
+    theme: str | None = Field(default=None, max_length=20)
 
 
 class GroupsSplit(Write):
@@ -291,8 +298,11 @@ def hand_lower_for(conn: Connection, meeting: Meeting, _: Participant | None, p:
 
 @write("screen_set", ScreenSet, FACILITATOR)
 def screen_set(conn: Connection, meeting: Meeting, _: Participant | None, p: ScreenSet) -> Ack:
-    live_ops.set_screen_language(meeting, p.language)
-    return {"language": p.language or None}
+    given = {name: getattr(p, name) for name in p.model_fields_set & {"language", "mode", "theme"}}
+    live_ops.set_screen(meeting, given)
+    # The ack echoes what was set, as the state now has it.
+    now = screen_json(meeting)
+    return {name: now[name] for name in given}
 
 
 @write("hand_clear", Write, FACILITATOR)
@@ -474,3 +484,31 @@ def proposal_decide(
 ) -> Ack:
     item = action_ops.decide(meeting, conn.viewer, p.proposal_id, p.outcome, p.note)
     return {"action_id": item.id if item is not None else None}
+
+
+# -- perspectives --------------------------------------------------------------------------
+
+
+class StatementVote(Write):
+    contribution_id: int
+    value: int
+
+
+class StatementQuote(Write):
+    note_id: int
+
+
+@write("statement_vote", StatementVote, PARTICIPANT)
+def statement_vote(
+    conn: Connection, meeting: Meeting, participant: Participant | None, p: StatementVote
+) -> Ack:
+    perspectives_ops.answer_statement(meeting, participant, p.contribution_id, p.value)
+    after_commit(functools.partial(perspectives.mark, meeting.id))
+    return {"contribution_id": p.contribution_id, "value": p.value}
+
+
+@write("statement_quote", StatementQuote, FACILITATOR)
+def statement_quote(
+    conn: Connection, meeting: Meeting, _: Participant | None, p: StatementQuote
+) -> Ack:
+    return {"id": perspectives_ops.quote_statement(meeting, conn.viewer, p.note_id).id}

@@ -173,9 +173,17 @@ def facilitator(make_user: Callable[..., User], login: Callable[[User], None]) -
 @pytest.fixture
 def agreed(app: Flask) -> dict[str, int]:
     """A meeting where Anna's words became a proposal, voted on and agreed."""
+    return make_agreed(app)
+
+
+def make_agreed(
+    app: Flask, title: str = "Trygghet", proposal_title: str = "Belys skolvägen"
+) -> dict[str, int]:
+    """A dialogue ``title`` with one meeting where Anna's words became the proposal
+    ``proposal_title``, voted on and agreed: its ids, the action item's among them."""
     with app.app_context():
         dialogue = dialogue_ops.create_dialogue(
-            "Trygghet", areas=["Fröslunda", "Myrtorp"], action_deadline=dt.date(2027, 5, 31)
+            title, areas=["Fröslunda", "Myrtorp"], action_deadline=dt.date(2027, 5, 31)
         )
         theme = dialogue_ops.create_theme(dialogue, "Belysning")
         meeting = meeting_ops.create_meeting(theme, "Kväll", template="in_depth_90")
@@ -188,7 +196,7 @@ def agreed(app: Flask) -> dict[str, int]:
         phone = Viewer(meeting.id, ViewerRole.participant, participant_id=anna.id)
         said = live_ops.add_contribution(meeting, phone, anna, "Det är mörkt vid skolan")
         staff = Viewer(meeting.id, ViewerRole.facilitator)
-        proposal = proposal_ops.promote_contribution(meeting, staff, said.id, "Belys skolvägen")
+        proposal = proposal_ops.promote_contribution(meeting, staff, said.id, proposal_title)
         other = proposal_ops.add_proposal(meeting, staff, None, "Fler bänkar")
         proposal_ops.open_voting(meeting)
         proposal_ops.cast_vote(meeting, anna, proposal.id, 1)

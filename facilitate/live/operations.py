@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -20,7 +20,7 @@ from facilitate import events
 from facilitate.db import resident_words, scrub_after_commit, session, utcnow
 from facilitate.errors import Conflict, Forbidden, NotFound, ValidationError
 from facilitate.languages import ORIGINAL, guess_language
-from facilitate.meetings.models import Meeting, MeetingStatus
+from facilitate.meetings.models import Meeting, MeetingStatus, ScreenMode, ScreenTheme
 from facilitate.meetings.signals import content_changed
 from facilitate.validation import (
     check_int_range,
@@ -312,15 +312,34 @@ def add_time(meeting: Meeting, seconds: int) -> None:
     _announce_timer(meeting)
 
 
-def set_screen_language(meeting: Meeting, language: str | None) -> None:
-    """The projector shows each step beneath the original in ``language`` too (``None``:
-    the original only); every screen hears of it, so a reloaded projector keeps it."""
-    chosen = check_language(language)
-    if chosen == meeting.screen_language:
+_Choice = TypeVar("_Choice", ScreenMode, ScreenTheme)
+
+
+def set_screen(meeting: Meeting, changes: Mapping[str, object]) -> None:
+    """Changes what the projector shows, each setting only when ``changes`` names it:
+    ``language``, the second language beneath the original (``None``: the original only),
+    ``mode`` and ``theme``. All are checked before any is changed. Every screen hears of a
+    change, so a reloaded projector keeps it."""
+    if not changes.keys() & {"language", "mode", "theme"}:
+        raise ValidationError(_l("Say what to change: mode, theme or language."), field="mode")
+    language = meeting.screen_language
+    if "language" in changes:
+        given = changes["language"]
+        language = check_language(given if isinstance(given, str) else None)
+    mode = _choice(ScreenMode, changes.get("mode", meeting.screen_mode), "mode")
+    theme = _choice(ScreenTheme, changes.get("theme", meeting.screen_theme), "theme")
+    before = screen_json(meeting)
+    meeting.screen_language, meeting.screen_mode, meeting.screen_theme = language, mode, theme
+    if screen_json(meeting) == before:
         return
-    meeting.screen_language = chosen
     session().flush()
     events.queue("screen", screen_json(meeting), audience.everyone(meeting.id))
+
+
+def _choice(kind: type[_Choice], value: object, field: str) -> _Choice:
+    if not isinstance(value, str) or value not in {member.value for member in kind}:
+        raise ValidationError(_l("Unknown choice: %(value)s.", value=str(value)[:20]), field=field)
+    return kind(value)
 
 
 def send_notice(meeting: Meeting, text: str) -> None:

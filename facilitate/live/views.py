@@ -179,6 +179,23 @@ def phone(meeting_id: int) -> View:
     )
 
 
+@bp.route("/meetings/<int:meeting_id>/preview")
+@requires(Role.observer)
+def preview(meeting_id: int) -> View:
+    """The phone view as residents see it, for staff: no participant is made, the socket
+    connects with ``view: "preview"`` (not counted, every write refused)."""
+    meeting = meeting_ops.get_meeting(meeting_id)
+    viewer = Viewer(meeting_id=meeting.id, role=ViewerRole.preview, user_id=current_user.id)
+    state = snapshot(meeting, viewer, None, {"online": 0, "joined": _joined(meeting.id)})
+    return _page(
+        "live/phone.html",
+        meeting=meeting,
+        state=state,
+        preview=True,
+        config=_room_config(meeting, ViewerRole.preview),
+    )
+
+
 def _staff_page(template: str, meeting_id: int, role: ViewerRole) -> Response:
     meeting = meeting_ops.get_meeting(meeting_id)
     return _page(

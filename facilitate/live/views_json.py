@@ -19,6 +19,9 @@ class ViewerRole(enum.StrEnum):
     observer = "observer"
     #: The projector: connects as staff, sees exactly what residents see.
     screen = "screen"
+    #: Staff looking at the phone view as residents see it: not a participant, not
+    #: counted, and every write refused.
+    preview = "preview"
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,10 @@ class Viewer:
         """The key a write's idempotency and rate limit are counted under."""
         if self.participant_id is not None:
             return f"p{self.participant_id}"
-        return f"u{self.user_id}" if self.role is not ViewerRole.screen else f"s{self.user_id}"
+        # Read-only views get keys of their own, so no stored ack of the same user's
+        # console is ever replayed to them.
+        prefix = {ViewerRole.screen: "s", ViewerRole.preview: "v"}.get(self.role, "u")
+        return f"{prefix}{self.user_id}"
 
 
 def iso(value: dt.datetime | None) -> str | None:
@@ -77,9 +83,13 @@ def phases_json(meeting: Meeting) -> list[dict[str, Any]]:
 
 def screen_json(meeting: Meeting) -> dict[str, Any]:
     """How the projector shows the room, as the facilitator set it on the console: the
-    second language beneath the original (``None``: the original only). One object, so
-    later settings of the projector join it as keys."""
-    return {"language": meeting.screen_language}
+    second language beneath the original (``None``: the original only), the mode it fills
+    itself with and its theme. One object, so later settings join it as keys."""
+    return {
+        "language": meeting.screen_language,
+        "mode": meeting.screen_mode.value,
+        "theme": meeting.screen_theme.value,
+    }
 
 
 def timer_json(meeting: Meeting, *, now: dt.datetime | None = None) -> dict[str, Any]:

@@ -23,6 +23,23 @@ JOIN_CODE_LENGTH = 8
 SCREEN_LANGUAGE_MAX = 12
 
 
+class ScreenMode(enum.StrEnum):
+    """What the projector fills itself with, switched on the console (``screen_set``)."""
+
+    # Not "join": that name is str.join.
+    how_to_join = "join"  # the QR code and the join code, as large as they go
+    question = "question"  # the step, its question and the timer
+    wall = "wall"  # the newest contributions that fit, pinned first
+    questions = "questions"  # residents' questions, most "me too" first
+    results = "results"  # the proposals of the vote and their tallies
+    speaker = "speaker"  # who has the word, then the queue of hands
+
+
+class ScreenTheme(enum.StrEnum):
+    light = "light"
+    dark = "dark"
+
+
 class MeetingStatus(enum.StrEnum):
     draft = "draft"
     open = "open"
@@ -35,6 +52,9 @@ class PhaseKind(enum.StrEnum):
     explore = "explore"
     propose = "propose"
     prioritise = "prioritise"
+    #: Residents agree or disagree with statements; the room sees its opinion groups and
+    #: what they have in common (facilitate.perspectives).
+    perspectives = "perspectives"
     close = "close"
 
 
@@ -126,6 +146,28 @@ class Meeting(Base):
     #: original, chosen on the console; ``None`` for the original only.
     screen_language: Mapped[str | None] = mapped_column(
         sa.String(SCREEN_LANGUAGE_MAX), info=holds(Holds.machine)
+    )
+    #: The projector's mode. The wall by default: it carries the join code in its corner,
+    #: so a room that opens without touching the projector still shows how to join.
+    screen_mode: Mapped[ScreenMode] = mapped_column(
+        # Stored by value: the member for "join" has another name.
+        sa.Enum(
+            ScreenMode,
+            native_enum=False,
+            length=20,
+            validate_strings=True,
+            values_callable=lambda members: [m.value for m in members],
+        ),
+        default=ScreenMode.wall,
+        server_default=ScreenMode.wall.value,
+        info=holds(Holds.machine),
+    )
+    #: Dark for a dim hall, where a white screen glares; light otherwise.
+    screen_theme: Mapped[ScreenTheme] = mapped_column(
+        _enum(ScreenTheme),
+        default=ScreenTheme.light,
+        server_default=ScreenTheme.light.value,
+        info=holds(Holds.machine),
     )
 
     # One way only: dialogues sit below meetings and know nothing of them (the database's

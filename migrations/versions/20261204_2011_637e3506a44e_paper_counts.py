@@ -1,7 +1,7 @@
 """Paper counts: people who took part in a meeting without a phone, by district and age band
 
 Revision ID: 637e3506a44e
-Revises: 5c2e7a1d9f30
+Revises: 7f3b9c2d4e61
 Create Date: 2026-12-04 20:11:17.437952
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '637e3506a44e'
-down_revision = '5c2e7a1d9f30'
+down_revision = "7f3b9c2d4e61"
 branch_labels = None
 depends_on = None
 

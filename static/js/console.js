@@ -6,15 +6,38 @@
   var room;
   var hiding = null; // the contribution whose hide form is open, kept across redraws
   var translating = null; // likewise for the translate form
+  // Two-click confirmations armed by their first click, by key ("block-4"): kept here, not
+  // on the button, so a redraw in a busy room cannot disarm them. Each lapses on its own.
+  var ARMED_MS = 10000;
+  var armed = {};
+
+  function redraw() { if (room && room.state) room.render(room.state, room); }
+
+  function isArmed(key) { return (armed[key] || 0) > Date.now(); }
+
+  /* A button that acts on its second click within ARMED_MS, for what cannot be undone. */
+  function confirmButton(label, key, act) {
+    var on = isArmed(key);
+    return button(on ? t(label) + "?" : t(label), function () {
+      if (isArmed(key)) {
+        delete armed[key];
+        act();
+      } else {
+        armed[key] = Date.now() + ARMED_MS;
+        window.setTimeout(redraw, ARMED_MS + 50);
+      }
+      redraw();
+    }, "secondary danger small" + (on ? " armed" : ""), key);
+  }
 
   function button(label, onclick, cls, key) {
     return el("button", { type: "button", class: cls || "secondary", text: label, onclick: onclick, "data-key": key });
   }
 
   function renderAgenda(state) {
-    F.replace(byId("agenda"), state.phases.map(function (phase, index) {
+    F.keep(byId("agenda"), state.phases.map(function (phase, index) {
       var current = index === state.current_phase;
-      return el("li", { class: current ? "current" : "", "aria-current": current ? "step" : null }, [
+      return el("li", { class: current ? "current" : "", "aria-current": current ? "step" : null, "data-key": "phase-" + index }, [
         el("span", { class: "phase-title", dir: "auto", text: phase.title }),
         el("span", { class: "muted", text: " · " + phase.minutes + " min" }),
         current ? el("strong", { class: "now", text: " " + t("Now") })
@@ -82,7 +105,7 @@
         hiding = { id: c.id, node: node };
         room.render(room.state, room);
         node.querySelector("input").focus();
-      }));
+      }, null, "hide-" + c.id));
       actions.push(button(c.translation ? t("Edit translation") : t("Translate"), function () {
         var node = el("li", { class: "contribution", "data-id": c.id }, F.contributionText(c).concat([translateForm(c)]));
         translating = { id: c.id, node: node };
@@ -95,7 +118,9 @@
           room.send("question_answer", { id: c.id, answered: !c.answered });
         }, null, "answer-" + c.id));
       }
-      actions.push(button(t("Make a proposal"), function () { room.send("proposal_promote", { contribution_id: c.id }); }));
+      actions.push(button(t("Make a proposal"), function () {
+        room.send("proposal_promote", { contribution_id: c.id });
+      }, null, "promote-" + c.id));
     }
     return el("li", { class: "contribution" + (c.hidden ? " is-hidden" : "") + (c.pinned ? " pinned" : "") + (c.answered ? " answered" : ""), "data-id": c.id }, F.contributionText(c).concat([
       el("p", { class: "meta" }, tags),
@@ -111,13 +136,13 @@
       return (all || c.phase === state.current_phase) && !(c.waiting && !c.hidden);
     });
     if (questions) items = F.questions.ordered(items);
-    F.replace(byId("wall"), items.length ? items.map(function (c) { return wallItem(c, state); })
-      : [el("li", { class: "empty muted", text: questions ? t("No questions yet.") : t("Nothing here yet.") })]);
+    F.keep(byId("wall"), items.length ? items.map(function (c) { return wallItem(c, state); })
+      : [el("li", { class: "empty muted", "data-key": "empty", text: questions ? t("No questions yet.") : t("Nothing here yet.") })]);
   }
 
   function renderHands(state) {
-    F.replace(byId("hands"), state.hands.length ? state.hands.map(function (hand) {
-      return el("li", {}, [
+    F.keep(byId("hands"), state.hands.length ? state.hands.map(function (hand) {
+      return el("li", { "data-key": "hand-" + hand.id }, [
         el("span", { dir: "auto", text: hand.name || t("anonymous") }),
         hand.on_behalf ? el("small", { class: "hand-for muted", text: t("raised for someone in the room") }) : null,
         el("div", { class: "item-actions" }, [
@@ -127,35 +152,45 @@
           }, "secondary small", "lower-" + hand.id) : null,
         ]),
       ]);
-    }) : [el("li", { class: "muted", text: t("No hands raised.") })]);
+    }) : [el("li", { class: "muted", "data-key": "none", text: t("No hands raised.") })]);
   }
 
+  /* The projector's settings (screen_set): its second language, and the mode and theme
+   * buttons, each pressed as state.screen says; a click sends the one it names. */
   function renderScreen(state) {
+    var screen = state.screen || {};
     var select = byId("screen-language");
-    if (document.activeElement !== select) select.value = (state.screen && state.screen.language) || "";
+    if (document.activeElement !== select) select.value = screen.language || "";
+    document.querySelectorAll("[data-screen-mode]").forEach(function (b) {
+      b.setAttribute("aria-pressed", b.dataset.screenMode === screen.mode ? "true" : "false");
+    });
+    document.querySelectorAll("[data-screen-theme]").forEach(function (b) {
+      b.setAttribute("aria-pressed", screen.theme === "dark" ? "true" : "false");
+    });
   }
+  document.querySelectorAll("[data-screen-mode]").forEach(function (b) {
+    b.addEventListener("click", function () { room.send("screen_set", { mode: b.dataset.screenMode }); });
+  });
+  document.querySelectorAll("[data-screen-theme]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      room.send("screen_set", { theme: b.getAttribute("aria-pressed") === "true" ? "light" : "dark" });
+    });
+  });
 
   function renderPeople(state) {
     byId("presence").textContent = t("%(online)s online of %(joined)s joined", state.presence);
-    F.replace(byId("people"), (state.presence.people || []).map(function (person) {
-      return el("li", {}, [
+    F.keep(byId("people"), (state.presence.people || []).map(function (person) {
+      var id = person.participant_id;
+      return el("li", { "data-key": "person-" + id }, [
         el("span", { dir: "auto", text: person.name || t("anonymous") }), " ",
-        button(t("Block"), function (event) {
-          if (event.target.dataset.armed) {
-            room.send("participant_block", { participant_id: person.participant_id });
-          } else { // a second click confirms: blocking hides everything they wrote
-            event.target.dataset.armed = "yes";
-            event.target.textContent = t("Block") + "?";
-          }
-        }, "secondary danger small"), " ",
-        button(t("Erase their words"), function (event) {
-          if (event.target.dataset.armed) {
-            room.send("participant_erase", { participant_id: person.participant_id });
-          } else { // on a resident's request; a second click confirms, it cannot be undone
-            event.target.dataset.armed = "yes";
-            event.target.textContent = t("Erase their words") + "?";
-          }
-        }, "secondary danger small"),
+        // Blocking hides everything they wrote.
+        confirmButton("Block", "block-" + id, function () {
+          room.send("participant_block", { participant_id: id });
+        }), " ",
+        // On a resident's request; it cannot be undone.
+        confirmButton("Erase their words", "erase-" + id, function () {
+          room.send("participant_erase", { participant_id: id });
+        }),
       ]);
     }));
   }
@@ -181,6 +216,7 @@
     byId("voting-open").hidden = status !== "open" || state.voting.status === "open";
     byId("voting-close").hidden = state.voting.status !== "open";
     F.proposals.render(byId("proposals"), room, state, { staff: true, decide: true });
+    F.perspectives.render(state, room);
     room.tick();
   }
 
@@ -211,6 +247,106 @@
       })).concat([button(t("Not the same"), function () { box.hidden = true; })]));
     box.hidden = false;
   }
+
+  /* Keyboard shortcuts. Which key does what is written once, in the "?" list of the
+   * template (each row's data-shortcut and data-keys); here is what each action does. An
+   * action answers whether it did anything, so only what happened is announced. */
+  function visible(node) { return node && !node.hidden && !node.disabled; }
+
+  function step(by) {
+    var state = room.state;
+    if (state.meeting.status !== "open" || state.current_phase === null) return false;
+    var index = state.current_phase + by;
+    if (index < 0 || index >= state.phases.length) return false;
+    room.send("phase_goto", { index: index });
+    return true;
+  }
+
+  function clickIf(node) {
+    if (!visible(node)) return false;
+    node.click();
+    return true;
+  }
+
+  var ACTIONS = {
+    next: function () { return step(1); },
+    previous: function () { return step(-1); },
+    timer: function () {
+      var timer = room.state.timer;
+      if (timer.running) room.send("timer_pause", {});
+      else if (timer.remaining) room.send("timer_start", {}); // resume what is left
+      else byId("timer-form").requestSubmit();
+      return true;
+    },
+    plus: function () { return clickIf(byId("timer-plus")); },
+    minus: function () { return clickIf(byId("timer-minus")); },
+    vote: function () { return clickIf(byId("voting-open")) || clickIf(byId("voting-close")); },
+    hand: function () {
+      var next = room.state.hands[0];
+      if (next) room.send("hand_give", { id: next.id });
+      return !!next;
+    },
+    // The projector's mode buttons, when the console has them.
+    screen: function (row) {
+      return clickIf(document.querySelector('[data-screen-mode="' + row.dataset.mode + '"]'));
+    },
+    help: function () { openShortcuts(); return false; },
+  };
+
+  var dialog = byId("shortcuts");
+  var opener = null;
+  var bindings = {};
+  dialog.querySelectorAll("[data-shortcut]").forEach(function (row) {
+    row.dataset.keys.split(" ").forEach(function (key) { bindings[key] = row; });
+  });
+
+  /* The list, with the projector's modes that this console offers, named as their buttons. */
+  function openShortcuts() {
+    dialog.querySelectorAll("[data-shortcut=screen]").forEach(function (row) {
+      var target = document.querySelector('[data-screen-mode="' + row.dataset.mode + '"]');
+      row.hidden = !target;
+      if (target) row.querySelector(".mode-name").textContent = target.textContent.trim();
+    });
+    opener = document.activeElement;
+    dialog.showModal();
+  }
+
+  // A modal dialog keeps the page inert, yet Tab could still leave for the browser's own
+  // controls: it goes round the dialog's instead.
+  dialog.addEventListener("keydown", function (event) {
+    if (event.key !== "Tab") return;
+    var items = dialog.querySelectorAll("button, [href], input, select, textarea, [tabindex]:not([tabindex='-1'])");
+    var first = items[0], last = items[items.length - 1];
+    if (event.shiftKey ? document.activeElement === first : document.activeElement === last) {
+      event.preventDefault();
+      (event.shiftKey ? last : first).focus();
+    }
+  });
+
+  dialog.addEventListener("close", function () {
+    if (opener && document.body.contains(opener)) opener.focus();
+    opener = null;
+  });
+  byId("shortcuts-open").addEventListener("click", openShortcuts);
+
+  /* The key as the list names it. On a layout without Latin letters (Arabic, say) the
+   * key in the same place on a Latin keyboard counts, so N is still N. */
+  function keyOf(event) {
+    var key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    var place = /^(?:Key|Digit)(.)$/.exec(event.code || "");
+    if (bindings[key] || /^[\x20-\x7e]$/.test(key) || !place) return key;
+    return place[1].toLowerCase();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (dialog.open || event.repeat || !room.state || !F.mayShortcut(event)) return;
+    var row = bindings[keyOf(event)];
+    if (!row) return;
+    event.preventDefault();
+    if (ACTIONS[row.dataset.shortcut](row)) {
+      byId("shortcut-said").textContent = row.querySelector(".action").textContent;
+    }
+  });
 
   byId("meeting-open").addEventListener("click", function () { room.send("meeting_open", {}); });
   byId("voting-open").addEventListener("click", function () { room.send("voting_open", {}); });

@@ -16,7 +16,8 @@
 
   var config = readJSON("room-config");
   // A view's own strings (the console's, say) beside those every live page shares.
-  var strings = Object.assign(readJSON("room-strings"), readJSON("view-strings"));
+  var strings = Object.assign(readJSON("room-strings"), readJSON("view-strings"),
+    readJSON("perspectives-strings"), readJSON("perspectives-staff-strings"));
 
   /* A translated string with %(name)s placeholders filled in. */
   function t(key, params) {
@@ -52,6 +53,30 @@
     if (!node) return;
     while (node.firstChild) node.removeChild(node.firstChild);
     children.forEach(function (child) { if (child) node.appendChild(child); });
+  }
+
+  /* Puts ``children`` into ``node`` in place: a child whose key (data-key, else data-id) an
+   * equal old child has keeps the old element, and no kept element is moved unless the
+   * order changed. So a redraw in a busy room leaves what did not change alone: the focus,
+   * a half-typed reason, the scroll position. */
+  function keep(node, children) {
+    if (!node) return;
+    var old = {};
+    Array.prototype.forEach.call(node.children, function (n) {
+      var key = n.dataset.key || n.dataset.id;
+      if (key) old[key] = n;
+    });
+    children = children.filter(Boolean).map(function (n) {
+      var key = n.dataset.key || n.dataset.id;
+      var was = key && old[key];
+      return was && (was === n || was.isEqualNode(n)) ? was : n;
+    });
+    Array.prototype.slice.call(node.childNodes).forEach(function (n) {
+      if (children.indexOf(n) < 0) node.removeChild(n);
+    });
+    children.forEach(function (n, index) {
+      if (node.children[index] !== n) node.insertBefore(n, node.children[index] || null);
+    });
   }
 
   function clientId() {
@@ -95,6 +120,12 @@
       state.proposals = state.proposals.filter(function (p) { return p.id !== payload.id; });
     } else if (name === "voting" || name === "tally") {
       state[name] = payload;
+    } else if (name === "statement_vote") {
+      state.me.answers[String(payload.contribution_id)] = payload.value;
+    } else if (name === "perspectives") {
+      state.perspectives = payload;
+    } else if (name === "perspectives_me") {
+      state.me.perspectives = payload;
     } else if (name === "vote") {
       var key = String(payload.proposal_id);
       if (payload.value === 0 && state.voting.method === "dots") delete state.me.votes[key];
@@ -108,7 +139,8 @@
   var RETRY = ["unavailable", "rate_limited"];
 
   var FOLDED = ["meeting", "phases", "phase", "screen", "timer", "groups", "presence", "hands", "contribution",
-    "contribution_removed", "reaction", "proposal", "proposal_removed", "voting", "tally", "vote"];
+    "contribution_removed", "reaction", "proposal", "proposal_removed", "voting", "tally", "vote",
+    "statement_vote", "perspectives", "perspectives_me"];
 
   /* Seconds left on the timer, by the server's clock as it was when the timer was sent. */
   function timerSeconds(timer, skew) {
@@ -131,22 +163,24 @@
     room.state = null;
     room.skew = 0; // server clock minus ours, in ms
     var draw = options.render || function () {};
-    // Redraws rebuild elements; a keyboard user's focus goes back to the same control.
+    // Redraws may rebuild or move elements; a keyboard user's focus goes back to the same
+    // control: the element itself when it was only moved, else the one with its data-key.
     room.render = function (state, r) {
       var active = document.activeElement;
       var key = active && active.dataset ? active.dataset.key : null;
       draw(state, r);
-      if (key && !document.body.contains(active)) {
-        var again = document.querySelector('[data-key="' + key + '"]');
-        if (again) again.focus();
-      }
+      if (!active || active === document.body || document.activeElement === active) return;
+      if (document.body.contains(active)) { active.focus({ preventScroll: true }); return; }
+      var again = key && document.querySelector('[data-key="' + window.CSS.escape(key) + '"]');
+      if (again) again.focus({ preventScroll: true });
     };
     room.onEvent = options.onEvent || function () {};
     room.queueKey = "facilitate:queue:" + config.meeting_id + ":" + config.view;
     room.queue = room.loadQueue();
     room.status = document.getElementById("conn");
     var auth = { meeting_id: config.meeting_id };
-    if (config.view === "screen") auth.view = "screen";
+    // The read-only views say so; the server refuses their writes (docs/protocol.md).
+    if (config.view === "screen" || config.view === "preview") auth.view = config.view;
     // Both transports: long-polling first gets through proxies that block WebSocket.
     room.socket = window.io("/live", { auth: auth, reconnectionDelayMax: 10000 });
     room.socket.on("connect", function () { room.showStatus("online"); });
@@ -208,6 +242,7 @@
 
   /* A write: kept until the server answers, so a dropped network loses nothing. */
   Room.prototype.send = function (event, payload, done) {
+    if (config.view === "preview") return; // nothing to keep: the server would refuse it
     var item = { event: event, payload: Object.assign({ client_id: clientId() }, payload) };
     this.queue.push(item);
     this.saveQueue();
@@ -291,11 +326,20 @@
     return el("span", { class: "lang-label", lang: c.language, title: name, text: c.language.toUpperCase() + " · " + name });
   }
 
+  /* Whether a key press may act as a page's shortcut: never with Ctrl, Alt or Meta (the
+   * browser's and the system's), never while typing in a field. */
+  function mayShortcut(event) {
+    if (event.ctrlKey || event.altKey || event.metaKey || event.defaultPrevented) return false;
+    var target = event.target;
+    if (!target || !target.closest) return true;
+    return !(target.isContentEditable || target.closest("input, textarea, select, [contenteditable]"));
+  }
+
   var KIND_KEYS = { experience: "Experience", cause: "Cause", idea: "Idea", question: "Question" };
 
   window.Facilitate = {
-    config: config, t: t, el: el, replace: replace, apply: apply, Room: Room,
-    currentPhase: currentPhase, clock: clock, inMyLanguage: inMyLanguage, direction: direction,
+    config: config, t: t, el: el, replace: replace, keep: keep, apply: apply, Room: Room,
+    currentPhase: currentPhase, clock: clock, mayShortcut: mayShortcut, inMyLanguage: inMyLanguage, direction: direction,
     contributionText: contributionText, languageLabel: languageLabel, kindLabel: function (kind) { return t(KIND_KEYS[kind] || kind); },
   };
 })();

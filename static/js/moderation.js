@@ -61,7 +61,7 @@
         text: entry.kind === "proposal" ? t("Reject") : t("Hide"),
         onclick: function () { reasonForm(room, entry, key); } }));
     }
-    return el("li", { class: "contribution queued", "data-id": c.id }, [queuedText(entry),
+    return el("li", { class: "contribution queued", "data-id": c.id, "data-key": key }, [queuedText(entry),
       el("p", { class: "meta" }, tags), el("div", { class: "item-actions" }, actions)]);
   }
 
@@ -75,23 +75,26 @@
     var idle = !on && !items.length; // nothing to do: only the switch, quietly
     node.hidden = !opts.facilitator && idle;
     node.classList.toggle("idle", idle);
-    var children = idle ? [el("h2", { id: "queue-h", class: "visually-hidden", text: t("Pre-moderation") })]
-      : [el("h2", { id: "queue-h", text: t("Waiting for approval: %(num)s", { num: items.length }) })];
+    var children = idle ? [el("h2", { id: "queue-h", class: "visually-hidden", "data-key": "heading", text: t("Pre-moderation") })]
+      : [el("h2", { id: "queue-h", "data-key": "heading", text: t("Waiting for approval: %(num)s", { num: items.length }) })];
     if (opts.facilitator) {
       var box = el("input", { type: "checkbox", id: "premoderation", "data-key": "premoderation", checked: on,
         onchange: function (event) { room.send("premoderation_set", { on: event.target.checked }); } });
-      children.push(el("p", { class: "premoderation-switch" }, [el("label", {}, [box, " " + t("Pre-moderation")])]));
+      children.push(el("p", { class: "premoderation-switch", "data-key": "switch" }, [el("label", {}, [box, " " + t("Pre-moderation")])]));
     }
     var explain = on ? t("Residents' contributions and proposals wait here; the wall and the projector show them once approved.")
       : items.length ? t("Pre-moderation is off: new writing shows at once. What still waits here stays off the wall until it is approved or hidden.")
         : t("Pre-moderation is off: residents' writing shows at once.");
-    children.push(el("p", { class: "muted queue-explain", text: explain }));
+    children.push(el("p", { class: "muted queue-explain", "data-key": "explain", text: explain }));
     if (items.length) {
-      children.push(el("ul", { class: "wall queue" }, items.map(function (entry) { return queueItem(room, entry, opts); })));
+      // The list stays one element, updated in place: a busy room moves no focus in it.
+      var list = node.querySelector("ul.queue") || el("ul", { class: "wall queue", "data-key": "list" });
+      F.keep(list, items.map(function (entry) { return queueItem(room, entry, opts); }));
+      children.push(list);
     } else if (on) {
-      children.push(el("p", { class: "muted", text: t("Nothing is waiting.") }));
+      children.push(el("p", { class: "muted", "data-key": "nothing", text: t("Nothing is waiting.") }));
     }
-    F.replace(node, children);
+    F.keep(node, children);
   }
 
   /* Questions only: the one most people share first, answered ones last, then as written. */

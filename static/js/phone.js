@@ -6,6 +6,7 @@
   var editing = null; // {id, node}: an open edit survives redraws, focus and all
   var confirming = null; // the id whose delete waits for its second tap
   var byId = function (id) { return document.getElementById(id); };
+  var preview = F.config.view === "preview"; // staff looking, read-only (live.preview)
   // The wall: the newest first, a page at a time. Once "show more" was used, everything
   // from the oldest revealed on stays shown as new contributions arrive on top.
   var PAGE = parseInt(byId("wall").dataset.page, 10) || 20;
@@ -213,7 +214,16 @@
     F.replace(byId("earlier-list"), earlier);
     byId("propose").hidden = !open;
     F.proposals.render(byId("proposals"), room, state, { vote: true });
+    if (preview) lock();
+    if (F.sharedScreen) F.sharedScreen.render(state, room); // a digital meeting's
+    F.perspectives.render(state, room);
     room.tick();
+  }
+
+  /* Staff's preview shows every control a resident has, but none of them works. */
+  function lock() {
+    document.querySelectorAll("#write :is(textarea, select, button), #proposal-form :is(input, textarea, button), " +
+      "#hand, .metoo, #proposals :is(button, input)").forEach(function (node) { node.disabled = true; });
   }
 
   function flash(id, text, seconds) {
@@ -227,7 +237,9 @@
   var room = new F.Room({
     render: render,
     onEvent: function (name, payload, room) {
-      if (name === "hand_given" && room.state && payload.participant_id === room.state.me.participant_id) {
+      if (F.sharedScreen) F.sharedScreen.onEvent(name, payload, room);
+      var me = room.state && room.state.me.participant_id;
+      if (name === "hand_given" && me && payload.participant_id === me) {
         flash("given", t("You have the word"), 60);
         if (navigator.vibrate) navigator.vibrate(300);
       } else if (name === "notice") {

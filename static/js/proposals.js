@@ -62,7 +62,8 @@
         p.waiting ? " · " : null, p.waiting ? el("strong", { class: "waiting", text: t("waiting for approval") }) : null,
         p.hidden ? " · " : null, p.hidden ? el("span", { class: "hidden-reason", text: t("Rejected: %(reason)s", { reason: p.reason || "" }) }) : null]),
     ];
-    if (counts) children.push(el("p", { class: "counts", text: countsText(state.voting.method, counts) }));
+    // The room reads the numbers off the chart; staff keep them beside the decision too.
+    if (counts && opts.staff) children.push(el("p", { class: "counts", text: countsText(state.voting.method, counts) }));
     if (opts.vote && voting && state.me.participant_id) children.push(voteControls(room, state, p));
     if (opts.staff && !p.hidden) children.push(staffControls(room, state, p, voting, opts.decide));
     return el("li", { class: "proposal" + (p.hidden ? " is-hidden" : ""), "data-id": p.id }, children);
@@ -115,9 +116,16 @@
     return form;
   }
 
-  /* The whole list into ``node``; the vote's state on top. */
+  /* The whole list into ``node``: the vote's state on top, the chart of the result, the
+     proposals. The chart's box is kept from call to call, so its bars move in place. */
   function render(node, room, state, opts) {
     if (!node) return;
+    var parts = node._proposals;
+    if (!parts || parts.head.parentNode !== node) {
+      parts = node._proposals = { head: el("div", { class: "proposals-head" }), chart: el("div", { class: "chart-box" }),
+        list: el("ul", { class: "wall proposals" }) };
+      F.replace(node, [parts.head, parts.chart, parts.list]);
+    }
     var head = [];
     if (state.voting.status === "open") head.push(el("p", { class: "voting-open", text: t("Voting is open") }));
     if (state.voting.status === "open" && state.voting.method === "dots" && state.me.remaining !== null && opts.vote) {
@@ -130,7 +138,13 @@
     var items = state.proposals.filter(function (p) { return !(opts.staff && p.waiting); })
       .map(function (p) { return item(room, state, p, opts); });
     if (!items.length) items = [el("li", { class: "empty muted", text: t("No proposals yet.") })];
-    F.replace(node, head.concat([el("ul", { class: "wall proposals" }, items)]));
+    F.replace(parts.head, head);
+    F.replace(parts.list, items);
+    // A phone voting has its ballot first and the live result after it; elsewhere the
+    // result leads. Moved only when that changes: a moved chart restarts its transitions.
+    var after = opts.vote && state.voting.status === "open" ? parts.list : parts.head;
+    if (after.nextSibling !== parts.chart) node.insertBefore(parts.chart, after.nextSibling);
+    F.charts.draw(parts.chart, state, opts);
   }
 
   F.proposals = { render: render, countsText: countsText };

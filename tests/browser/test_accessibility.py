@@ -108,6 +108,7 @@ PAGES: tuple[Check, ...] = (
     Check("facilitator", f"/meetings/{MEETING}/console"),
     Check("facilitator", f"/meetings/{MEETING}/screen"),
     Check("facilitator", f"/meetings/{MEETING}/notes"),
+    Check("facilitator", f"/meetings/{MEETING}/preview"),
     Check("facilitator", f"/meetings/{MEETING}/people"),
     Check("facilitator", f"/meetings/{MEETING}/paper"),
     # After the meeting: report, actions and their trail, participation.

@@ -244,11 +244,15 @@ def test_proposals_vote_and_decision(
     expect(console.locator(".proposal .counts").first).to_have_text(
         "6 dots from 3 people · of which 2 on paper"
     )
-    expect(screen.locator(".proposal .counts")).to_have_count(0)  # hidden until close
+    # Hidden until close: the projector says when the result comes, and shows no count.
+    expect(screen.locator("#proposals .chart-wait")).to_be_visible()
+    expect(screen.locator("#proposals .chart-row")).to_have_count(0)
 
     console.click("#voting-close")
-    expect(screen.locator(".proposal .counts").first).to_contain_text("6")
-    expect(bo.locator(".proposal .counts").nth(1)).to_have_text("1 prickar från 1 personer")
+    lights = screen.locator(".chart-row", has_text="Bättre belysning i parken")
+    expect(lights.locator(".chart-num")).to_have_text("6")
+    benches = bo.locator(".chart-row", has_text="Fler bänkar vid torget")
+    expect(benches.locator(".chart-text")).to_have_text("1 prickar från 1 personer")
     agreed = console.locator(".proposal").first.get_by_role("button", name="Agreed", exact=True)
     agreed.click()
     expect(agreed).to_have_attribute("aria-pressed", "true")

@@ -103,7 +103,10 @@ def test_questions_by_me_too_answered_last_on_console_and_projector(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     console = open_console(staff)
     screen = staff.new_page()
-    screen.goto(f"/meetings/{MEETING}/screen#questions")
+    screen.goto(f"/meetings/{MEETING}/screen")
+    # The projector's Questions mode, one click on the console.
+    console.click("[data-screen-mode=questions]")
+    expect(screen.locator("#projector")).to_have_attribute("data-mode", "questions")
     code = join_code(console)
     anna, bo, cilla = phone(), phone(), phone()
     for page, name in ((anna, "Anna"), (bo, "Bo"), (cilla, "Cilla")):
@@ -143,7 +146,7 @@ def test_questions_by_me_too_answered_last_on_console_and_projector(
     screen.screenshot(path=str(SCREENSHOTS / "screen-questions.png"))
     console.locator("#wall-h").scroll_into_view_if_needed()
     console.screenshot(path=str(SCREENSHOTS / "console-questions.png"))
-    # The projector's own switch goes back to the wall of the current step.
-    screen.click("#questions-toggle")
+    # The console's Wall button takes the projector back to the wall of the current step.
+    console.click("[data-screen-mode=wall]")
     expect(screen.locator("#questions-h")).to_be_hidden()
     expect(screen.locator("#wall .contribution")).to_have_count(4)

@@ -36,7 +36,7 @@ ALLOWED = {
     # observers only with on_behalf, which the generated payload leaves out
     "anyone": {"anna", "console", "admin"},
 }
-IDENTITIES = ("anna", "console", "notes", "screen", "admin")
+IDENTITIES = ("anna", "console", "notes", "screen", "preview", "admin")
 
 
 def sample(model: type[BaseModel]) -> dict[str, Any]:
@@ -90,6 +90,9 @@ def everyone(
         "notes": connect({"token": staff(Role.observer), "meeting_id": meeting_id}),
         "screen": connect(
             {"token": staff(Role.facilitator), "meeting_id": meeting_id, "view": "screen"}
+        ),
+        "preview": connect(
+            {"token": staff(Role.facilitator), "meeting_id": meeting_id, "view": "preview"}
         ),
         "admin": connect({"token": staff(Role.admin), "meeting_id": meeting_id}),
     }

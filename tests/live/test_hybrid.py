@@ -17,6 +17,9 @@ from .conftest import NS, named
 from .test_protocol import ack, comparable, error_code, state_of
 
 Connect = Callable[..., SocketIOTestClient]
+#: A new meeting's projector: the wall (its corner keeps the join code), light, no second
+#: language.
+DEFAULT_SCREEN = {"language": None, "mode": "wall", "theme": "light"}
 
 
 def queue_of(client: SocketIOTestClient) -> list[dict[str, Any]]:
@@ -115,18 +118,19 @@ def test_hands_for_others_only_by_staff_and_only_while_open(
 def test_screen_language_set_by_the_facilitator_reaches_everyone_and_stays(
     room: dict[str, SocketIOTestClient], connect: Connect
 ) -> None:
-    assert state_of(room["screen"])["screen"] == {"language": None}
+    assert state_of(room["screen"])["screen"] == DEFAULT_SCREEN
     assert ack(room["console"], "screen_set", language="ar") == {"ok": True, "language": "ar"}
     for who in ("console", "notes", "screen", "anna", "bo"):
-        assert named(room[who].get_received(NS), "screen") == [{"language": "ar"}], who
+        screens = named(room[who].get_received(NS), "screen")
+        assert screens == [{**DEFAULT_SCREEN, "language": "ar"}], who
     # Already so: nothing is sent.
     assert ack(room["console"], "screen_set", language="ar")["ok"] is True
     assert named(room["screen"].get_received(NS), "screen") == []
     # A projector that reloads shows it still.
     again = connect(dict(room["screen"].connect_auth))  # type: ignore[attr-defined]
-    assert state_of(again)["screen"] == {"language": "ar"}
+    assert state_of(again)["screen"] == {**DEFAULT_SCREEN, "language": "ar"}
     assert ack(room["console"], "screen_set", language=None) == {"ok": True, "language": None}
-    assert named(room["anna"].get_received(NS), "screen") == [{"language": None}]
+    assert named(room["anna"].get_received(NS), "screen") == [DEFAULT_SCREEN]
 
 
 def test_screen_language_refused_unless_known_and_facilitators(
@@ -136,9 +140,63 @@ def test_screen_language_refused_unless_known_and_facilitators(
         answer = ack(room["console"], "screen_set", language=bad)
         assert error_code(answer) == "validation_error", bad
         assert answer["error"]["field"] == "language", answer
-    assert error_code(ack(room["console"], "screen_set")) == "validation_error"  # say null
+    # Nothing to change: say null for the original only.
+    assert error_code(ack(room["console"], "screen_set")) == "validation_error"
     for who in ("notes", "anna", "screen"):
         assert error_code(ack(room[who], "screen_set", language="so")) == "forbidden", who
+
+
+# -- the projector's mode and theme ---------------------------------------------------------
+
+
+def test_screen_mode_and_theme_set_by_the_facilitator_reach_everyone(
+    room: dict[str, SocketIOTestClient], connect: Connect
+) -> None:
+    for mode in ("join", "question", "questions", "results", "speaker", "wall"):
+        assert ack(room["console"], "screen_set", mode=mode) == {"ok": True, "mode": mode}
+        for who in ("console", "notes", "screen", "anna", "bo"):
+            screens = named(room[who].get_received(NS), "screen")
+            assert screens == [{**DEFAULT_SCREEN, "mode": mode}], (who, mode)
+    both = ack(room["console"], "screen_set", client_id="dark1", mode="results", theme="dark")
+    assert both == {"ok": True, "mode": "results", "theme": "dark"}
+    after = {"language": None, "mode": "results", "theme": "dark"}
+    for who in ("console", "notes", "screen", "anna", "bo"):
+        assert named(room[who].get_received(NS), "screen") == [after], who
+    # The language is kept when only the mode changes, and the other way round.
+    ack(room["console"], "screen_set", language="fi")
+    ack(room["console"], "screen_set", mode="speaker")
+    again = connect(dict(room["screen"].connect_auth))  # type: ignore[attr-defined]
+    assert state_of(again)["screen"] == {"language": "fi", "mode": "speaker", "theme": "dark"}
+    # A retry of an acknowledged write changes nothing and gets the first answer.
+    room["screen"].get_received(NS)
+    retry = ack(room["console"], "screen_set", client_id="dark1", mode="results", theme="dark")
+    assert retry == both
+    assert named(room["screen"].get_received(NS), "screen") == []
+
+
+def test_screen_mode_refused_unless_known_and_facilitators_and_nothing_half_set(
+    room: dict[str, SocketIOTestClient], connect: Connect
+) -> None:
+    for field, bad in (
+        ("mode", "disco"),
+        ("mode", "WALL"),
+        ("mode", None),
+        ("mode", 3),
+        ("theme", "pink"),
+        ("theme", None),
+        ("mode", "x" * 21),
+    ):
+        answer = ack(room["console"], "screen_set", **{field: bad})
+        assert error_code(answer) == "validation_error", (field, bad)
+        assert answer["error"]["field"] == field, answer
+    # A good language with a bad mode: neither is set.
+    answer = ack(room["console"], "screen_set", language="ar", mode="disco")
+    assert answer["error"]["field"] == "mode", answer
+    assert state_of(connect(dict(room["screen"].connect_auth)))["screen"] == DEFAULT_SCREEN  # type: ignore[attr-defined]
+    assert named(room["anna"].get_received(NS), "screen") == []
+    for who in ("notes", "anna", "bo", "screen"):
+        assert error_code(ack(room[who], "screen_set", mode="results")) == "forbidden", who
+        assert error_code(ack(room[who], "screen_set", theme="dark")) == "forbidden", who
 
 
 # -- a client's picture --------------------------------------------------------------------
@@ -158,6 +216,8 @@ def test_state_plus_hybrid_events_equals_fresh_state(
     ack(room["notes"], "hand_lower_for", id=second["id"])
     ack(room["notes"], "hand_raise_for", label="Bord 4")
     ack(room["console"], "screen_set", language="ar")
+    ack(room["console"], "screen_set", mode="results")
+    ack(room["console"], "screen_set", mode="speaker", theme="dark")
     time.sleep(0.3)
     for name, client in watchers.items():
         for event in client.get_received(NS):
@@ -166,4 +226,4 @@ def test_state_plus_hybrid_events_equals_fresh_state(
         fresh = state_of(connect(dict(client.connect_auth)))  # type: ignore[attr-defined]
         assert comparable(pictures[name]) == comparable(fresh), name
         assert [h["name"] for h in fresh["hands"]] == ["Anna", "Bo", "Bord 4"], name
-        assert fresh["screen"] == {"language": "ar"}, name
+        assert fresh["screen"] == {"language": "ar", "mode": "speaker", "theme": "dark"}, name

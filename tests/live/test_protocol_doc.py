@@ -31,6 +31,9 @@ SERVER_EVENTS = {
     "voting",
     "tally",
     "vote",
+    "statement_vote",
+    "perspectives",
+    "perspectives_me",
 }
 
 

@@ -31,6 +31,8 @@ def test_connect_participant_gets_state(
         "proposals",
         "voting",
         "tally",
+        "perspectives",
+        "quotes",
         "me",
     }
     assert state["meeting"] == {

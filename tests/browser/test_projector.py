@@ -1,0 +1,374 @@
+"""The projector in a busy room and an empty one, at the sizes halls have: it never
+scrolls, cuts nothing mid-line, keeps its type large and its contrast at 7:1, and follows
+the mode and theme the facilitator picks on the console.
+
+One server and one browser for the module: the busy room (40 residents, 200 contributions,
+20 proposals in a vote) is written through the operations before the server starts, not
+through 200 socket events. Screenshots of every mode at 1920 × 1080 go to
+build/screenshots/, and with ``UPDATE_SCREENSHOTS=1`` to docs/screenshots/ (the README's).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import make_config
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
+from processes import app_env, free_port
+
+import rooms
+from facilitate import create_app
+from facilitate.extensions import db
+from facilitate.live import operations as live
+from facilitate.live import participants
+from facilitate.live.views_json import Viewer, ViewerRole
+from facilitate.meetings.models import Meeting, ResultsVisibility
+from facilitate.proposals import operations as proposal_ops
+
+from .conftest import DATABASE, Server, logged_in
+from .test_accessibility import findings
+from .test_whole_story import shoot
+
+BUSY = 1  # the demo's first meeting: filled below
+EMPTY = 2  # the second: opened, nothing written
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+SIZES: list[ViewportSize] = [
+    {"width": 1280, "height": 720},
+    {"width": 1366, "height": 768},
+    {"width": 1920, "height": 1080},
+    {"width": 1024, "height": 768},
+]
+FULL_HD: ViewportSize = {"width": 1920, "height": 1080}
+MODES = ("join", "question", "wall", "questions", "results", "speaker")
+
+NAMES = ["Anna", "Bo", "Cilla", "Dawit", "Eero", "Fatima", "Göran", "Hodan", "Ida", "Jussi"]
+SAID = [
+    "Det är mörkt vid busshållplatsen på Fröslundavägen, jag går en omväg på kvällarna.",
+    "Buskarna vid gångtunneln skymmer sikten.",
+    "Fler bänkar i parken, gärna med ryggstöd för oss äldre som behöver vila en stund.",
+    "Ungdomsgården stänger för tidigt på fredagar, då finns ingenstans att vara.",
+    "Cykelbanan tar slut mitt i korsningen och bilarna kör fort där.",
+    "Bra att ni frågar oss!",
+    "Snöröjningen kommer sist till vår gata, och då är det redan halt för barnen.",
+    "Mer belysning längs skolvägen.",
+]
+TITLES = [
+    "Belysning längs skolvägen",
+    "Fler bänkar i parken",
+    "Längre öppettider på fritidsgården",
+    "Klipp buskarna vid gångtunneln",
+    "Trygg cykelpassage vid korsningen",
+    "Snöröjning först vid skolan",
+    "Nattvandrare på helgerna",
+    "Lekplats för de minsta",
+    "Bättre busstider på kvällen",
+    "Städdag med grannarna",
+    "Övergångsställe vid affären",
+    "Fler papperskorgar",
+    "Grillplats vid dammen",
+    "Mötesplats för äldre",
+    "Läxhjälp på biblioteket",
+    "Farthinder på Storgatan",
+    "Belys gångtunneln",
+    "Utegym vid skolan",
+    "Sommarjobb för unga",
+    "Blommor på torget",
+]
+
+
+def fill(folder: Path) -> None:
+    """The busy room, written through the operations as `flask demo` writes the demo: 40
+    residents, 200 contributions (two pinned, some questions), 20 proposals in an open
+    dots vote with live results, five hands up; and the empty room, opened."""
+    app = create_app(make_config(folder, DATABASE_URL=f"sqlite:///{folder / DATABASE}"))
+    with app.app_context():
+        staff = Viewer(meeting_id=BUSY, role=ViewerRole.facilitator, user_id=1)
+        busy = db.session.get(Meeting, BUSY)
+        assert busy is not None
+        busy.voting_results = ResultsVisibility.live
+        live.open_meeting(busy)
+        people = [
+            participants.join(busy, display_name=f"{NAMES[n % 10]} {n // 10 + 1}")[0]
+            for n in range(40)
+        ]
+        made = []
+        for n in range(200):
+            who = people[n % 40]
+            viewer = Viewer(meeting_id=BUSY, role=ViewerRole.participant, participant_id=who.id)
+            kind = "question" if n % 9 == 0 else "idea" if n % 4 == 0 else None
+            text = SAID[n % len(SAID)].rstrip(".!") + ("?" if kind else ".") + f" ({n + 1})"
+            made.append(live.add_contribution(busy, viewer, who, text, kind))
+        for c in made[:2]:
+            live.pin_contribution(busy, c.id)
+        for n, c in enumerate(made[-60:]):  # "me too" on the newest, some more than others
+            for who in people[: (n * 7) % 12]:
+                viewer = Viewer(meeting_id=BUSY, role=ViewerRole.participant, participant_id=who.id)
+                live.set_reaction(busy, viewer, who, c.id, True)
+        for title in TITLES:
+            proposal_ops.add_proposal(busy, staff, None, title)
+        ballot = proposal_ops.open_voting(busy)
+        for n, who in enumerate(people):  # three dots each, spread unevenly
+            for proposal_id in {ballot[(n * n + k * 7) % len(ballot)] for k in range(3)}:
+                proposal_ops.cast_vote(busy, who, proposal_id, 1)
+        for who in people[:5]:
+            live.raise_hand(busy, who)
+        empty = db.session.get(Meeting, EMPTY)
+        assert empty is not None
+        live.open_meeting(empty)
+        db.session.commit()
+    rooms.stop(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+#: What must hold in every mode at every size, read in one script run: no scrolling, and
+#: every visible piece of text whole inside the box that clips it and the viewport.
+MEASURE = """() => {
+  const out = {scroll: document.scrollingElement.scrollHeight, inner: innerHeight, problems: []};
+  const clipping = (e) => {
+    for (let p = e.parentElement; p; p = p.parentElement) {
+      const s = getComputedStyle(p);
+      if (s.overflow !== 'visible' || s.overflowY !== 'visible') return p;
+    }
+    return document.documentElement;
+  };
+  const selector = '#projector :is(p, h1, h2, li)';
+  for (const e of document.querySelectorAll(selector)) {
+    if (!e.checkVisibility() || !e.textContent.trim()) continue;
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const box = clipping(e).getBoundingClientRect();
+    const bottom = Math.min(box.bottom, innerHeight);
+    const right = Math.min(box.right, innerWidth);
+    const left = Math.max(box.left, 0);
+    if (r.bottom > bottom + 1 || r.right > right + 1 || r.left < left - 1 || r.top < -1) {
+      const where = `[${Math.round(r.top)}, ${Math.round(r.bottom)}] in ${Math.round(bottom)}`;
+      const what = `${e.tagName}#${e.id}.${e.className}`;
+      out.problems.push(`${what} ${where}: ${e.textContent.slice(0, 40)}`);
+    }
+  }
+  return out;
+}"""
+
+#: The contrast of every visible piece of text against the ground it sits on.
+CONTRAST = """() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const channel = (v) => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  };
+  const lum = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const ground = (e) => {
+    for (let p = e; p; p = p.parentElement) {
+      const c = rgb(getComputedStyle(p).backgroundColor);
+      if (c.length === 3 || c[3] > 0) return c;
+    }
+    return [255, 255, 255];
+  };
+  const worst = [];
+  const root = document.querySelector('#projector');
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const e = walker.currentNode.parentElement;
+    if (!walker.currentNode.textContent.trim() || !e.checkVisibility()) continue;
+    if (e.closest('.visually-hidden')) continue;
+    const a = lum(rgb(getComputedStyle(e).color)), b = lum(ground(e));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 7) worst.push(`${e.className} ${ratio.toFixed(2)}: ${e.textContent.slice(0, 30)}`);
+  }
+  return worst;
+}"""
+
+SMALLEST = """(selector) => Math.min(...[...document.querySelectorAll(selector)]
+  .filter((e) => e.checkVisibility()).map((e) => parseFloat(getComputedStyle(e).fontSize)))"""
+
+
+@pytest.fixture(scope="module")
+def projector_server(
+    tmp_path_factory: pytest.TempPathFactory, demo_database: Path
+) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("projector")
+    port = free_port()
+    env = app_env(folder, PORT=str(port), HOST="127.0.0.1", SECRET_KEY="browser-tests")
+    for made in demo_database.parent.glob(f"{DATABASE}*"):
+        shutil.copy(made, folder / made.name)
+    fill(folder)
+    box = Server(f"http://127.0.0.1:{port}", env, folder / "server.log")
+    box.start()
+    try:
+        yield box
+    finally:
+        box.stop()
+
+
+@pytest.fixture(scope="module")
+def laptop(browser: Browser, projector_server: Server) -> Iterator[BrowserContext]:
+    context = logged_in(browser, projector_server, "demo@facilitate.local")
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def console(laptop: BrowserContext) -> Page:
+    page = laptop.new_page()
+    page.goto(f"/meetings/{BUSY}/console")
+    expect(page.locator("#conn")).to_have_attribute("data-state", "online")
+    return page
+
+
+@pytest.fixture(scope="module")
+def screens(laptop: BrowserContext) -> dict[int, Page]:
+    opened = {}
+    for meeting in (BUSY, EMPTY):
+        page = laptop.new_page()
+        page.goto(f"/meetings/{meeting}/screen")
+        expect(page.locator("#conn")).to_have_attribute("data-state", "online")
+        opened[meeting] = page
+    return opened
+
+
+def switch(console: Page, mode: str, *screens: Page) -> None:
+    """A click on the console's button, and every projector shows it."""
+    console.click(f"[data-screen-mode={mode}]")
+    expect(console.locator(f"[data-screen-mode={mode}]")).to_have_attribute("aria-pressed", "true")
+    for screen in screens:
+        expect(screen.locator("#projector")).to_have_attribute("data-mode", mode)
+
+
+def set_mode(page: Page, meeting: int, mode: str) -> None:
+    """The empty room's projector, switched through its own meeting's console."""
+    page.evaluate(
+        """async ([meeting, mode]) => {
+          const s = io('/live', {auth: {meeting_id: meeting}});
+          const write = {client_id: 'mode-' + mode, mode};
+          await new Promise((ok) => s.emit('screen_set', write, ok));
+          s.close();
+        }""",
+        [meeting, mode],
+    )
+    expect(page.locator("#projector")).to_have_attribute("data-mode", mode)
+
+
+def fitted(page: Page, size: ViewportSize) -> None:
+    page.set_viewport_size(size)
+    mode = page.locator("#projector").get_attribute("data-mode")
+    expect(page.locator("#projector")).to_have_attribute(
+        "data-fitted", f"{mode} {size['width']}x{size['height']}"
+    )
+
+
+def check_fits(page: Page, where: str) -> dict[str, Any]:
+    seen: dict[str, Any] = page.evaluate(MEASURE)
+    assert seen["scroll"] <= seen["inner"], (where, seen)
+    assert seen["problems"] == [], where
+    return seen
+
+
+def test_every_mode_fits_every_size_busy_and_empty(console: Page, screens: dict[int, Page]) -> None:
+    busy, empty = screens[BUSY], screens[EMPTY]
+    for mode in MODES:
+        switch(console, mode, busy)
+        set_mode(empty, EMPTY, mode)
+        for size in SIZES:
+            for meeting, page in screens.items():
+                fitted(page, size)
+                check_fits(page, f"{mode} {size} meeting {meeting}")
+    # What the busy wall left out is counted, not cut.
+    switch(console, "wall", busy)
+    fitted(busy, FULL_HD)
+    shown = busy.locator("#wall > li:not([hidden])").count()
+    assert 3 <= shown < 200
+    expect(busy.locator("#wall-more")).to_have_text(f"+ {200 - shown} more")
+    # Pinned first, then the newest.
+    expect(busy.locator("#wall > li").first).to_have_class("contribution pinned")
+    assert "(200)" in busy.locator("#wall > li:not(.pinned)").first.inner_text()
+
+
+def test_type_is_large_at_full_hd(console: Page, screens: dict[int, Page]) -> None:
+    busy = screens[BUSY]
+    busy.set_viewport_size(FULL_HD)
+    switch(console, "wall", busy)
+    fitted(busy, FULL_HD)
+    assert busy.evaluate(SMALLEST, "#wall .contribution .text") >= 32
+    assert busy.evaluate(SMALLEST, "#phase-prompt") >= 48
+    switch(console, "question", busy)
+    fitted(busy, FULL_HD)
+    assert busy.evaluate(SMALLEST, "#phase-prompt") >= 48
+    switch(console, "results", busy)
+    fitted(busy, FULL_HD)
+    assert busy.evaluate(SMALLEST, "#proposals .proposal .text") >= 32
+    assert busy.evaluate(SMALLEST, "#proposals .proposal .counts") >= 32
+
+
+def test_each_mode_shows_its_content_live_light_and_dark(
+    console: Page, screens: dict[int, Page]
+) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    busy = screens[BUSY]
+    busy.set_viewport_size(FULL_HD)
+    switch(console, "join", busy)
+    expect(busy.locator(".pj-join .qr")).to_be_visible()
+    expect(busy.locator(".pj-join .join-code-big")).to_be_visible()
+    assert busy.locator(".pj-join .qr").bounding_box()["height"] >= 500  # type: ignore[index]
+    switch(console, "question", busy)
+    expect(busy.locator("#phase-prompt")).to_be_visible()
+    expect(busy.locator("#wall")).to_be_hidden()
+    switch(console, "wall", busy)
+    expect(busy.locator("#wall > li").first).to_be_visible()
+    switch(console, "questions", busy)
+    expect(busy.locator("#questions-h")).to_be_visible()
+    texts = busy.locator("#wall > li:not([hidden]) .text").all_inner_texts()
+    assert texts
+    assert all(text.endswith(")") and "?" in text for text in texts), texts
+    switch(console, "results", busy)
+    expect(busy.locator("#proposals .proposal .counts").first).to_be_visible()
+    expect(busy.locator("#proposals .proposal")).to_have_count(20)
+    expect(busy.locator("#results-page")).to_contain_text("of 20")
+    switch(console, "speaker", busy)
+    expect(busy.locator("#speaker")).to_have_text("Nobody has the word yet.")
+    expect(busy.locator("#hands li")).to_have_count(5)
+    console.locator("#hands li").first.locator("button", has_text="Give the word").click()
+    expect(busy.locator("#speaker")).to_have_text("Anna 1")
+    expect(busy.locator("#hands li")).to_have_count(4)
+
+    # What was just said comes in on top, after the pinned; it fades in, unless the
+    # projector's system asks for less motion.
+    switch(console, "wall", busy)
+    console.fill("#write-text", "Sagt vid bord 3: fler lampor i parken.")
+    console.click("#write button[type=submit]")
+    expect(busy.locator("#wall > li:not(.pinned) .text").first).to_have_text(
+        "Sagt vid bord 3: fler lampor i parken."
+    )
+    probe = """() => { const e = document.createElement('li'); e.className = 'contribution arrived';
+      document.querySelector('#wall').prepend(e); const name = getComputedStyle(e).animationName;
+      e.remove(); return name; }"""
+    for motion, animation in (("reduce", "none"), ("no-preference", "pj-arrive")):
+        busy.emulate_media(reduced_motion=motion)
+        assert busy.evaluate(probe) == animation, motion
+
+    # Each mode: 7:1 in both themes, axe's findings (structure, names, ARIA) in one.
+    for theme in ("light", "dark"):
+        if theme == "dark":
+            console.click("[data-screen-theme]")
+            expect(console.locator("[data-screen-theme]")).to_have_attribute("aria-pressed", "true")
+            expect(busy.locator("#projector")).to_have_attribute("data-theme", "dark")
+        for mode in MODES if theme == "light" else ("results", "wall", "speaker"):
+            switch(console, mode, busy)
+            fitted(busy, FULL_HD)
+            assert busy.evaluate(CONTRAST) == [], (theme, mode)
+            if theme == "light":
+                assert findings(busy) == [], mode
+            if theme == "light" or mode == "wall":
+                shoot(busy, f"projector-{mode}-{theme}", SCREENSHOTS)
+    console.locator(".screen-modes").scroll_into_view_if_needed()
+    console.screenshot(path=str(SCREENSHOTS / "console-projector-modes.png"))
+    # A reloaded projector keeps the mode and the theme.
+    busy.reload()
+    expect(busy.locator("#projector")).to_have_attribute("data-theme", "dark")
+    expect(busy.locator("#projector")).to_have_attribute("data-mode", "speaker")
+    console.click("[data-screen-theme]")
+    expect(busy.locator("#projector")).to_have_attribute("data-theme", "light")
