@@ -67,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     from .actions import views as action_views
     from .api import init_app as init_api
     from .auth import views as auth_views
+    from .baseline import views as baseline_views
     from .dialogues import views as dialogue_views
     from .intake import views as intake_views
     from .live import paper_views
@@ -86,6 +87,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(paper_views.bp)
     app.register_blueprint(action_views.bp)
     app.register_blueprint(intake_views.bp)
+    app.register_blueprint(baseline_views.bp)
     app.register_blueprint(reporting_views.bp)
     app.register_blueprint(site_views.bp)
     app.register_blueprint(mail_views.bp)

@@ -2,6 +2,7 @@
 
 from .actions.models import ActionItem, ActionStatusChange
 from .auth.models import ApiToken, User
+from .baseline.models import Indicator, Population
 from .db import Base
 from .dialogues.models import Area, Dialogue, Theme
 from .intake.models import Conversation, Note, NoteTheme
@@ -24,6 +25,7 @@ __all__ = [
     "Conversation",
     "Dialogue",
     "Hand",
+    "Indicator",
     "MailLease",
     "Meeting",
     "Note",
@@ -33,6 +35,7 @@ __all__ = [
     "Participant",
     "PerspectivesResult",
     "Phase",
+    "Population",
     "Proposal",
     "Reaction",
     "Reminder",

@@ -8,8 +8,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template
-from flask_babel import LazyString, get_timezone
+from flask_babel import LazyString, format_decimal, format_percent, get_timezone
+from markupsafe import Markup
 
+from facilitate import charts
 from facilitate.db import rollback
 from facilitate.errors import DomainError
 
@@ -82,6 +84,34 @@ def status_label(value: enum.StrEnum) -> str:
     return str(_LABELS.get((type(value), value.value), value.value))
 
 
+def local_number(value: float | int) -> str:
+    """A number as the reader's language writes it (3,4 in Swedish), to two decimals."""
+    return str(format_decimal(value, format="#,##0.##"))
+
+
+def local_percent(value: float) -> str:
+    """A share in percent as the reader's language writes it (12 % in Swedish, 12% in
+    English), whole percents from 10 up, one decimal below."""
+    return str(format_percent(value / 100, format="#,##0%" if value >= 10 else "#,##0.#%"))
+
+
+def chart_svg(chart: charts.Chart) -> Markup:
+    """A chart's picture for the page, mirrored when the page runs right to left."""
+    from facilitate.i18n import text_direction
+
+    # charts.svg escapes every text it draws and writes only numbers and its own colours.
+    return Markup(charts.svg(chart.drawing, rtl=text_direction() == "rtl"))  # noqa: S704
+
+
+def legend_swatch(colour: str) -> Markup:
+    """A legend's square; the colour is quoted as an attribute (``charts.legend_swatch``)."""
+    return Markup(charts.legend_swatch(colour))  # noqa: S704
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["chart_svg"] = chart_svg
+    app.jinja_env.filters["number"] = local_number
+    app.jinja_env.filters["percent"] = local_percent
+    app.jinja_env.globals["legend_swatch"] = legend_swatch
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["role_label"] = status_label

@@ -50,6 +50,9 @@ RESIDENT_SOURCES = (
     "templates/perspectives/_strings.html",
     "templates/reporting/feedback.html",
     "templates/reporting/_trail.html",
+    # what the feedback page draws: its charts and the indicators beside the action items
+    "templates/reporting/_outcomes.html",
+    "templates/macros/charts.html",
     # following a dialogue by e-mail: the sign-up, its confirmation and its end
     "templates/mail/_form.html",
     "templates/mail/_follow.html",

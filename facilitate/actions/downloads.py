@@ -13,6 +13,7 @@ from facilitate.web import local_zone
 
 from . import exports
 from . import operations as ops
+from .progress import progress_chart
 
 FORMATS = ("csv", "xlsx", "pdf")
 MIMETYPES = {
@@ -92,6 +93,9 @@ def download(dialogue: Dialogue, filters: ops.Filters, fmt: str) -> Response:
         groups: dict[str, list[dict[str, object]]] = {}
         for row in data:
             groups.setdefault(str(row["theme"]), []).append(row)
+        items = ops.list_items(dialogue, filters)
+        themes = sorted(dialogue.themes, key=lambda t: t.position)
+        progress = progress_chart([t for t in themes if not t.is_archived], items)
         body = exports.to_pdf(
             list(groups.items()),
             # Evidence is the theme's, so it stands once under each theme's heading.
@@ -99,6 +103,7 @@ def download(dialogue: Dialogue, filters: ops.Filters, fmt: str) -> Response:
             title=dialogue.title,
             subtitle=_("Action list, %(date)s", date=dt.datetime.now(local_zone()).date()),
             notes={str(row["theme"]): str(row["evidence"]) for row in data},
+            charts=[progress] if progress is not None else [],
         )
     response = Response(body, mimetype=MIMETYPES[fmt])
     name = f"actions-{dialogue.id}.{fmt}"

@@ -15,7 +15,8 @@ import xlsxwriter
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from facilitate.pdfs import finish, use_fonts
+from facilitate.charts import Chart
+from facilitate.pdfs import draw_chart, finish, use_fonts
 
 #: A cell starting with one of these is a formula to a spreadsheet program (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -117,6 +118,7 @@ def to_pdf(
     title: str,
     subtitle: str = "",
     notes: Mapping[str, str] | None = None,
+    charts: Sequence[Chart] = (),
     compress: bool = True,
 ) -> bytes:
     """A4 landscape, one table per group (a theme) after its note if any, in a bundled
@@ -134,6 +136,9 @@ def to_pdf(
     if subtitle:
         pdf.set_font("DejaVu", "", 10)
         pdf.multi_cell(0, 6, subtitle, new_x="LMARGIN", new_y="NEXT")
+    for chart in charts:
+        pdf.ln(3)
+        draw_chart(pdf, chart)
     for heading, rows in groups:
         pdf.ln(4)
         pdf.set_font("DejaVu", "B", 12)

@@ -16,6 +16,7 @@ from facilitate.web import refuse, show_form
 from . import operations as ops
 from .downloads import FORMATS, download
 from .forms import ActionItemForm, status_choices
+from .progress import progress_chart
 
 bp = Blueprint("actions", __name__)
 
@@ -41,15 +42,16 @@ def filters_from_request() -> ops.Filters:
 
 
 def _list_context(dialogue: Dialogue, filters: ops.Filters) -> dict[str, object]:
+    items = ops.list_items(dialogue, filters)
+    themes = sorted((t for t in dialogue.themes if not t.is_archived), key=lambda t: t.position)
     return {
         "dialogue": dialogue,
-        "items": ops.list_items(dialogue, filters),
+        "items": items,
+        "progress": progress_chart(themes, items),
         "filters": filters,
         "statuses": status_choices(),
         "status_labels": {k.value: str(v) for k, v in ops.STATUS_LABELS.items()},
-        "themes": sorted(
-            (t for t in dialogue.themes if not t.is_archived), key=lambda t: t.position
-        ),
+        "themes": themes,
         "areas": sorted((a for a in dialogue.areas if not a.is_archived), key=lambda a: a.name),
         "sources": ops.sources,
         "formats": FORMATS,

@@ -36,6 +36,27 @@ UNAVAILABLE: dict[str, Any] = {
 }
 
 
+#: The body of an import: the file, CSV or XLSX by its name's ending.
+UPLOAD_BODY: dict[str, Any] = {
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "A .csv (UTF-8 or Windows-1252, `;` or `,`) or .xlsx "
+                        "file with a header row.",
+                    }
+                },
+            }
+        }
+    }
+}
+
+
 def _document_what_apiflask_leaves_out(spec: dict[str, Any] | str) -> dict[str, Any] | str:
     """Say what APIFlask's generated document leaves open, so that clients (and tests
     generated from it) know: every body is required, path ids are row ids, and any
@@ -44,12 +65,16 @@ def _document_what_apiflask_leaves_out(spec: dict[str, Any] | str) -> dict[str, 
 
     if isinstance(spec, str):  # YAML, which this app never serves (SPEC_FORMAT is json)
         return spec
+    from .views import UPLOADS
+
+    for path in UPLOADS:
+        spec["paths"][path]["post"]["requestBody"] = UPLOAD_BODY
     for operations in spec["paths"].values():
         for operation in operations.values():
             # Every operation reads the database, the token check first (errors_web.py).
             operation["responses"].setdefault("503", UNAVAILABLE)
             if "requestBody" in operation:
-                # Each view reads a JSON object; without a body it answers 400.
+                # Each view reads a JSON object (400 without) or a file (415 or 422).
                 operation["requestBody"]["required"] = True
             for parameter in operation.get("parameters", []):
                 if parameter["in"] == "path" and parameter["schema"] == {"type": "integer"}:

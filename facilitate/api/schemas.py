@@ -359,6 +359,13 @@ class JoinOut(Output):
     meeting_id: int
 
 
+class ImportOut(Output):
+    """An import stored: the file's rows, and how many rows of the earlier import it replaced."""
+
+    rows: int
+    replaced: int
+
+
 class AreaOut(Output):
     id: int
     name: str
@@ -602,6 +609,19 @@ ERROR_SCHEMA: dict[str, Any] = {
                 "code": {"type": "string", "description": "Stable and machine-readable."},
                 "message": {"type": "string"},
                 "field": {"type": "string", "description": "The input at fault, when known."},
+                "problems": {
+                    "type": "array",
+                    "description": "A refused import: every bad line of the file and why.",
+                    "items": {
+                        "type": "object",
+                        "required": ["line", "message"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "line": {"type": "integer", "description": "1 is the header."},
+                            "message": {"type": "string"},
+                        },
+                    },
+                },
             },
         }
     },

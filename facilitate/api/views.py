@@ -26,6 +26,7 @@ from facilitate.actions import operations as action_ops
 from facilitate.actions.models import ActionItem
 from facilitate.auth.models import Role
 from facilitate.auth.permissions import public
+from facilitate.baseline import operations as baseline_ops
 from facilitate.db import rollback, session
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.dialogues.models import Dialogue, Theme
@@ -53,6 +54,7 @@ from .schemas import (
     ConversationPatch,
     DialogueIn,
     DialogueOut,
+    ImportOut,
     JoinIn,
     JoinOut,
     MeetingIn,
@@ -638,3 +640,63 @@ def actions_xlsx(dialogue_id: int) -> Response:
 def actions_pdf(dialogue_id: int) -> Response:
     """The action list to print, grouped by theme"""
     return _actions_file(dialogue_id, "pdf")
+
+
+# -- the population and outcome indicators ------------------------------------------------
+
+#: The operations that take a file (multipart/form-data, the field ``file``): the document
+#: gets their request body from ``facilitate.api`` (APIFlask describes JSON bodies only).
+UPLOADS = {
+    "/api/v1/dialogues/{dialogue_id}/population",
+    "/api/v1/dialogues/{dialogue_id}/indicators",
+}
+UPLOAD_ERRORS = {
+    403: "The token's role is too low for this.",
+    409: "The dialogue is archived.",
+    415: "The body is not `multipart/form-data`.",
+    422: "The file is refused and nothing was imported: not CSV or XLSX, a wrong header "
+    "row, or bad lines (each listed in `problems` with its line number and the reason).",
+}
+
+
+def _upload() -> tuple[str, bytes]:
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaType(
+            _l("Send the file as multipart/form-data, in the field named file.")
+        )
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationError(_l("Send the file in the field named file."), field="file")
+    return upload.filename or "", upload.read()
+
+
+@bp.post("/dialogues/<int:dialogue_id>/population")
+@token_required(bp, Role.facilitator)
+@bp.output(ImportOut, status_code=201)
+@bp.doc(responses=UPLOAD_ERRORS)
+def import_population(dialogue_id: int) -> ImportOut:
+    """Import the residents per district and age band (CSV or XLSX)
+
+    Columns `district`, `age_band`, `count`, and optionally `year` and `source`. Age bands
+    that fit inside ours (`0-15 år`, `25-29`, `65+`) are counted there, others refused;
+    rows of one district and band are added up. A new import replaces the earlier one.
+    """
+    dialogue = dialogue_ops.get_dialogue(dialogue_id)
+    result = baseline_ops.import_population(dialogue, *_upload())
+    return ImportOut(rows=result.rows, replaced=result.before)
+
+
+@bp.post("/dialogues/<int:dialogue_id>/indicators")
+@token_required(bp, Role.facilitator)
+@bp.output(ImportOut, status_code=201)
+@bp.doc(responses=UPLOAD_ERRORS)
+def import_indicators(dialogue_id: int) -> ImportOut:
+    """Import outcome indicators by district and year (CSV or XLSX)
+
+    Columns `indicator`, `district` (empty for the whole town), `year`, `value`, and
+    optionally `theme` (its number or title) and `source`. A new import replaces the
+    earlier one.
+    """
+    dialogue = dialogue_ops.get_dialogue(dialogue_id)
+    result = baseline_ops.import_indicators(dialogue, *_upload())
+    return ImportOut(rows=result.rows, replaced=result.before)

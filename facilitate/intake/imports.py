@@ -27,6 +27,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
@@ -53,6 +54,12 @@ class ImportRejected(ValidationError):
     def __init__(self, problems: list[tuple[int, str]]) -> None:
         super().__init__(_l("Nothing was imported: fix the rows below and try again."))
         self.problems = problems
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **super().as_dict(),
+            "problems": [{"line": line, "message": message} for line, message in self.problems],
+        }
 
 
 @dataclass
@@ -93,8 +100,15 @@ def _xlsx_rows(data: bytes) -> Iterator[list[object]]:
         book.close()
 
 
-def read_rows(filename: str, data: bytes) -> list[Row]:
-    """The file's data rows keyed by column; header problems refuse the whole file."""
+def read_rows(
+    filename: str,
+    data: bytes,
+    *,
+    columns: tuple[str, ...] = COLUMNS,
+    required: tuple[str, ...] = REQUIRED,
+) -> list[Row]:
+    """The file's data rows keyed by column; header problems refuse the whole file.
+    Other imports (the population, indicators) read their files here with their columns."""
     if len(data) > MAX_BYTES:
         raise ValidationError(
             _l("The file is too large (at most %(max)d MB).", max=MAX_BYTES // 1024 // 1024),
@@ -114,8 +128,8 @@ def read_rows(filename: str, data: bytes) -> list[Row]:
             header = [clean_text(str(v)).lower().replace(" ", "_") for v in values]
             while header and not header[-1]:
                 header.pop()
-            unknown = [h for h in header if h not in COLUMNS]
-            missing = [c for c in REQUIRED if c not in header]
+            unknown = [h for h in header if h not in columns]
+            missing = [c for c in required if c not in header]
             if unknown or missing or len(set(header)) != len(header):
                 raise ImportRejected(
                     [
@@ -125,8 +139,8 @@ def read_rows(filename: str, data: bytes) -> list[Row]:
                                 _l(
                                     "The header row must name the columns %(columns)s "
                                     "(required: %(required)s).",
-                                    columns=", ".join(COLUMNS),
-                                    required=", ".join(REQUIRED),
+                                    columns=", ".join(columns),
+                                    required=", ".join(required),
                                 )
                             ),
                         )

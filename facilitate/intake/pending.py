@@ -131,3 +131,15 @@ def take(upload: Upload) -> bytes:
 
 def discard(upload: Upload) -> None:
     (_folder() / upload.key).unlink(missing_ok=True)
+
+
+def confirmed(
+    token: str, *, cancel: bool, dialogue_id: int, user_id: int | None
+) -> tuple[Upload, bytes] | None:
+    """A preview's answer: the file its token names, taken for importing, or ``None`` when
+    the preview was cancelled (the file is then discarded)."""
+    upload = upload_of(token, dialogue_id=dialogue_id, user_id=user_id)
+    if cancel:
+        discard(upload)
+        return None
+    return upload, take(upload)

@@ -240,14 +240,16 @@ def confirm_import(dialogue_id: int) -> View:
     dialogue = dialogue_ops.get_dialogue(dialogue_id)
     form = ImportConfirmForm()  # CSRF is checked for every POST before this runs
     try:
-        upload = pending.upload_of(
-            form.token.data or "", dialogue_id=dialogue.id, user_id=_user_id()
+        taken = pending.confirmed(
+            form.token.data or "",
+            cancel=bool(form.cancel.data),
+            dialogue_id=dialogue.id,
+            user_id=_user_id(),
         )
-        if form.cancel.data:
-            pending.discard(upload)
+        if taken is None:
             flash(_("The import was cancelled; nothing was imported."), "success")
             return redirect(url_for(".conversations", dialogue_id=dialogue.id))
-        data = pending.take(upload)
+        upload, data = taken
         plan = plan_import(dialogue, upload.filename, data)
     except DomainError as error:
         return _import_page(dialogue, ImportForm(), error)

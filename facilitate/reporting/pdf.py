@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 from fpdf import FPDF
 
-from facilitate.pdfs import finish, use_fonts
+from facilitate.pdfs import draw_chart, finish, use_fonts
 
 from .labels import tally_label
 
@@ -84,6 +84,8 @@ def meeting_report(context: dict[str, Any], *, compress: bool = True) -> bytes:
                     for c in counts
                 )
             )
+    for chart in context["charts"]:
+        draw_chart(doc, chart)
     heading(_("What was said"))
     for phase in context["phases"]:
         if not phase.contributions:

@@ -8,7 +8,9 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from facilitate import charts
 from facilitate.actions.operations import STATUS_LABELS, get_item
+from facilitate.actions.progress import progress_chart
 from facilitate.auth.models import Role
 from facilitate.auth.permissions import public, requires
 from facilitate.db import session
@@ -22,12 +24,13 @@ from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings import queries as meeting_queries
 from facilitate.meetings.forms import method_choices
 from facilitate.meetings.models import Meeting
-from facilitate.web import local_zone
+from facilitate.web import local_percent, local_zone
 
-from . import atom, pdf, queries
+from . import atom, pdf, queries, shares
 from . import public as public_reads
 from .calendar import calendar
 from .labels import tally_label
+from .outcomes import outcome_charts
 from .trail import trail
 
 bp = Blueprint("reporting", __name__)
@@ -44,12 +47,31 @@ def proposal_status_labels() -> dict[str, str]:
     }
 
 
+def participation_charts(participation: queries.Participation) -> list[charts.Chart]:
+    """The report's counts by district and by age as bars; a hidden count is said, not drawn."""
+    return [
+        charts.bars(
+            title,
+            [(c.label, c.number) for c in counts],
+            hidden=_("not shown"),
+            header=(header, _("People")),
+        )
+        for title, header, counts in (
+            (_("By district"), _("District"), participation.by_area),
+            (_("By age"), _("Age"), participation.by_age),
+        )
+        if counts
+    ]
+
+
 def report_context(meeting: Meeting) -> dict[str, Any]:
+    participation = queries.participation(
+        meeting, no_area=_("No district given"), no_age=_("No age given")
+    )
     return {
         "meeting": meeting,
-        "participation": queries.participation(
-            meeting, no_area=_("No district given"), no_age=_("No age given")
-        ),
+        "participation": participation,
+        "charts": participation_charts(participation),
         "phases": queries.contributions_by_phase(meeting),
         "evidence": theme_evidence(meeting.theme_id),
         "proposals": queries.proposals_with_tally(meeting),
@@ -90,9 +112,12 @@ def dialogue_page(dialogue_id: int) -> str:
     of it. No login and no personal data."""
     dialogue = _public_dialogue(dialogue_id)
     meetings = public_reads.upcoming_meetings(dialogue)
+    feedback = queries.feedback(dialogue)
     return render_template(
         "reporting/dialogue.html",
         dialogue=dialogue,
+        outcomes=outcome_charts(dialogue, [i for t in feedback for i in t.items]),
+        theme_titles={t.theme.id: t.theme.title for t in feedback},
         themes=meeting_queries.public_themes(dialogue),
         meetings=meetings,
         offered={m.id: public_reads.meeting_languages(m) for m in meetings},
@@ -177,10 +202,13 @@ def feedback(dialogue_id: int) -> str:
     """No login and no personal data: themes, initiatives, who acts, how it goes."""
     dialogue = _public_dialogue(dialogue_id)
     themes = queries.feedback(dialogue)
+    items = [i for t in themes for i in t.items]
     return render_template(
         "reporting/feedback.html",
         dialogue=dialogue,
         themes=themes,
+        progress=progress_chart([t.theme for t in themes], items),
+        outcomes=outcome_charts(dialogue, items),
         trails={item.id: trail(item) for entry in themes for item in entry.items},
         statuses={k.value: str(v) for k, v in STATUS_LABELS.items()},
     )
@@ -225,10 +253,27 @@ def participation(dialogue_id: int) -> str:
             "no_age": _("Not given"),
         },
     )
+    by_area, by_age = shares.with_population(dialogue, table, _("Population"))
     return render_template(
         "reporting/participation.html",
         dialogue=dialogue,
-        table=table,
+        by_area=by_area,
+        by_age=by_age,
+        charts=[
+            charts.grouped(
+                title,
+                side.labels,
+                side.charted(),
+                hidden=_("not shown"),
+                number=local_percent,
+                corner=corner,
+            )
+            for title, corner, side in (
+                (_("Shares by district"), _("District"), by_area),
+                (_("Shares by age"), _("Age"), by_age),
+            )
+        ],
+        expected_min=shares.EXPECTED_MIN,
         filters=filters,
         themes=theme_choices(dialogue),
         channels=channel_choices(),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -164,6 +165,16 @@ class Api:
         self.validate(method, "/api/v1" + path, response)
         return response
 
+    def upload(self, path: str, filename: str | None, body: bytes = b"") -> TestResponse:
+        """POST a file as multipart/form-data in the field ``file`` (no file: an empty form)."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        data = {"file": (io.BytesIO(body), filename)} if filename is not None else {}
+        response = self.client.post(
+            "/api/v1" + path, data=data, content_type="multipart/form-data", headers=headers
+        )
+        self.validate("POST", "/api/v1" + path, response)
+        return response
+
     def get(self, path: str, **kwargs: Any) -> TestResponse:
         return self.call("GET", path, **kwargs)
 
@@ -281,6 +292,8 @@ def test_openapi_document_lists_every_api_route(app: Flask, doc: dict[str, Any])
         ("patch", "/api/v1/conversations/{conversation_id}"),
         ("get", "/api/v1/notes/{note_id}"),
         ("put", "/api/v1/notes/{note_id}/themes"),
+        ("post", "/api/v1/dialogues/{dialogue_id}/population"),
+        ("post", "/api/v1/dialogues/{dialogue_id}/indicators"),
     }
 
 
@@ -334,6 +347,8 @@ def test_openapi_bearer_scheme_on_every_operation(doc: dict[str, Any]) -> None:
         ("patch", "/api/v1/conversations/{conversation_id}"): "facilitator",
         ("get", "/api/v1/notes/{note_id}"): "observer",
         ("put", "/api/v1/notes/{note_id}/themes"): "facilitator",
+        ("post", "/api/v1/dialogues/{dialogue_id}/population"): "facilitator",
+        ("post", "/api/v1/dialogues/{dialogue_id}/indicators"): "facilitator",
     }
     # Proposals are readable with a participant token too (tallies once results are public).
     shared = {("get", "/api/v1/meetings/{meeting_id}/proposals")}
@@ -369,9 +384,9 @@ def test_openapi_request_bodies_reject_unknown_keys(doc: dict[str, Any]) -> None
         operation["requestBody"]["content"]["application/json"]["schema"]
         for operations in doc["paths"].values()
         for operation in operations.values()
-        if "requestBody" in operation
+        if "application/json" in operation.get("requestBody", {}).get("content", {})
     ]
-    assert len(bodies) == 9
+    assert len(bodies) == 9  # and the two imports, which take a file (tests/baseline)
     required = {
         "JoinIn": ["join_code"],
         "MeetingPatch": None,
@@ -562,6 +577,18 @@ def test_openapi_responses_match_document_for_every_status(
     assert observer.call("PUT", themes, json={"theme_ids": []}).status_code == 403
     assert anonymous.call("PUT", themes, json={"theme_ids": []}).status_code == 401
     assert facilitator.call("PUT", "/notes/999/themes", json={"theme_ids": []}).status_code == 404
+    # The population and indicators: a file each, refused lines, no file, unknown dialogue.
+    for kind, table in (
+        ("population", b"district,age_band,count\nMyrtorp,65+,120\n"),
+        ("indicators", b"indicator,district,year,value\nTrygghetsindex,,2024,55\n"),
+    ):
+        path = f"/dialogues/{dialogue_id}/{kind}"
+        assert facilitator.upload(path, "table.csv", table).status_code == 201
+        assert facilitator.upload(path, "table.csv", table + b"x,y,z,w\n").status_code == 422
+        assert facilitator.upload(path, None).status_code == 422
+        assert observer.upload(path, "table.csv", table).status_code == 403
+        assert anonymous.upload(path, "table.csv", table).status_code == 401
+        assert facilitator.upload(f"/dialogues/999/{kind}", "t.csv", table).status_code == 404
     with app.app_context():
         from facilitate.db import session
         from facilitate.dialogues.models import Dialogue, DialogueStatus
@@ -572,6 +599,9 @@ def test_openapi_responses_match_document_for_every_status(
         session().commit()
     assert facilitator.post(talks, json=said).status_code == 409
     assert facilitator.call("PATCH", talk, json={}).status_code == 409
+    for kind in ("population", "indicators"):
+        refused = facilitator.upload(f"/dialogues/{dialogue_id}/{kind}", "t.csv", b"district\n")
+        assert refused.status_code == 409
 
     # Every operation: a body under another type than JSON, and the database away.
     for path, operations in facilitator.doc["paths"].items():

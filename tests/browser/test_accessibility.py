@@ -134,6 +134,16 @@ PAGES: tuple[Check, ...] = (
         submit="main form button[type=submit]",
         upload=("samtal.csv", "date,channel,note\n2021-13-01,street,Mörkt\n,door,\n"),
     ),
+    # The population and outcome indicators: imported, and a file refused.
+    Check("facilitator", f"/dialogues/{DIALOGUE}/population"),
+    Check(
+        "facilitator",
+        f"/dialogues/{DIALOGUE}/population",
+        422,
+        submit="main form button[type=submit]",
+        upload=("scb.csv", "district;age_band;count\nSöderby;15-19;12\n"),
+    ),
+    Check("facilitator", f"/dialogues/{DIALOGUE}/indicators"),
     Check("facilitator", f"/themes/{THEME}/evidence"),
     Check("facilitator", f"/conversations/{CONVERSATION}"),
     Check("facilitator", f"/conversations/{CONVERSATION}/edit"),

@@ -79,7 +79,17 @@ def _fill(
         session().commit()
 
 
-CELL = re.compile(r"<td>(?:<span class=\"muted\">([^<]+)</span>|<strong>(\d+)</strong>|(\d+))</td>")
+#: A count (or "not shown"), then its share and the under-representation mark, if any.
+CELL = re.compile(
+    r"<td(?: class=\"under\")?>"
+    r"(?:<span class=\"muted\">([^<]+)</span>|<strong>(\d+)</strong>|(\d+))"
+    r"(?:\s*<small[^>]*>.*?</small>)*</td>"
+)
+
+
+def tables(page: str) -> str:
+    """The page's two participation tables, without the charts' tables of shares."""
+    return "".join(re.findall(r'<table class="participation">.*?</table>', page, re.S))
 
 
 @settings(
@@ -119,9 +129,9 @@ def test_participation_never_shows_a_small_group(
         assert number == 0 or number >= SMALL_GROUP
 
 
-def test_participation_columns_side_by_side(
-    app: Flask, client: FlaskClient, observer_login: User
-) -> None:
+def _side_by_side(app: Flask) -> dict[str, int]:
+    """Conversations: 6 from Fröslunda aged 65-, 5 from Myrtorp; the meeting: 7 from
+    Fröslunda and 6 from nowhere given, all 30-44, 5 of them voted."""
     ids = _setup(app)
     _fill(
         app,
@@ -130,6 +140,13 @@ def test_participation_columns_side_by_side(
         joins=[("Fröslunda", "30-44")] * 7 + [(None, "30-44")] * 6,
         voters=5,
     )
+    return ids
+
+
+def test_participation_columns_side_by_side(
+    app: Flask, client: FlaskClient, observer_login: User
+) -> None:
+    ids = _side_by_side(app)
     page = client.get(f"/dialogues/{ids['dialogue']}/participation").get_data(as_text=True)
     assert "Who is in the room" in page
     heads = re.findall(r'<th scope="col" dir="auto">([^<]+)</th>', page)
@@ -137,7 +154,7 @@ def test_participation_columns_side_by_side(
     rows = {
         label: [a or b or c for a, b, c in CELL.findall(cells)]
         for label, cells in re.findall(
-            r'<tr><th scope="row"><bdi>([^<]+)</bdi></th>(.*?)</tr>', page, re.S
+            r'<tr><th scope="row"><bdi>([^<]+)</bdi></th>(.*?)</tr>', tables(page), re.S
         )
     }
     # 5 of Fröslunda's 7 voted: showing 5 would reveal the 2 who did not
@@ -175,7 +192,7 @@ def _rows(page: str) -> dict[str, list[str]]:
     return {
         label: [a or b or c for a, b, c in CELL.findall(cells)]
         for label, cells in re.findall(
-            r'<tr><th scope="row">(?:<bdi>)?([^<]+)(?:</bdi>)?</th>(.*?)</tr>', page, re.S
+            r'<tr><th scope="row">(?:<bdi>)?([^<]+)(?:</bdi>)?</th>(.*?)</tr>', tables(page), re.S
         )
     }
 
@@ -221,3 +238,57 @@ def test_a_small_paper_count_is_hidden_and_so_is_what_would_give_it_away(
     assert rows["Fröslunda"][3] == "not shown"
     assert rows["Total"][:4] == ["0", "24", "24", "9"]
     assert rows["Fröslunda"][4] == rows["Total"][4] == "not shown"
+
+
+def test_shares_beside_the_population_and_the_missing_marked(
+    app: Flask, client: FlaskClient, observer_login: User
+) -> None:
+    """Population 10,000: Fröslunda and Myrtorp 1,000 each, Lagersberg 8,000. The meeting's
+    13 would have 10.4 from Lagersberg and has none: marked. The conversations' 11 would
+    have 8.8, under 10: too few to tell, not marked."""
+    ids = _side_by_side(app)
+    page = client.get(f"/dialogues/{ids['dialogue']}/participation").get_data(as_text=True)
+    assert "Import the population" not in page  # observers do not import
+    assert "Clearly under-represented" not in page
+    from facilitate.baseline import operations as baseline_ops
+
+    with app.test_request_context():
+        dialogue = session().get(Dialogue, ids["dialogue"])
+        assert dialogue is not None
+        table = (
+            "district,age_band,count\n"
+            "Fröslunda,30-44,1000\nMyrtorp,0-15,1000\nLagersberg,65+,8000\n"
+        )
+        baseline_ops.import_population(dialogue, "scb.csv", table.encode())
+        session().commit()
+    page = client.get(f"/dialogues/{ids['dialogue']}/participation").get_data(as_text=True)
+    heads = re.findall(r'<th scope="col" dir="auto"[^>]*>([^<]+)</th>', tables(page))
+    assert heads[:6] == [
+        "Population",
+        "Conversations",
+        "Kväll",
+        "All meetings",
+        "On paper",
+        "Voted",
+    ]
+    cells = dict(
+        re.findall(r'<tr><th scope="row"><bdi>([^<]+)</bdi></th>(.*?)</tr>', tables(page), re.S)
+    )
+    lagersberg = re.findall(r"<td[^>]*>.*?</td>", cells["Lagersberg"])
+    assert lagersberg[0] == '<td>8000 <small class="share">80%</small></td>'
+    assert lagersberg[1] == '<td>0 <small class="share">0%</small></td>'  # 8.8 expected
+    assert lagersberg[2].startswith('<td class="under">0 <small class="share">0%</small>')
+    assert "clearly under-represented" in lagersberg[2]
+    froslunda = re.findall(r"<td[^>]*>.*?</td>", cells["Fröslunda"])
+    assert froslunda[1] == '<td>6 <small class="share">55%</small></td>'  # 6 of 11
+    assert froslunda[2] == '<td>7 <small class="share">54%</small></td>'  # 7 of 13
+    assert froslunda[5] == '<td><span class="muted">not shown</span></td>'  # no share either
+    assert "Clearly under-represented" in page
+    # The charts: population beside conversations, all meetings and voters, as shares.
+    svgs = re.findall(r'<svg [^>]*class="svg-chart".*?</svg>', page, re.S)
+    assert len(svgs) == 2
+    values = [float(v) for v in re.findall(r'data-value="([\d.]+)"', svgs[0])]
+    # Fröslunda: 10 %, 6/11, 7/13, Voted hidden; Myrtorp: 10 %, 5/11, 0, 0 ... (zeros drawn)
+    assert values[:3] == pytest.approx([10, 600 / 11, 700 / 13])
+    assert ">80% · Population<" in svgs[0]
+    assert ">not shown · Voted<" in svgs[0]

@@ -20,6 +20,13 @@ themes, two channels, two roles) state no relation between their columns, so the
 safe as their pages alone. Conversations and meetings share no people and no relation, so
 each scope is audited as two independent programs; the meeting block, which does not depend
 on the channel or the role, is checked to be the same on all pages of a theme.
+
+Shares and the population: every page is also read with its shares beside an imported
+population (``reporting.shares``). The population counts residents, no one in the dialogue,
+and is shown whole; each share must be a shown count divided by its column's shown total
+(none where either is hidden), and each under-representation mark must follow from shown
+numbers alone. Then the shares and marks state nothing the counts do not, and the audit of
+the counts covers them.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from facilitate.auth.models import User
+from facilitate.baseline.models import Population
 from facilitate.db import session
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.intake import operations as intake_ops
@@ -53,6 +61,7 @@ from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.models import MeetingStatus
 from facilitate.proposals import operations as proposal_ops
 from facilitate.reporting.queries import RepresentationFilters, representation
+from facilitate.reporting.shares import with_population
 
 SMALL = 5  # written out: the auditor does not read the production constant
 AREAS = ["Fröslunda", "Myrtorp"]
@@ -147,6 +156,8 @@ class Truth:
     talks: list[tuple[str | None, str | None, str, str | None, set[int]]]
     #: theme, who joined on a phone (and whether they voted), who was counted on paper
     meetings: list[tuple[int, list[tuple[Place, Place, bool]], list[tuple[Place, Place, int]]]]
+    #: residents by (district, age band), imported as the population baseline
+    population: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def present(self, n: int) -> list[tuple[Place, Place]]:
         """Everyone in meeting ``n``: on a phone or on paper."""
@@ -203,6 +214,12 @@ def build(app: Flask, truth: Truth) -> tuple[int, list[int], list[str]]:
                 for resident, v in joined:
                     if v:
                         proposal_ops.cast_vote(m, resident, proposal.id, 1)
+        for (a, b), count in truth.population.items():
+            session().add(
+                Population(
+                    dialogue_id=dialogue.id, area_id=area_ids[a], age_band=AgeBand(b), count=count
+                )
+            )
         session().commit()
         return dialogue.id, [t.id for t in themes], titles
 
@@ -235,6 +252,39 @@ def shown_columns(table: Any) -> list[tuple[str, Shown]]:
 
 
 ROWS = [(0, r) for r in AREA_ROWS] + [(1, r) for r in AGE_ROWS]
+
+
+def check_shares(table: Any, sides: Any, population: dict[tuple[str, str], int]) -> None:
+    """The shares and marks a page shows follow from its shown numbers alone, and the
+    population column is the imported table, whole."""
+    for t, side, columns, rows in (
+        (0, sides[0], table.by_area, AREA_ROWS),
+        (1, sides[1], table.by_age, AGE_ROWS),
+    ):
+        assert side.labels == rows
+        base = None
+        if population:
+            base = side.columns[0]
+            residents = Counter[str]()
+            for key, count in population.items():
+                residents[key[t]] += count
+            assert base.title == "Population"
+            assert {c.label: c.number for c in base.cells} == {r: residents[r] for r in rows}
+            assert base.total == sum(population.values())
+        assert side.columns[1 if population else 0 :] == columns  # the counts as audited
+        for column, shares in zip(side.columns, side.shares, strict=True):
+            for cell in column.cells:
+                share = shares[cell.label]
+                if cell.number is None or not column.total:
+                    assert share.percent is None, (column.title, cell)
+                    assert not share.under
+                    continue
+                assert share.percent == pytest.approx(100 * cell.number / column.total)
+                marked = False
+                if base is not None and base.total and column is not base:
+                    expected = column.total * residents[cell.label] / base.total
+                    marked = expected >= 10 and cell.number < expected / 2
+                assert share.under == marked, (column.title, cell, share)
 
 
 def column_facts(
@@ -302,6 +352,7 @@ def audit(app: Flask, truth: Truth) -> None:
             assert table.area_labels == AREA_ROWS
             assert table.age_labels == AGE_ROWS
             pages[key] = shown_columns(table)
+            check_shares(table, with_population(dialogue, table, "Population"), truth.population)
 
     # every shown number is true
     def talk_truth(key: Key) -> dict[Any, int]:
@@ -471,14 +522,23 @@ def audit(app: Flask, truth: Truth) -> None:
 @given(
     talks=st.lists(talk, max_size=24),
     meetings=st.lists(meeting, max_size=3),
+    population=st.dictionaries(
+        st.tuples(st.sampled_from(AREAS), st.sampled_from(BANDS)), st.integers(0, 60), max_size=4
+    ),
 )
-def test_no_small_group_can_be_worked_out(app: Flask, talks: Any, meetings: Any) -> None:
-    audit(app, Truth(talks, meetings))
+def test_no_small_group_can_be_worked_out(
+    app: Flask, talks: Any, meetings: Any, population: Any
+) -> None:
+    audit(app, Truth(talks, meetings, population))
 
 
 # -- the issue's example -------------------------------------------------------------------
 
-CELL = re.compile(r"<td>(?:<span class=\"muted\">([^<]+)</span>|<strong>(\d+)</strong>|(\d+))</td>")
+CELL = re.compile(
+    r"<td(?: class=\"under\")?>"
+    r"(?:<span class=\"muted\">([^<]+)</span>|<strong>(\d+)</strong>|(\d+))"
+    r"(?:\s*<small[^>]*>.*?</small>)*</td>"
+)
 
 
 @pytest.mark.parametrize("voters", [0, 12])
@@ -494,7 +554,9 @@ def test_all_meetings_does_not_reveal_a_hidden_meeting_cell(
     rows = {
         label: [x or y or z for x, y, z in CELL.findall(cells)]
         for label, cells in re.findall(
-            r'<tr><th scope="row"><bdi>([^<]+)</bdi></th>(.*?)</tr>', page, re.S
+            r'<tr><th scope="row"><bdi>([^<]+)</bdi></th>(.*?)</tr>',
+            "".join(re.findall(r'<table class="participation">.*?</table>', page, re.S)),
+            re.S,
         )
     }
     _conversations, meeting_a, meeting_b, everyone, _paper, _voted = rows["Fröslunda"]

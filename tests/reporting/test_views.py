@@ -183,3 +183,22 @@ def test_report_without_paper_has_no_mark(
 ) -> None:
     page = client.get(f"/meetings/{crowd['meeting']}/report").get_data(as_text=True)
     assert "took part on paper" not in page
+
+
+def test_report_charts_participation_as_its_tables_say(
+    client: FlaskClient, observer_login: User, crowd: dict[str, int]
+) -> None:
+    """The report's bars: shown counts drawn to scale, hidden ones said and not drawn, in
+    the page and in the PDF."""
+    page = client.get(f"/meetings/{crowd['meeting']}/report").get_data(as_text=True)
+    svgs = re.findall(r"<svg [^>]*class=\"svg-chart\".*?</svg>", page, re.S)
+    assert len(svgs) == 2
+    by_area, by_age = svgs
+    assert re.findall(r'data-value="(\d+)"', by_area) == ["7"]  # Fröslunda; the rest hidden
+    assert ">not shown<" in by_area
+    assert ">Myrtorp<" in by_area
+    assert re.findall(r'data-value="(\d+)"', by_age) == ["6"]  # 30-44
+    pdf = pdf_text(client.get(f"/meetings/{crowd['meeting']}/report.pdf").data).splitlines()
+    assert pdf.count("7") >= 1
+    assert "30-44" in pdf
+    assert "not shown" in pdf

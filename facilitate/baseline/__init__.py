@@ -1,0 +1,1 @@
+"""Who lives there and what moved: the population baseline and outcome indicators."""
