@@ -1,7 +1,7 @@
 """Population baseline and outcome indicators per dialogue
 
 Revision ID: 721be686a571
-Revises: b7e3c9d1a2f4
+Revises: e2a9c4f1d7b3
 Create Date: 2026-12-04 20:47:20.177334
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '721be686a571'
-down_revision = 'b7e3c9d1a2f4'
+down_revision = 'e2a9c4f1d7b3'
 branch_labels = None
 depends_on = None
 
