@@ -99,7 +99,11 @@ def perspectives_step(busy: Meeting, staff: Viewer, people: list[Any]) -> None:
     for n, who in enumerate(people):
         camp = 1 if n % 3 else -1
         for k, statement in enumerate(statements):
-            value = 1 if k < 10 else camp * (1 if k % 2 else -1) if (n + k) % 7 else 0
+            # A fixed scatter, so people in a camp differ a little: now and then a pass or
+            # the other camp's answer, more often the further down the deck.
+            stray = (n * 31 + k * 17) % 11
+            value = camp * (1 if k % 2 else -1) if k >= 10 else 1
+            value = 0 if stray == 0 else -value if stray < 1 + k // 10 else value
             perspectives_ops.answer_statement(busy, who, statement.id, value)
     answers, ids = perspectives_ops.analysis_input(busy)
     data = perspectives_ops.result_data(perspectives_ops.run(answers, ids), answers, ids)
@@ -373,7 +377,8 @@ def test_each_mode_shows_its_content_live_light_and_dark(
     expect(busy.locator("#perspectives-screen .perspectives-svg")).to_have_attribute(
         "aria-label", "Map of 40 people placed by how they answered"
     )
-    expect(busy.locator("#perspectives-screen .perspectives-svg > :not(rect)")).to_have_count(40)
+    # A mark per resident, on the map's ground.
+    expect(busy.locator("#perspectives-screen .perspectives-svg > *")).to_have_count(1 + 40)
     common = busy.locator("#perspectives-screen .common-big > li:not([hidden]) .common-text")
     expect(common.first).to_be_visible()
     assert set(common.all_inner_texts()) <= set(STATEMENTS[:10])
