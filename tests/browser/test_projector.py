@@ -3,9 +3,10 @@ scrolls, cuts nothing mid-line, keeps its type large and its contrast at 7:1, an
 the mode and theme the facilitator picks on the console.
 
 One server and one browser for the module: the busy room (40 residents, 200 contributions,
-20 proposals in a vote, a perspectives step of 30 statements they all answered) is written through the operations before the server starts, not
-through 200 socket events. Screenshots of every mode at 1920 × 1080 go to
-build/screenshots/, and with ``UPDATE_SCREENSHOTS=1`` to docs/screenshots/ (the README's).
+20 proposals in a vote, a perspectives step of 30 statements they all answered) is written
+through the operations before the server starts, not through 200 socket events. Screenshots
+of every mode at 1920 × 1080 go to build/screenshots/, and with ``UPDATE_SCREENSHOTS=1`` to
+docs/screenshots/ (the README's).
 """
 
 from __future__ import annotations
@@ -383,7 +384,8 @@ def test_each_mode_shows_its_content_live_light_and_dark(
     expect(common.first).to_be_visible()
     assert set(common.all_inner_texts()) <= set(STATEMENTS[:10])
     map_box = busy.locator("#perspectives-screen .perspectives-svg").bounding_box()
-    assert map_box is not None and map_box["height"] >= 500
+    assert map_box is not None
+    assert map_box["height"] >= 500
     shoot(busy, "projector-perspectives", SCREENSHOTS)
 
     # What was just said comes in on top, after the pinned; it fades in, unless the
