@@ -183,8 +183,11 @@
     if (!byId("perspectives-screen")) return;
     var view = state.perspectives;
     var parts = [];
-    if (!steps(state).length) parts.push(el("p", { class: "muted", text: t("This meeting has no perspectives step.") }));
-    else if (!view || !view.placed) parts.push(el("p", { class: "muted", text: t("Not analysed yet: the analysis comes as answers arrive.") }));
+    if (!steps(state).length) {
+      F.replace(byId("perspectives-screen-body"), [el("p", { class: "muted", text: t("This meeting has no perspectives step.") })]);
+      return;
+    }
+    if (!view || !view.placed) parts.push(el("p", { class: "muted", text: t("Not analysed yet: the analysis comes as answers arrive.") }));
     else parts.push(map(view, null));
     var common = view ? view.common_ground : [];
     parts.push(el("div", { class: "perspectives-common" }, [
