@@ -33,6 +33,7 @@ class ScreenMode(enum.StrEnum):
     questions = "questions"  # residents' questions, most "me too" first
     results = "results"  # the proposals of the vote and their tallies
     speaker = "speaker"  # who has the word, then the queue of hands
+    perspectives = "perspectives"  # the anonymous map of opinion groups, the common ground
 
 
 class ScreenTheme(enum.StrEnum):

@@ -177,15 +177,16 @@
 
   // -- the projector -----------------------------------------------------------------------
 
+  /* Drawn whatever the step: the facilitator may put the map up after the step, and the
+   * projector's mode (screen.js) decides whether it is seen. */
   function renderScreen(state) {
-    var section = byId("perspectives-screen");
-    if (!section) return;
-    var on = inStep(state);
-    section.hidden = !on;
-    document.body.classList.toggle("perspectives-on", on);
-    if (!on) return;
+    if (!byId("perspectives-screen")) return;
     var view = state.perspectives;
     var parts = [];
+    if (!steps(state).length) {
+      F.replace(byId("perspectives-screen-body"), [el("p", { class: "muted", text: t("This meeting has no perspectives step.") })]);
+      return;
+    }
     if (!view || !view.placed) parts.push(el("p", { class: "muted", text: t("Not analysed yet: the analysis comes as answers arrive.") }));
     else parts.push(map(view, null));
     var common = view ? view.common_ground : [];

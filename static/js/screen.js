@@ -1,6 +1,7 @@
 /* The projector: one screen that never scrolls, filled with what the facilitator chose on
  * the console (state.screen.mode): how to join, the step's question, the wall, the
- * residents' questions, the vote's results, or who has the word. Every part is drawn from
+ * residents' questions, the vote's results, who has the word, or the perspectives' map and
+ * common ground. Every part is drawn from
  * the state on every change; the mode shows one, and what does not fit is hidden whole and
  * counted ("+ 34 more") or, for the results, paged through. */
 (function () {
@@ -200,12 +201,19 @@
     fitList(list, children(list), byId("hands-more"));
   }
 
+  /* The map scales itself (CSS); the common ground keeps the statements that fit, whole. */
+  function fitPerspectives() {
+    var list = document.querySelector("#perspectives-screen .common-big");
+    if (list) fitList(list, children(list), null);
+  }
+
   function fit() {
     var mode = projector.dataset.mode;
     if (mode === "question") fitQuestion();
     else if (mode === "wall" || mode === "questions") fitWall();
     else if (mode === "results") fitResults();
     else if (mode === "speaker") fitSpeaker();
+    else if (mode === "perspectives") fitPerspectives();
     // Tests (and anyone curious) can tell a drawing of this size is done.
     projector.dataset.fitted = mode + " " + window.innerWidth + "x" + window.innerHeight;
   }

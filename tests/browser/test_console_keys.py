@@ -159,7 +159,7 @@ def test_shortcuts_drive_the_console(
     expect(console.locator("#shortcut-said")).to_have_text("Give the word to the next hand")
 
     # A number key switches the projector: the console's mode button, in the order shown.
-    for key, mode in (("3", "wall"), ("1", "join"), ("4", "questions"), ("6", "speaker")):
+    for key, mode in (("3", "wall"), ("1", "join"), ("7", "perspectives"), ("6", "speaker")):
         keys.press(key)
         expect(console.locator(f"[data-screen-mode={mode}]")).to_have_attribute(
             "aria-pressed", "true"
@@ -186,7 +186,13 @@ def test_shortcuts_drive_the_console(
             "Take a minute off",
             "Open or close the vote",
             "Give the word to the next hand",
-            "Projector: The wall",
+            "Projector: How to join",
+            "Projector: The step's question",
+            "Projector: Wall",
+            "Projector: Questions",
+            "Projector: Results",
+            "Projector: Who has the word",
+            "Projector: Common ground",
             "Show this list",
             "Close this list",
         ]

@@ -139,10 +139,18 @@ def test_phone_answers_one_at_a_time_and_sees_where_it_stands(
     desk.locator("#perspectives-panel").scroll_into_view_if_needed()
     desk.screenshot(path=str(SCREENSHOTS / "perspectives-console.png"), full_page=True)
     assert findings(desk) == []
+    # The projector shows it once the facilitator picks its mode, not because of the step.
     screen = staff.new_page()
     screen.set_viewport_size({"width": 1920, "height": 1080})
     screen.goto(f"/meetings/{meeting_id}/screen")
+    expect(screen.locator("#conn")).to_have_attribute("data-state", "online")
+    expect(screen.locator("#perspectives-screen")).to_be_hidden()
+    desk.click("[data-screen-mode=perspectives]")
+    picked = desk.locator("[data-screen-mode=perspectives]")
+    expect(picked).to_have_attribute("aria-pressed", "true")
+    expect(screen.locator("#projector")).to_have_attribute("data-mode", "perspectives")
     expect(screen.locator("#perspectives-screen")).to_be_visible()
+    expect(screen.locator("#wall")).to_be_hidden()
     expect(screen.locator(".common-big li").first).to_contain_text(STATEMENTS[-1])
     expect(screen.locator(".perspectives-legend li")).to_have_count(2)
     screen.screenshot(path=str(SCREENSHOTS / "perspectives-projector.png"))

@@ -3,9 +3,10 @@ scrolls, cuts nothing mid-line, keeps its type large and its contrast at 7:1, an
 the mode and theme the facilitator picks on the console.
 
 One server and one browser for the module: the busy room (40 residents, 200 contributions,
-20 proposals in a vote) is written through the operations before the server starts, not
-through 200 socket events. Screenshots of every mode at 1920 × 1080 go to
-build/screenshots/, and with ``UPDATE_SCREENSHOTS=1`` to docs/screenshots/ (the README's).
+20 proposals in a vote, a perspectives step of 30 statements they all answered) is written
+through the operations before the server starts, not through 200 socket events. Screenshots
+of every mode at 1920 × 1080 go to build/screenshots/, and with ``UPDATE_SCREENSHOTS=1`` to
+docs/screenshots/ (the README's).
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from facilitate.extensions import db
 from facilitate.live import operations as live
 from facilitate.live import participants
 from facilitate.live.views_json import Viewer, ViewerRole
-from facilitate.meetings.models import Meeting, ResultsVisibility
+from facilitate.meetings.models import Meeting, PhaseKind, ResultsVisibility
+from facilitate.meetings.operations import PhaseSpec, add_phase
+from facilitate.perspectives import operations as perspectives_ops
 from facilitate.proposals import operations as proposal_ops
 
 from .conftest import DATABASE, Server, logged_in
@@ -43,7 +46,7 @@ SIZES: list[ViewportSize] = [
     {"width": 1024, "height": 768},
 ]
 FULL_HD: ViewportSize = {"width": 1920, "height": 1080}
-MODES = ("join", "question", "wall", "questions", "results", "speaker")
+MODES = ("join", "question", "wall", "questions", "results", "speaker", "perspectives")
 
 NAMES = ["Anna", "Bo", "Cilla", "Dawit", "Eero", "Fatima", "Göran", "Hodan", "Ida", "Jussi"]
 SAID = [
@@ -79,11 +82,41 @@ TITLES = [
     "Blommor på torget",
 ]
 
+#: The perspectives step's statements: long enough that not all of the common ground fits.
+STATEMENTS = [
+    f"{SAID[n % len(SAID)].rstrip('.!')}, och det måste kommunen ta på allvar i år ({n + 1})"
+    for n in range(30)
+]
+
+
+def perspectives_step(busy: Meeting, staff: Viewer, people: list[Any]) -> None:
+    """A perspectives step after the first: 30 statements, answered by everyone in two
+    camps that agree on the first ten, analysed and stored as the server would."""
+    add_phase(busy, PhaseSpec(title="Var står vi?", kind=PhaseKind.perspectives.value))
+    live.goto_phase(busy, len(busy.phases) - 1)
+    statements = [
+        live.add_contribution(busy, staff, None, text, on_behalf=True) for text in STATEMENTS
+    ]
+    for n, who in enumerate(people):
+        camp = 1 if n % 3 else -1
+        for k, statement in enumerate(statements):
+            # A fixed scatter, so people in a camp differ a little: now and then a pass or
+            # the other camp's answer, more often the further down the deck.
+            stray = (n * 31 + k * 17) % 11
+            value = camp * (1 if k % 2 else -1) if k >= 10 else 1
+            value = 0 if stray == 0 else -value if stray < 1 + k // 10 else value
+            perspectives_ops.answer_statement(busy, who, statement.id, value)
+    answers, ids = perspectives_ops.analysis_input(busy)
+    data = perspectives_ops.result_data(perspectives_ops.run(answers, ids), answers, ids)
+    perspectives_ops.publish(busy, data, answers)
+    live.goto_phase(busy, 0)
+
 
 def fill(folder: Path) -> None:
     """The busy room, written through the operations as `flask demo` writes the demo: 40
-    residents, 200 contributions (two pinned, some questions), 20 proposals in an open
-    dots vote with live results, five hands up; and the empty room, opened."""
+    residents, 200 contributions (two pinned, some questions), a perspectives step, 20
+    proposals in an open dots vote with live results, five hands up; and the empty room,
+    opened."""
     app = create_app(make_config(folder, DATABASE_URL=f"sqlite:///{folder / DATABASE}"))
     with app.app_context():
         staff = Viewer(meeting_id=BUSY, role=ViewerRole.facilitator, user_id=1)
@@ -108,6 +141,7 @@ def fill(folder: Path) -> None:
             for who in people[: (n * 7) % 12]:
                 viewer = Viewer(meeting_id=BUSY, role=ViewerRole.participant, participant_id=who.id)
                 live.set_reaction(busy, viewer, who, c.id, True)
+        perspectives_step(busy, staff, people)
         for title in TITLES:
             proposal_ops.add_proposal(busy, staff, None, title)
         ballot = proposal_ops.open_voting(busy)
@@ -302,6 +336,10 @@ def test_type_is_large_at_full_hd(console: Page, screens: dict[int, Page]) -> No
     fitted(busy, FULL_HD)
     assert busy.evaluate(SMALLEST, "#proposals .proposal .text") >= 32
     assert busy.evaluate(SMALLEST, "#proposals .proposal .counts") >= 32
+    switch(console, "perspectives", busy)
+    fitted(busy, FULL_HD)
+    assert busy.evaluate(SMALLEST, "#perspectives-screen :is(.common-text, .common-share)") >= 32
+    assert busy.evaluate(SMALLEST, "#perspectives-screen .perspectives-legend li") >= 24
 
 
 def test_each_mode_shows_its_content_live_light_and_dark(
@@ -335,6 +373,21 @@ def test_each_mode_shows_its_content_live_light_and_dark(
     expect(busy.locator("#speaker")).to_have_text("Anna 1")
     expect(busy.locator("#hands li")).to_have_count(4)
     expect(console.locator("#console-speaker-name")).to_contain_text("Anna 1")
+    # The anonymous map of all 40 beside the common ground, whole, though another step is on.
+    switch(console, "perspectives", busy)
+    fitted(busy, FULL_HD)
+    expect(busy.locator("#perspectives-screen .perspectives-svg")).to_have_attribute(
+        "aria-label", "Map of 40 people placed by how they answered"
+    )
+    # A mark per resident, on the map's ground.
+    expect(busy.locator("#perspectives-screen .perspectives-svg > *")).to_have_count(1 + 40)
+    common = busy.locator("#perspectives-screen .common-big > li:not([hidden]) .common-text")
+    expect(common.first).to_be_visible()
+    assert set(common.all_inner_texts()) <= set(STATEMENTS[:10])
+    map_box = busy.locator("#perspectives-screen .perspectives-svg").bounding_box()
+    assert map_box is not None
+    assert map_box["height"] >= 500
+    shoot(busy, "projector-perspectives", SCREENSHOTS)
 
     # What was just said comes in on top, after the pinned; it fades in, unless the
     # projector's system asks for less motion.
@@ -357,13 +410,13 @@ def test_each_mode_shows_its_content_live_light_and_dark(
             console.click("[data-screen-theme]")
             expect(console.locator("[data-screen-theme]")).to_have_attribute("aria-pressed", "true")
             expect(busy.locator("#projector")).to_have_attribute("data-theme", "dark")
-        for mode in MODES if theme == "light" else ("results", "wall", "speaker"):
+        for mode in MODES if theme == "light" else ("results", "wall", "perspectives", "speaker"):
             switch(console, mode, busy)
             fitted(busy, FULL_HD)
             assert busy.evaluate(CONTRAST) == [], (theme, mode)
             if theme == "light":
                 assert findings(busy) == [], mode
-            if theme == "light" or mode == "wall":
+            if (theme == "light" and mode != "perspectives") or mode == "wall":
                 shoot(busy, f"projector-{mode}-{theme}", SCREENSHOTS)
     console.locator(".screen-modes").scroll_into_view_if_needed()
     console.screenshot(path=str(SCREENSHOTS / "console-projector-modes.png"))

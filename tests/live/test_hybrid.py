@@ -152,7 +152,7 @@ def test_screen_language_refused_unless_known_and_facilitators(
 def test_screen_mode_and_theme_set_by_the_facilitator_reach_everyone(
     room: dict[str, SocketIOTestClient], connect: Connect
 ) -> None:
-    for mode in ("join", "question", "questions", "results", "speaker", "wall"):
+    for mode in ("join", "question", "questions", "results", "speaker", "perspectives", "wall"):
         assert ack(room["console"], "screen_set", mode=mode) == {"ok": True, "mode": mode}
         for who in ("console", "notes", "screen", "anna", "bo"):
             screens = named(room[who].get_received(NS), "screen")
