@@ -186,7 +186,12 @@ def test_shortcuts_drive_the_console(
             "Take a minute off",
             "Open or close the vote",
             "Give the word to the next hand",
-            "Projector: The wall",
+            "Projector: How to join",
+            "Projector: The step's question",
+            "Projector: Wall",
+            "Projector: Questions",
+            "Projector: Results",
+            "Projector: Who has the word",
             "Show this list",
             "Close this list",
         ]
