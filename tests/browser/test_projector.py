@@ -268,6 +268,22 @@ def check_fits(page: Page, where: str) -> dict[str, Any]:
     return seen
 
 
+#: The chart's rows by rank (their CSS order), and whether each is on the page shown.
+RANKED_ROWS = """() => [...document.querySelectorAll('#proposals .chart-row')]
+  .sort((a, b) => Number(a.style.order) - Number(b.style.order))
+  .map((r) => r.checkVisibility())"""
+
+
+def first_page_of_results(page: Page, where: str) -> None:
+    """The busy vote's 20 rows do not fit at once: the first page shows the top ranks, as
+    many as it says, and no more."""
+    shown = page.evaluate(RANKED_ROWS)
+    count = sum(shown)
+    assert 2 <= count < 20, where
+    assert shown == [True] * count + [False] * (20 - count), where
+    expect(page.locator("#results-page")).to_have_text(f"Proposals 1–{count} of 20")
+
+
 def test_every_mode_fits_every_size_busy_and_empty(console: Page, screens: dict[int, Page]) -> None:
     busy, empty = screens[BUSY], screens[EMPTY]
     for mode in MODES:
@@ -277,6 +293,8 @@ def test_every_mode_fits_every_size_busy_and_empty(console: Page, screens: dict[
             for meeting, page in screens.items():
                 fitted(page, size)
                 check_fits(page, f"{mode} {size} meeting {meeting}")
+            if mode == "results":
+                first_page_of_results(busy, f"{size}")
     # What the busy wall left out is counted, not cut.
     switch(console, "wall", busy)
     fitted(busy, FULL_HD)
@@ -300,8 +318,8 @@ def test_type_is_large_at_full_hd(console: Page, screens: dict[int, Page]) -> No
     assert busy.evaluate(SMALLEST, "#phase-prompt") >= 48
     switch(console, "results", busy)
     fitted(busy, FULL_HD)
-    assert busy.evaluate(SMALLEST, "#proposals .proposal .text") >= 32
-    assert busy.evaluate(SMALLEST, "#proposals .proposal .counts") >= 32
+    row = "#proposals .chart-row"
+    assert busy.evaluate(SMALLEST, f"{row} :is(.chart-title, .chart-num, .chart-text)") >= 32
 
 
 def test_each_mode_shows_its_content_live_light_and_dark(
@@ -324,9 +342,12 @@ def test_each_mode_shows_its_content_live_light_and_dark(
     texts = busy.locator("#wall > li:not([hidden]) .text").all_inner_texts()
     assert texts
     assert all(text.endswith(")") and "?" in text for text in texts), texts
+    # The results are the chart, a page of its rows at a time; the list beside it would
+    # only repeat the titles.
     switch(console, "results", busy)
-    expect(busy.locator("#proposals .proposal .counts").first).to_be_visible()
-    expect(busy.locator("#proposals .proposal")).to_have_count(20)
+    expect(busy.locator("#proposals .chart-row .chart-num").first).to_be_visible()
+    expect(busy.locator("#proposals .chart-row")).to_have_count(20)
+    expect(busy.locator("#proposals .proposals")).to_be_hidden()
     expect(busy.locator("#results-page")).to_contain_text("of 20")
     switch(console, "speaker", busy)
     expect(busy.locator("#speaker")).to_have_text("Nobody has the word yet.")
