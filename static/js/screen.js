@@ -206,13 +206,24 @@
   function fitChart(grid, items, start) {
     var style = window.getComputedStyle(grid);
     var columns = style.display === "grid" ? style.gridTemplateColumns.split(" ").length : 1;
-    for (var per = Math.ceil((items.length - start) / columns); per >= 1; per--) {
+    var show = function (per) {
       var end = Math.min(items.length, start + per * columns);
       items.forEach(function (item, index) { item.hidden = index < start || index >= end; });
       grid.style.setProperty("--rows", String(per));
-      if (per === 1 || inside(grid, items.slice(start, end))) return end - start;
+      return items.slice(start, end);
+    };
+    var per = Math.ceil((items.length - start) / columns);
+    var shown = show(per);
+    if (inside(grid, shown)) return shown.length;
+    // The first column says how many rows fit, all but exactly: a row's height is that of
+    // the tallest beside it, and other rows will stand beside it. Down from there, then.
+    var bottom = grid.getBoundingClientRect().bottom + 0.5, fits = 0;
+    while (fits < per && shown[fits].getBoundingClientRect().bottom <= bottom) fits++;
+    for (per = Math.max(fits, 1); per > 1; per--) {
+      shown = show(per);
+      if (inside(grid, shown)) return shown.length;
     }
-    return 0;
+    return show(1).length;
   }
 
   /* Results that do not fit are shown a page at a time, turning every PAGE_MS. */
