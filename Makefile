@@ -68,8 +68,15 @@ typecheck: $(STAMP)
 prerequisites:
 	@scripts/test-prerequisites.sh
 
+# One pytest worker per core, at most four (pytest-xdist): the browser and process tests
+# wait on their servers, so two workers on two cores halve the wall time. Tests go out one
+# by one (`--dist load`), by their place in the collection: the schemathesis tests are 19
+# items under one node id each, which `loadgroup` and `loadscope` key by id and so run
+# once. PYTEST_WORKERS=0 runs everything in this one process, as a plain `pytest` (or
+# `pytest -p no:xdist`) does for debugging.
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n : 4 )))
 pytest: prerequisites catalogs
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist load
 
 test: prerequisites lint typecheck pytest
 

@@ -108,6 +108,9 @@ def from_environment() -> dict[str, Any]:
         "ASYNC_MODE": mode,
         "TRUSTED_PROXIES": _count("TRUSTED_PROXIES"),
         "PRESENCE_HEARTBEAT": _seconds("PRESENCE_HEARTBEAT", DEFAULTS["PRESENCE_HEARTBEAT"]),
+        "PERSPECTIVES_INTERVAL": _seconds(
+            "PERSPECTIVES_INTERVAL", DEFAULTS["PERSPECTIVES_INTERVAL"]
+        ),
         "LOGIN_FREE_FAILURES": _whole(
             "LOGIN_FREE_FAILURES", DEFAULTS["LOGIN_FREE_FAILURES"], 0, 100, "failures"
         ),
@@ -145,6 +148,8 @@ DEFAULTS: dict[str, Any] = {
     #: With several instances: how often each rewrites its presence in Redis. A killed
     #: instance's residents leave the others' count within about three beats.
     "PRESENCE_HEARTBEAT": 10.0,
+    #: At most this often the perspectives analysis of a room is recomputed and sent.
+    "PERSPECTIVES_INTERVAL": 3.0,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,

@@ -8,6 +8,7 @@ from .intake.models import Conversation, Note, NoteTheme
 from .live.models import ClientWrite, Contribution, Hand, Participant, Reaction
 from .mail.models import MailLease, OutboxMail, Reminder, Subscription
 from .meetings.models import Meeting, Phase
+from .perspectives.models import PerspectivesResult, StatementQuote, StatementVote
 from .proposals.models import PaperVotes, Proposal, Vote
 from .site.models import AccessibilityStatement
 
@@ -30,10 +31,13 @@ __all__ = [
     "OutboxMail",
     "PaperVotes",
     "Participant",
+    "PerspectivesResult",
     "Phase",
     "Proposal",
     "Reaction",
     "Reminder",
+    "StatementQuote",
+    "StatementVote",
     "Subscription",
     "Theme",
     "User",

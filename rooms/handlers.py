@@ -14,8 +14,10 @@ from facilitate.live.models import LANGUAGE_MAX, Participant
 from facilitate.live.views_json import screen_json
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.models import Meeting
+from facilitate.perspectives import operations as perspectives_ops
 from facilitate.proposals import operations as proposal_ops
 
+from . import perspectives
 from .connections import Connection
 from .engine import (
     ANYONE,
@@ -309,6 +311,12 @@ def hand_clear(conn: Connection, meeting: Meeting, _: Participant | None, p: Wri
     return {}
 
 
+@write("speaker_clear", Write, FACILITATOR)
+def speaker_clear(conn: Connection, meeting: Meeting, _: Participant | None, p: Write) -> Ack:
+    live_ops.clear_speaker(meeting)
+    return {}
+
+
 @write("groups_split", GroupsSplit, FACILITATOR)
 def groups_split(conn: Connection, meeting: Meeting, _: Participant | None, p: GroupsSplit) -> Ack:
     online = online_participants(meeting.id)  # on every instance
@@ -482,3 +490,31 @@ def proposal_decide(
 ) -> Ack:
     item = action_ops.decide(meeting, conn.viewer, p.proposal_id, p.outcome, p.note)
     return {"action_id": item.id if item is not None else None}
+
+
+# -- perspectives --------------------------------------------------------------------------
+
+
+class StatementVote(Write):
+    contribution_id: int
+    value: int
+
+
+class StatementQuote(Write):
+    note_id: int
+
+
+@write("statement_vote", StatementVote, PARTICIPANT)
+def statement_vote(
+    conn: Connection, meeting: Meeting, participant: Participant | None, p: StatementVote
+) -> Ack:
+    perspectives_ops.answer_statement(meeting, participant, p.contribution_id, p.value)
+    after_commit(functools.partial(perspectives.mark, meeting.id))
+    return {"contribution_id": p.contribution_id, "value": p.value}
+
+
+@write("statement_quote", StatementQuote, FACILITATOR)
+def statement_quote(
+    conn: Connection, meeting: Meeting, _: Participant | None, p: StatementQuote
+) -> Ack:
+    return {"id": perspectives_ops.quote_statement(meeting, conn.viewer, p.note_id).id}

@@ -6,7 +6,9 @@ Each test gets its own SQLite file, so tests never see each other's rows.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,8 @@ import redis
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from services import Services, database_url
+from processes import DATABASE, app_env, run_flask
+from services import Services, database_url, redis_database
 
 import rooms
 from facilitate import create_app
@@ -91,6 +94,29 @@ def runner(app: Flask) -> FlaskCliRunner:
 def demo(runner: FlaskCliRunner) -> None:
     """The demo dialogue, its meetings and its logins."""
     assert runner.invoke(args=["demo"]).exit_code == 0
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """A SQLite database migrated and loaded with the demo by the real commands (``flask
+    db upgrade``, ``flask demo``), made once per run: tests of real server processes start
+    from a copy of their own (``processes.copy_database``). Parallel workers share it: the
+    first to need it makes it in their common temporary folder while the others wait."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker(request.config) != "main":
+        shared = shared.parent  # pytest-xdist's workers each have a folder in this one
+    folder = shared / "demo-database"
+    with (shared / "demo-database.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (folder / "made").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed half-way
+            folder.mkdir()
+            env = app_env(folder, SECRET_KEY="demo-database")
+            for args in (("db", "upgrade"), ("demo",)):
+                done = run_flask(*args, env=env)
+                assert done.returncode == 0, done.stderr
+            (folder / "made").touch()
+    return folder / DATABASE
 
 
 @pytest.fixture
@@ -173,9 +199,17 @@ def facilitator(make_user: Callable[..., User], login: Callable[[User], None]) -
 @pytest.fixture
 def agreed(app: Flask) -> dict[str, int]:
     """A meeting where Anna's words became a proposal, voted on and agreed."""
+    return make_agreed(app)
+
+
+def make_agreed(
+    app: Flask, title: str = "Trygghet", proposal_title: str = "Belys skolvägen"
+) -> dict[str, int]:
+    """A dialogue ``title`` with one meeting where Anna's words became the proposal
+    ``proposal_title``, voted on and agreed: its ids, the action item's among them."""
     with app.app_context():
         dialogue = dialogue_ops.create_dialogue(
-            "Trygghet", areas=["Fröslunda", "Myrtorp"], action_deadline=dt.date(2027, 5, 31)
+            title, areas=["Fröslunda", "Myrtorp"], action_deadline=dt.date(2027, 5, 31)
         )
         theme = dialogue_ops.create_theme(dialogue, "Belysning")
         meeting = meeting_ops.create_meeting(theme, "Kväll", template="in_depth_90")
@@ -188,7 +222,7 @@ def agreed(app: Flask) -> dict[str, int]:
         phone = Viewer(meeting.id, ViewerRole.participant, participant_id=anna.id)
         said = live_ops.add_contribution(meeting, phone, anna, "Det är mörkt vid skolan")
         staff = Viewer(meeting.id, ViewerRole.facilitator)
-        proposal = proposal_ops.promote_contribution(meeting, staff, said.id, "Belys skolvägen")
+        proposal = proposal_ops.promote_contribution(meeting, staff, said.id, proposal_title)
         other = proposal_ops.add_proposal(meeting, staff, None, "Fler bänkar")
         proposal_ops.open_voting(meeting)
         proposal_ops.cast_vote(meeting, anna, proposal.id, 1)
@@ -237,6 +271,19 @@ def every_word_column() -> set[str]:
 SERVICES = pytest.StashKey[Services]()
 
 
+def worker(config: pytest.Config) -> str:
+    """This process's name in a parallel run (pytest-xdist's ``gw0``, ``gw1``...), or
+    ``main`` when one process runs the tests (``-n 0``, ``-p no:xdist``)."""
+    workerinput: dict[str, Any] = getattr(config, "workerinput", {})
+    return str(workerinput.get("workerid", "main"))
+
+
+def worker_number(config: pytest.Config) -> int:
+    """0 for ``main``, N + 1 for ``gwN``."""
+    name = worker(config)
+    return int(name.removeprefix("gw")) + 1 if name.startswith("gw") else 0
+
+
 @pytest.fixture(scope="session")
 def services(request: pytest.FixtureRequest) -> Iterator[Services]:
     """PostgreSQL and Redis where TEST_POSTGRES_URL and TEST_REDIS_URL say, or embedded
@@ -246,12 +293,30 @@ def services(request: pytest.FixtureRequest) -> Iterator[Services]:
         yield found
 
 
+#: What the parallel workers' sessions said about their servers, gathered by the controller.
+WORKER_NOTES = pytest.StashKey[list[str]]()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A parallel worker hands its notes to the controller, which prints the summary."""
+    workeroutput: dict[str, Any] | None = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["service_notes"] = session.config.stash.get(SERVICES, Services()).notes
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook; absent under -p no:xdist
+def pytest_testnodedown(node: Any, error: object) -> None:
+    notes = node.config.stash.setdefault(WORKER_NOTES, [])
+    notes.extend(getattr(node, "workeroutput", {}).get("service_notes", []))
+
+
 def pytest_terminal_summary(
     terminalreporter: pytest.TerminalReporter, config: pytest.Config
 ) -> None:
     """Says when the run brought its own servers: slower to start, and not the ones the
     environment named."""
-    for note in config.stash.get(SERVICES, Services()).notes:
+    notes = config.stash.get(SERVICES, Services()).notes + config.stash.get(WORKER_NOTES, [])
+    for note in notes:
         terminalreporter.write_line(note)
 
 
@@ -262,9 +327,11 @@ def postgres_admin(services: Services) -> str:
 
 
 @pytest.fixture(scope="module")
-def postgres_url(postgres_admin: str) -> Iterator[str]:
-    """A fresh, empty database for this module, dropped afterwards."""
-    name = f"facilitate_test_{secrets.token_hex(6)}"
+def postgres_url(postgres_admin: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, empty database for this module, dropped afterwards. Its name is random, so
+    parallel workers and other runs on the same server never meet; the worker's name in it
+    tells whose a leftover was."""
+    name = f"facilitate_test_{worker(request.config)}_{secrets.token_hex(6)}"
     try:
         admin = psycopg.connect(postgres_admin, autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as error:
@@ -281,10 +348,11 @@ def postgres_url(postgres_admin: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def redis_url(services: Services) -> str:
+def redis_url(services: Services, request: pytest.FixtureRequest) -> str:
     """The session's Redis; it answers, or the test fails (CI never skips it). Tests share
-    it: each keeps to keys, or a Socket.IO channel, of its own."""
-    url = services.redis()
+    it: each keeps to keys, or a Socket.IO channel, of its own; each parallel worker also
+    to a database of its own (the next ones after the configured one)."""
+    url = redis_database(services.redis(), worker_number(request.config))
     try:
         with redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2) as client:
             client.ping()

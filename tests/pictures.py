@@ -22,6 +22,8 @@ def apply(state: dict[str, Any], name: str, payload: Any) -> dict[str, Any]:
         state[name] = payload
     elif name == "hands":
         state["hands"] = payload["hands"]
+    elif name == "speaker":
+        state["speaker"] = payload["speaker"]
     elif name == "contribution":
         items = state["contributions"]
         current = next((c for c in items if c["id"] == payload["id"]), None)
@@ -45,6 +47,12 @@ def apply(state: dict[str, Any], name: str, payload: Any) -> dict[str, Any]:
         state["proposals"] = [p for p in state["proposals"] if p["id"] != payload["id"]]
     elif name in {"voting", "tally"}:
         state[name] = payload
+    elif name == "statement_vote":
+        state["me"]["answers"][str(payload["contribution_id"])] = payload["value"]
+    elif name == "perspectives":
+        state["perspectives"] = payload
+    elif name == "perspectives_me":
+        state["me"]["perspectives"] = payload
     elif name == "vote":
         votes = state["me"]["votes"]
         key = str(payload["proposal_id"])

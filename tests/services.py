@@ -70,6 +70,15 @@ def database_url(admin_url: str, name: str) -> str:
     return urlunsplit(parts._replace(scheme="postgresql+psycopg", path=f"/{name}"))
 
 
+def redis_database(url: str, offset: int) -> str:
+    """``url`` on the Redis database ``offset`` places after the one it names: each worker
+    of a parallel run (pytest-xdist) keeps to a database of its own on the one server."""
+    parts = urlsplit(url)
+    first = int(parts.path.strip("/") or 0)
+    # A server has 16 databases unless configured otherwise.
+    return urlunsplit(parts._replace(path=f"/{(first + offset) % 16}"))
+
+
 def through(url: str, port: int) -> str:
     """``url`` reached at ``127.0.0.1:port`` instead: through a test's proxy."""
     parts = urlsplit(url)

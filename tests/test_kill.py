@@ -28,7 +28,7 @@ import requests
 import socketio  # type: ignore[import-untyped]
 import sqlalchemy as sa
 from pictures import apply, comparable
-from processes import app_env, free_port, run_flask, serving
+from processes import app_env, copy_database, free_port, run_flask, serving
 
 from facilitate import demo
 
@@ -324,9 +324,12 @@ def live_server(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any
     env = app_env(
         tmp_path, PORT=str(port), HOST="127.0.0.1", SECRET_KEY="kill-tests", DATABASE_URL=database
     )
-    for args in (("db", "upgrade"), ("demo",)):
-        done = run_flask(*args, env=env)
-        assert done.returncode == 0, done.stderr
+    if request.param == "postgresql":
+        for args in (("db", "upgrade"), ("demo",)):
+            done = run_flask(*args, env=env)
+            assert done.returncode == 0, done.stderr
+    else:
+        copy_database(request.getfixturevalue("demo_database"), tmp_path)
     token = run_flask("users", "token", demo.FACILITATOR_EMAIL, env=env).stdout.strip()
     return {
         "env": env,

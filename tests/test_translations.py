@@ -44,6 +44,10 @@ RESIDENT_SOURCES = (
     "templates/live/phone.html",
     "templates/live/privacy.html",
     "templates/live/_room.html",
+    "templates/live/_shared_screen.html",
+    # perspectives on the phone: statements one at a time, where you stand
+    "templates/perspectives/_phone.html",
+    "templates/perspectives/_strings.html",
     "templates/reporting/feedback.html",
     "templates/reporting/_trail.html",
     # following a dialogue by e-mail: the sign-up, its confirmation and its end

@@ -552,6 +552,42 @@ class ProposalOut(Output):
     )
 
 
+class StatementScoreOut(Output):
+    contribution_id: int
+    text: str
+    agree: int
+    disagree: int
+    passed: int = Field(description="Answered pass.")
+    votes: int = Field(description="Answers in all.")
+    agree_share: float = Field(description="Smoothed: (agree + 1) / (votes + 2).")
+    disagree_share: float
+    score: float = Field(description="What the list is ordered by, highest first.")
+
+
+class OpinionGroupOut(Output):
+    id: int
+    label: str = Field(description="A, B, C… as the room sees it.")
+    size: int
+    shown: bool = Field(description="Shown to the room as a group: at least 5 members.")
+    participant_ids: list[int]
+    distinct: list[StatementScoreOut] = Field(
+        description="The statements on which this group differs most from the rest."
+    )
+
+
+class CommonGroundOut(Output):
+    statements: int = Field(description="Statements in the meeting's perspectives steps.")
+    answers: int
+    participants: int = Field(description="Participants who answered at least one.")
+    placed: int = Field(description="Participants with enough answers to be placed.")
+    groups: list[OpinionGroupOut]
+    common_ground: list[StatementScoreOut] = Field(
+        description="Statements a large share of every group agrees with."
+    )
+    common_disagreement: list[StatementScoreOut]
+    divisive: list[StatementScoreOut] = Field(description="Where the groups differ most.")
+
+
 #: The body of every error response, the API's own and the generated ones alike.
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",

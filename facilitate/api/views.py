@@ -37,6 +37,7 @@ from facilitate.live.join_limits import count_failure
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.links import join_url
 from facilitate.meetings.models import Meeting
+from facilitate.perspectives import operations as perspectives_ops
 from facilitate.proposals import operations as proposal_ops
 from facilitate.reporting.trail import trail, trail_json
 
@@ -46,6 +47,7 @@ from .schemas import (
     ActionPatch,
     ActionRef,
     AreaOut,
+    CommonGroundOut,
     ConversationIn,
     ConversationOut,
     ConversationPatch,
@@ -414,6 +416,24 @@ def list_proposals(meeting_id: int) -> list[ProposalOut]:
         ProposalOut(**proposal_ops.proposal_json(p), tally=by_id.get(str(p.id)))
         for p in proposal_ops.visible_proposals(meeting)
     ]
+
+
+@bp.get("/meetings/<int:meeting_id>/common-ground")
+@token_required(bp, Role.observer)
+@bp.output(CommonGroundOut)
+def common_ground(meeting_id: int) -> CommonGroundOut:
+    """A meeting's perspectives: opinion groups with their members, common ground, what
+    sets each group apart, divisive statements (staff only).
+
+    The analysis the room last saw (recomputed at most every few seconds while answers
+    come); analysed now when there is none yet.
+    """
+    meeting = meeting_ops.get_meeting(meeting_id)
+    view = perspectives_ops.staff_view(
+        perspectives_ops.current_data(meeting), perspectives_ops.deck(meeting)
+    )
+    view.pop("dots")
+    return CommonGroundOut(**view)
 
 
 @bp.get("/dialogues/<int:dialogue_id>/actions")

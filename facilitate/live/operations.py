@@ -49,6 +49,7 @@ from .views_json import (
     meeting_json,
     phases_json,
     screen_json,
+    speaker_json,
     timer_json,
 )
 
@@ -272,6 +273,7 @@ def goto_phase(meeting: Meeting, index: int) -> None:
     session().flush()
     events.queue("phase", {"current_phase": index}, audience.everyone(meeting.id))
     _announce_timer(meeting)
+    clear_speaker(meeting)  # the word was given on the step before
 
 
 def start_timer(
@@ -703,6 +705,30 @@ def give_hand(
     _close_hands(meeting, hands, given=True)
     given = {"participant_id": hands[0].participant_id, "id": hands[0].id}
     events.queue("hand_given", given, audience.everyone(meeting.id))
+    _set_speaker(meeting, hands[0])
+
+
+def speaker_hand(meeting: Meeting) -> Hand | None:
+    if meeting.speaker_hand_id is None:
+        return None
+    hand = session().get(Hand, meeting.speaker_hand_id)
+    return hand if hand is not None and hand.meeting_id == meeting.id else None
+
+
+def _set_speaker(meeting: Meeting, hand: Hand | None) -> None:
+    """Who has the word is state, not only the moment it was given: a projector or phone
+    that connects later shows it too."""
+    new_id = hand.id if hand is not None else None
+    if meeting.speaker_hand_id == new_id:
+        return
+    meeting.speaker_hand_id = new_id
+    session().flush()
+    events.queue("speaker", {"speaker": speaker_json(hand)}, audience.everyone(meeting.id))
+
+
+def clear_speaker(meeting: Meeting) -> None:
+    """The facilitator ends the speech: nobody has the word until the next is given it."""
+    _set_speaker(meeting, None)
 
 
 def clear_hands(meeting: Meeting) -> None:

@@ -19,7 +19,7 @@ from facilitate.db import session
 from facilitate.meetings.models import Meeting
 
 from .models import Contribution, Participant
-from .operations import groups_json, open_hands, visible_to
+from .operations import groups_json, open_hands, speaker_hand, visible_to
 from .views_json import (
     Viewer,
     contribution_json,
@@ -27,6 +27,7 @@ from .views_json import (
     meeting_json,
     phases_json,
     screen_json,
+    speaker_json,
     timer_json,
 )
 
@@ -68,6 +69,7 @@ def snapshot(
             if visible_to(c, meeting, viewer, group)
         ],
         "hands": [hand_json(h) for h in open_hands(meeting)],
+        "speaker": speaker_json(speaker_hand(meeting)),
         "groups": groups_json(meeting),
         "presence": presence,
         "screen": screen_json(meeting),

@@ -134,6 +134,14 @@ def display_name(participant: Participant) -> str:
     return participant.display_name
 
 
+def speaker_json(hand: Hand | None) -> dict[str, Any] | None:
+    """Who has the word, told as the queue told it: the same name, nothing more."""
+    if hand is None:
+        return None
+    shown = hand_json(hand)
+    return {"name": shown["name"], "participant_id": shown["participant_id"]}
+
+
 def hand_json(hand: Hand) -> dict[str, Any]:
     """A resident's own hand, or one staff raised for someone without a phone
     (``on_behalf``: no participant, and the label they gave where the name goes)."""

@@ -50,12 +50,18 @@ def read_confirm_token(token: str) -> tuple[int, str, bool, list[int]] | None:
     return None
 
 
-def unsubscribe_token(subscription: Subscription) -> str:
+def unsubscribe_token(*subscriptions: Subscription) -> str:
+    """The unsubscribe link's token. A digest names every subscription it covers, so its
+    link (and its ``List-Unsubscribe`` header) stops all the mail it brought."""
     serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
-    return str(serializer.dumps([subscription.id, subscription.nonce]))
+    if len(subscriptions) == 1:
+        # One pair, not a list of one: the links of mail already sent keep this shape.
+        return str(serializer.dumps([subscriptions[0].id, subscriptions[0].nonce]))
+    return str(serializer.dumps([[s.id, s.nonce] for s in subscriptions]))
 
 
-def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+def read_unsubscribe_token(token: str) -> list[tuple[int, str]] | None:
+    """The (subscription id, nonce) pairs an unsubscribe link names; None when forged."""
     serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
     try:
         data = serializer.loads(token)
@@ -63,8 +69,17 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
         return None
     match data:
         case [int(sid), str(nonce)]:
-            return sid, nonce
+            return [(sid, nonce)]
+        case [*pairs] if pairs and all(_pair(p) for p in pairs):
+            return [(int(p[0]), str(p[1])) for p in pairs]
     return None
+
+
+def _pair(value: Any) -> bool:
+    match value:
+        case [int(), str()]:
+            return True
+    return False
 
 
 def sender() -> str:

@@ -10,12 +10,13 @@ import datetime as dt
 import re
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from email import policy
 from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale, format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -221,18 +222,47 @@ def confirm(token: str, now: dt.datetime | None = None) -> Subscription:
     return subscription
 
 
-def unsubscribe(token: str) -> bool:
-    """Delete the address, its choices and its mail; False when the link is not ours.
+@dataclass(frozen=True)
+class Farewell:
+    """What one ended subscription had chosen: enough to offer signing up again (with a
+    new confirmation) on the page that says it ended, and nothing is kept of it."""
 
-    A link whose row is already gone is a success: it did what it says.
+    dialogue: Dialogue
+    address: str
+    news: bool
+    meetings: list[int]
+
+
+def named(token: str) -> list[Subscription] | None:
+    """The subscriptions an unsubscribe link names that still exist; None when the link
+    is not ours."""
+    pairs = compose.read_unsubscribe_token(token)
+    if pairs is None:
+        return None
+    found = (_subscription(sid, nonce) for sid, nonce in pairs)
+    return [s for s in found if s is not None]
+
+
+def unsubscribe(token: str) -> list[Farewell] | None:
+    """Delete the addresses a link names, with their choices and their mail; None when
+    the link is not ours.
+
+    A link whose rows are already gone is a success (an empty list): it did what it says.
     """
-    data = compose.read_unsubscribe_token(token)
-    if data is None:
-        return False
-    subscription = _subscription(*data)
-    if subscription is not None:
-        erase(sa.select(Subscription.id).where(Subscription.id == subscription.id))
-    return True
+    subscriptions = named(token)
+    if subscriptions is None:
+        return None
+    farewells = [
+        Farewell(
+            dialogue=s.dialogue,
+            address=s.address,
+            news=s.news,
+            meetings=[r.meeting_id for r in s.reminders],
+        )
+        for s in subscriptions
+    ]
+    erase(sa.select(Subscription.id).where(Subscription.id.in_([s.id for s in subscriptions])))
+    return farewells
 
 
 def erase(ids: sa.Select[int]) -> int:
@@ -256,11 +286,13 @@ def enqueue(
     subject: str,
     lines: Sequence[str],
     now: dt.datetime,
+    covers: Sequence[Subscription] = (),
 ) -> OutboxMail:
     """Compose a mail to ``subscription`` and queue it, due at once. Call under the
-    subscriber's ``force_locale``: the footer is in their language too."""
+    subscriber's ``force_locale``: the footer is in their language too. A digest
+    ``covers`` several subscriptions of the address: its footer link stops them all."""
     unsubscribe_url = compose.public_url(
-        "mail.unsubscribe", token=compose.unsubscribe_token(subscription)
+        "mail.unsubscribe", token=compose.unsubscribe_token(*(covers or [subscription]))
     )
     body = "\n".join(
         [
@@ -354,72 +386,119 @@ def plan_reminders(now: dt.datetime | None = None) -> int:
 
 
 def plan_digests(now: dt.datetime | None = None) -> int:
-    """Queue one digest for each subscriber with news of action items: the status
-    changes since their last one, at most one a day."""
+    """Queue one digest for each address with news of action items: one mail with a
+    section per dialogue it follows, the status changes since its last digest, at most
+    one mail a day per address (however many dialogues it follows).
+
+    The mail is in the language of the address's most recently confirmed subscription:
+    the latest choice the person made. Its footer link stops all the dialogues it covers;
+    each section has a link that stops only that dialogue.
+    """
     moment = now or utcnow()
-    subscriptions = session().scalars(
+    following = session().scalars(
         sa.select(Subscription)
-        .where(
-            Subscription.confirmed_at.is_not(None),
-            Subscription.news.is_(True),
-            sa.or_(
-                Subscription.digest_at.is_(None), Subscription.digest_at <= moment - DIGEST_EVERY
-            ),
-        )
-        .order_by(Subscription.id)
+        .where(Subscription.confirmed_at.is_not(None), Subscription.news.is_(True))
+        .order_by(Subscription.address, Subscription.id)
     )
+    people: dict[str, list[Subscription]] = {}
+    for subscription in following:
+        people.setdefault(subscription.address, []).append(subscription)
     queued = 0
-    for subscription in subscriptions:
-        since = subscription.news_since or subscription.confirmed_at
-        changes = list(
-            session().execute(
-                sa.select(ActionStatusChange, ActionItem)
-                .join(ActionItem, ActionItem.id == ActionStatusChange.item_id)
-                .where(
-                    ActionItem.dialogue_id == subscription.dialogue_id,
-                    ActionStatusChange.at > since,
-                    ActionStatusChange.at <= moment,
-                )
-                .order_by(ActionStatusChange.at, ActionStatusChange.id)
-            )
-        )
-        if not changes:
+    for subscriptions in people.values():
+        last_digest = max((s.digest_at for s in subscriptions if s.digest_at), default=None)
+        if last_digest is not None and last_digest > moment - DIGEST_EVERY:
             continue
-        latest: dict[int, tuple[ActionStatusChange, ActionItem]] = {}
-        for change, item in changes:
-            latest[item.id] = (change, item)
-        last = changes[-1][0]
-        with force_locale(subscription.language):
-            lines = [
-                _("Hello,"),
-                "",
-                _(
-                    "News about the initiatives of the dialogue “%(title)s”:",
-                    title=subscription.dialogue.title,
-                ),
-                "",
-            ]
-            for change, item in latest.values():
-                lines.append(f"- {item.title}: {_status(change.to_status)}")
-                if item.public_note:
-                    lines.append(f"  {item.public_note}")
-            lines += [
-                "",
-                _("Everything that came of the dialogue:"),
-                compose.public_url("reporting.feedback", dialogue_id=subscription.dialogue_id),
-            ]
-            enqueue(
-                subscription,
-                key=f"digest:{subscription.id}:{last.id}",
-                subject=_("News from “%(title)s”", title=subscription.dialogue.title),
-                lines=lines,
-                now=moment,
-            )
-        subscription.digest_at = moment
-        subscription.news_since = last.at
+        sections = [(s, _news(s, moment)) for s in subscriptions]
+        sections = [(s, changes) for s, changes in sections if changes]
+        if not sections:
+            continue
         queued += 1
+        _queue_digest(subscriptions, sections, moment)
     session().flush()
     return queued
+
+
+Changes = list[tuple[ActionStatusChange, ActionItem]]
+
+
+def _news(subscription: Subscription, moment: dt.datetime) -> Changes:
+    """The status changes of the subscription's dialogue it has not been told of."""
+    since = subscription.news_since or subscription.confirmed_at
+    rows = session().execute(
+        sa.select(ActionStatusChange, ActionItem)
+        .join(ActionItem, ActionItem.id == ActionStatusChange.item_id)
+        .where(
+            ActionItem.dialogue_id == subscription.dialogue_id,
+            ActionStatusChange.at > since,
+            ActionStatusChange.at <= moment,
+        )
+        .order_by(ActionStatusChange.at, ActionStatusChange.id)
+    )
+    return [(change, item) for change, item in rows]
+
+
+def _queue_digest(
+    subscriptions: list[Subscription],
+    sections: list[tuple[Subscription, Changes]],
+    moment: dt.datetime,
+) -> None:
+    # The latest choice of language wins; confirmed_at is set on every one here.
+    person = max(subscriptions, key=lambda s: (s.confirmed_at or moment, s.id))
+    covered = [s for s, _changes in sections]
+    last = max((changes[-1][0] for _s, changes in sections), key=lambda c: c.id)
+    with force_locale(person.language):
+        lines = [_("Hello,"), ""]
+        for subscription, changes in sections:
+            lines += _digest_section(subscription, changes, several=len(sections) > 1)
+        if len(sections) == 1:
+            subject = _("News from “%(title)s”", title=sections[0][0].dialogue.title)
+        else:
+            subject = ngettext(
+                "News from %(num)d dialogue you follow",
+                "News from %(num)d dialogues you follow",
+                len(sections),
+            )
+        enqueue(
+            person,
+            key=f"digest:{person.id}:{last.id}",
+            subject=subject,
+            lines=lines,
+            now=moment,
+            covers=covered,
+        )
+    for subscription in subscriptions:
+        subscription.digest_at = moment
+    for subscription, changes in sections:
+        subscription.news_since = changes[-1][0].at
+
+
+def _digest_section(subscription: Subscription, changes: Changes, *, several: bool) -> list[str]:
+    latest: dict[int, tuple[ActionStatusChange, ActionItem]] = {}
+    for change, item in changes:
+        latest[item.id] = (change, item)
+    lines = [
+        _(
+            "News about the initiatives of the dialogue “%(title)s”:",
+            title=subscription.dialogue.title,
+        ),
+        "",
+    ]
+    for change, item in latest.values():
+        lines.append(f"- {item.title}: {_status(change.to_status)}")
+        if item.public_note:
+            lines.append(f"  {item.public_note}")
+    lines += [
+        "",
+        _("Everything that came of the dialogue:"),
+        compose.public_url("reporting.feedback", dialogue_id=subscription.dialogue_id),
+    ]
+    if several:
+        lines += [
+            _("Stop the mail about this dialogue only:"),
+            compose.public_url("mail.unsubscribe", token=compose.unsubscribe_token(subscription)),
+        ]
+    lines.append("")
+    return lines
 
 
 def _status(value: str) -> str:

@@ -25,10 +25,8 @@ from facilitate.extensions import csrf, limiter
 from facilitate.i18n import current_language
 from facilitate.web import refuse, show_form
 
-from . import compose
 from . import operations as ops
 from .forms import FollowForm
-from .models import Subscription
 
 bp = Blueprint("mail", __name__)
 
@@ -125,19 +123,43 @@ def confirm(token: str) -> Any:
 @public
 @csrf.exempt
 def unsubscribe(token: str) -> Any:
-    """GET: one button. POST: delete, also as a mail program's one-click POST
+    """GET: a page whose script (``static/js/unsubscribe.js``) presses its one button, so
+    a person's click on the link is all it takes, while a link checker in a mail program,
+    which fetches the page without running scripts, ends nothing; without JavaScript the
+    person presses the button. POST: delete, also as a mail program's one-click POST
     (RFC 8058, ``List-Unsubscribe=One-Click``), which carries no cookie and no form token."""
     if request.method == "POST":
-        if not ops.unsubscribe(token):
+        farewells = ops.unsubscribe(token)
+        if farewells is None:
             raise NotFound(_l("This link no longer works."))
-        return render_template("mail/unsubscribed.html")
-    data = compose.read_unsubscribe_token(token)
-    if data is None:
+        return render_template("mail/unsubscribed.html", again=_again(farewells))
+    subscriptions = ops.named(token)
+    if subscriptions is None:
         raise NotFound(_l("This link no longer works."))
-    subscription = session().get(Subscription, data[0])
-    if subscription is None or subscription.nonce != data[1]:
-        return render_template("mail/unsubscribed.html")
-    return render_template("mail/unsubscribe.html", subscription=subscription)
+    if not subscriptions:
+        return render_template("mail/unsubscribed.html", again=[])
+    return render_template("mail/unsubscribe.html", subscriptions=subscriptions)
+
+
+def _again(farewells: list[ops.Farewell]) -> list[dict[str, Any]]:
+    """The sign-up forms that follow each ended dialogue again, as it was followed: they
+    ask for a new confirmation, as any sign-up does (the address is already deleted)."""
+    forms = []
+    for farewell in farewells:
+        if farewell.dialogue.is_archived:
+            continue
+        ahead = {m.id for m in ops.upcoming_meetings(farewell.dialogue)}
+        meetings = [m for m in farewell.meetings if m in ahead]
+        if farewell.news or meetings:
+            forms.append(
+                {
+                    "dialogue": farewell.dialogue,
+                    "address": farewell.address,
+                    "news": farewell.news,
+                    "meetings": meetings,
+                }
+            )
+    return forms
 
 
 @bp.route("/mail/outbox")

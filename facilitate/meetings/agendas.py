@@ -145,6 +145,45 @@ TEMPLATES: dict[str, AgendaTemplate] = {
                 ),
             ),
         ),
+        AgendaTemplate(
+            "common_ground_90",
+            _l("Common ground, 90 min"),
+            (
+                WELCOME,
+                Step(
+                    PhaseKind.share,
+                    _l("Share experiences"),
+                    _l("What have you experienced yourself around this theme?"),
+                    15,
+                ),
+                Step(
+                    PhaseKind.perspectives,
+                    _l("Where do we stand?"),
+                    _l(
+                        "Agree, disagree or pass on each statement. Add your own if one is missing."
+                    ),
+                    20,
+                ),
+                Step(
+                    PhaseKind.explore,
+                    _l("What we have in common"),
+                    _l("What do the statements most of us agree with tell us?"),
+                    15,
+                ),
+                Step(
+                    PhaseKind.propose,
+                    _l("Proposals"),
+                    _l("What could be done, and by whom?"),
+                    20,
+                ),
+                Step(
+                    PhaseKind.close,
+                    _l("Close and next steps"),
+                    _l("What happens next, and what do you take with you?"),
+                    10,
+                ),
+            ),
+        ),
     )
 }
 

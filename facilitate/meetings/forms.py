@@ -41,6 +41,7 @@ def kind_choices() -> list[tuple[str, str]]:
         PhaseKind.explore: _l("Explore"),
         PhaseKind.propose: _l("Propose"),
         PhaseKind.prioritise: _l("Prioritise"),
+        PhaseKind.perspectives: _l("Perspectives"),
         PhaseKind.close: _l("Close"),
     }
     return [(kind.value, str(labels[kind])) for kind in PhaseKind]
@@ -92,8 +93,13 @@ def translations_data(values: dict[str, str], name: str) -> dict[str, str]:
 
 class MeetingForm(FlaskForm):
     title = StringField(_l("Title"), render_kw={"maxlength": TITLE_MAX, "required": True})
+    # Without a time a meeting is still being planned: meetings.queries.scheduled keeps it
+    # off the public page, the calendars and the e-mail sign-up, and staff should know.
     starts_at = DateTimeLocalField(
-        _l("Starts"), validators=[Optional()], format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+        _l("Starts"),
+        validators=[Optional()],
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        description=_l("Residents see the meeting on the public page once it has a start time."),
     )
     place = StringField(
         _l("Place"),

@@ -52,6 +52,9 @@ class PhaseKind(enum.StrEnum):
     explore = "explore"
     propose = "propose"
     prioritise = "prioritise"
+    #: Residents agree or disagree with statements; the room sees its opinion groups and
+    #: what they have in common (facilitate.perspectives).
+    perspectives = "perspectives"
     close = "close"
 
 
@@ -159,6 +162,10 @@ class Meeting(Base):
         server_default=ScreenMode.wall.value,
         info=holds(Holds.machine),
     )
+    #: The hand last given the word, until the step changes or the facilitator ends the
+    #: speech. No foreign key: hands live in facilitate.live, above meetings, and a hand
+    #: removed since (retention, a purge) simply reads as nobody having the word.
+    speaker_hand_id: Mapped[int | None] = mapped_column()
     #: Dark for a dim hall, where a white screen glares; light otherwise.
     screen_theme: Mapped[ScreenTheme] = mapped_column(
         _enum(ScreenTheme),

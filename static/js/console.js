@@ -141,6 +141,11 @@
   }
 
   function renderHands(state) {
+    // Who has the word stays on the projector until the facilitator ends the speech.
+    var speaker = state.speaker;
+    byId("console-speaker").hidden = !speaker;
+    byId("console-speaker-name").textContent = speaker
+      ? t("Has the word: %(name)s", { name: "\u2068" + (speaker.name || t("anonymous")) + "\u2069" }) : "";
     F.keep(byId("hands"), state.hands.length ? state.hands.map(function (hand) {
       return el("li", { "data-key": "hand-" + hand.id }, [
         el("span", { dir: "auto", text: hand.name || t("anonymous") }),
@@ -216,6 +221,7 @@
     byId("voting-open").hidden = status !== "open" || state.voting.status === "open";
     byId("voting-close").hidden = state.voting.status !== "open";
     F.proposals.render(byId("proposals"), room, state, { staff: true, decide: true });
+    F.perspectives.render(state, room);
     room.tick();
   }
 
@@ -377,6 +383,7 @@
   byId("wall-filter").addEventListener("change", function () { if (room.state) render(room.state, room); });
   byId("wall-order").addEventListener("change", function () { if (room.state) render(room.state, room); });
   byId("hands-clear").addEventListener("click", function () { room.send("hand_clear", {}); });
+  byId("speaker-clear").addEventListener("click", function () { room.send("speaker_clear", {}); });
   byId("screen-language").addEventListener("change", function (event) {
     room.send("screen_set", { language: event.target.value || null });
   });

@@ -16,7 +16,8 @@
 
   var config = readJSON("room-config");
   // A view's own strings (the console's, say) beside those every live page shares.
-  var strings = Object.assign(readJSON("room-strings"), readJSON("view-strings"));
+  var strings = Object.assign(readJSON("room-strings"), readJSON("view-strings"),
+    readJSON("perspectives-strings"), readJSON("perspectives-staff-strings"));
 
   /* A translated string with %(name)s placeholders filled in. */
   function t(key, params) {
@@ -96,6 +97,7 @@
     else if (name === "phase") state.current_phase = payload.current_phase;
     else if (name === "timer" || name === "groups" || name === "presence" || name === "screen") state[name] = payload;
     else if (name === "hands") state.hands = payload.hands;
+    else if (name === "speaker") state.speaker = payload.speaker;
     else if (name === "contribution") {
       var current = state.contributions.find(function (c) { return c.id === payload.id; });
       if (current) Object.assign(current, payload);
@@ -119,6 +121,12 @@
       state.proposals = state.proposals.filter(function (p) { return p.id !== payload.id; });
     } else if (name === "voting" || name === "tally") {
       state[name] = payload;
+    } else if (name === "statement_vote") {
+      state.me.answers[String(payload.contribution_id)] = payload.value;
+    } else if (name === "perspectives") {
+      state.perspectives = payload;
+    } else if (name === "perspectives_me") {
+      state.me.perspectives = payload;
     } else if (name === "vote") {
       var key = String(payload.proposal_id);
       if (payload.value === 0 && state.voting.method === "dots") delete state.me.votes[key];
@@ -131,8 +139,9 @@
   /* Refusals that say "not now" rather than "no": the write stays in the outbox. */
   var RETRY = ["unavailable", "rate_limited"];
 
-  var FOLDED = ["meeting", "phases", "phase", "screen", "timer", "groups", "presence", "hands", "contribution",
-    "contribution_removed", "reaction", "proposal", "proposal_removed", "voting", "tally", "vote"];
+  var FOLDED = ["meeting", "phases", "phase", "screen", "timer", "groups", "presence", "hands", "speaker", "contribution",
+    "contribution_removed", "reaction", "proposal", "proposal_removed", "voting", "tally", "vote",
+    "statement_vote", "perspectives", "perspectives_me"];
 
   /* Seconds left on the timer, by the server's clock as it was when the timer was sent. */
   function timerSeconds(timer, skew) {

@@ -215,6 +215,8 @@
     byId("propose").hidden = !open;
     F.proposals.render(byId("proposals"), room, state, { vote: true });
     if (preview) lock();
+    if (F.sharedScreen) F.sharedScreen.render(state, room); // a digital meeting's
+    F.perspectives.render(state, room);
     room.tick();
   }
 

@@ -11,8 +11,6 @@
   var PAGE_MS = 12000; // long enough to read a page of results from the back of the hall
   var secondLanguage = null;
   var seen = null; // contribution ids already drawn: only newcomers fade in
-  var names = {}; // hand id → name, to say who was given the word after the hand left the queue
-  var speaker = null;
   var page = { start: 0, next: 0, timer: null };
   var rendering = false; // inside renderResults: render() fits the screen once it has drawn it
 
@@ -86,9 +84,9 @@
   }
 
   function renderSpeaker(state) {
-    state.hands.forEach(function (hand) { names[hand.id] = hand.name || t("anonymous"); });
+    var speaker = state.speaker;
     var node = byId("speaker");
-    node.textContent = speaker || t("Nobody has the word yet.");
+    node.textContent = speaker ? speaker.name || t("anonymous") : t("Nobody has the word yet.");
     node.className = "speaker-name" + (speaker ? "" : " none");
     F.replace(byId("hands"), state.hands.length ? state.hands.map(function (hand) {
       // The name finds its own direction; the item keeps the page's, so its number does not
@@ -284,6 +282,7 @@
     renderSpeaker(state);
     renderWall(state, mode);
     renderResults(state, room);
+    F.perspectives.render(state, room);
     seen = {};
     state.contributions.forEach(function (c) { seen[c.id] = true; });
     room.tick();
@@ -293,10 +292,6 @@
   var room = new F.Room({
     render: render,
     onEvent: function (name, payload) {
-      if (name === "hand_given") {
-        speaker = payload.id in names ? names[payload.id] : t("anonymous");
-        if (room.state) room.render(room.state, room);
-      }
       if (name !== "notice") return;
       var node = byId("notice");
       node.textContent = payload.text;

@@ -269,6 +269,7 @@ def test_openapi_document_lists_every_api_route(app: Flask, doc: dict[str, Any])
         ("post", "/api/v1/join"),
         ("patch", "/api/v1/meetings/{meeting_id}"),
         ("get", "/api/v1/meetings/{meeting_id}/proposals"),
+        ("get", "/api/v1/meetings/{meeting_id}/common-ground"),
         ("get", "/api/v1/dialogues/{dialogue_id}/actions"),
         ("patch", "/api/v1/actions/{action_id}"),
         ("get", "/api/v1/dialogues/{dialogue_id}/actions.csv"),
@@ -321,6 +322,7 @@ def test_openapi_bearer_scheme_on_every_operation(doc: dict[str, Any]) -> None:
         ("get", "/api/v1/meetings/{meeting_id}"): "observer",
         ("patch", "/api/v1/meetings/{meeting_id}"): "facilitator",
         ("get", "/api/v1/meetings/{meeting_id}/proposals"): "observer",
+        ("get", "/api/v1/meetings/{meeting_id}/common-ground"): "observer",
         ("get", "/api/v1/dialogues/{dialogue_id}/actions"): "observer",
         ("patch", "/api/v1/actions/{action_id}"): "facilitator",
         ("get", "/api/v1/dialogues/{dialogue_id}/actions.csv"): "observer",
@@ -518,8 +520,12 @@ def test_openapi_responses_match_document_for_every_status(
         f"/meetings/{meeting_id}",
         f"/dialogues/{dialogue_id}/actions",
         *(f"/dialogues/{dialogue_id}/actions.{fmt}" for fmt in ("csv", "xlsx", "pdf")),
+        f"/meetings/{meeting_id}/common-ground",
     ):
         assert resident.get(path).status_code == 403, path
+    assert observer.get(f"/meetings/{meeting_id}/common-ground").status_code == 200
+    assert anonymous.get(f"/meetings/{meeting_id}/common-ground").status_code == 401
+    assert observer.get("/meetings/999/common-ground").status_code == 404
     for fmt in ("csv", "xlsx", "pdf"):
         assert observer.get(f"/dialogues/{dialogue_id}/actions.{fmt}").status_code == 200
         assert anonymous.get(f"/dialogues/{dialogue_id}/actions.{fmt}").status_code == 401

@@ -7,7 +7,6 @@ scripts/test-prerequisites.sh); Playwright never downloads a browser of its own 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -23,13 +22,11 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
-from processes import app_env, free_port, run_flask, serving
+from processes import app_env, copy_database, free_port, serving
 
 from facilitate import demo
 
 CHROMIUM = "/usr/bin/chromium"
-#: The default SQLite file in an instance folder (facilitate/config.py).
-DATABASE = "facilitate.db"
 #: As root in a container, with the machine's closed network: no sandbox, no phoning home.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -93,18 +90,6 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium.close()
 
 
-@pytest.fixture(scope="session")
-def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The migrated database with the demo loaded, made once per run by the real commands
-    (``flask db upgrade``, ``flask demo``); each test's server gets a copy of its own."""
-    folder = tmp_path_factory.mktemp("demo-database")
-    env = app_env(folder, SECRET_KEY="browser-tests")
-    for args in (("db", "upgrade"), ("demo",)):
-        done = run_flask(*args, env=env)
-        assert done.returncode == 0, done.stderr
-    return folder / DATABASE
-
-
 @pytest.fixture
 def server(tmp_path: Path, demo_database: Path) -> Iterator[Server]:
     """A migrated database with the demo loaded, served until the test ends.
@@ -113,10 +98,7 @@ def server(tmp_path: Path, demo_database: Path) -> Iterator[Server]:
     """
     port = free_port()
     env = app_env(tmp_path, PORT=str(port), HOST="127.0.0.1", SECRET_KEY="browser-tests")
-    # The commands closed the database cleanly, so the file alone holds it (no -wal left);
-    # copying it saves each test two runs of the app (about 6 s a test).
-    for made in demo_database.parent.glob(f"{DATABASE}*"):
-        shutil.copy(made, tmp_path / made.name)
+    copy_database(demo_database, tmp_path)
     box = Server(f"http://127.0.0.1:{port}", env, tmp_path / "server.log")
     box.start()
     try:

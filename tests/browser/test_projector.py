@@ -355,6 +355,7 @@ def test_each_mode_shows_its_content_live_light_and_dark(
     console.locator("#hands li").first.locator("button", has_text="Give the word").click()
     expect(busy.locator("#speaker")).to_have_text("Anna 1")
     expect(busy.locator("#hands li")).to_have_count(4)
+    expect(console.locator("#console-speaker-name")).to_contain_text("Anna 1")
 
     # What was just said comes in on top, after the pinned; it fades in, unless the
     # projector's system asks for less motion.
@@ -391,5 +392,11 @@ def test_each_mode_shows_its_content_live_light_and_dark(
     busy.reload()
     expect(busy.locator("#projector")).to_have_attribute("data-theme", "dark")
     expect(busy.locator("#projector")).to_have_attribute("data-mode", "speaker")
+    # Who has the word is the room's state, not the projector's memory: it survives the
+    # reload, until the facilitator ends the speech.
+    expect(busy.locator("#speaker")).to_have_text("Anna 1")
+    console.click("#speaker-clear")
+    expect(busy.locator("#speaker")).to_have_text("Nobody has the word yet.")
+    expect(console.locator("#console-speaker")).to_be_hidden()
     console.click("[data-screen-theme]")
     expect(busy.locator("#projector")).to_have_attribute("data-theme", "light")

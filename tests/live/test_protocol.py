@@ -251,6 +251,7 @@ def test_groups_walls_private_and_late_joiner(
 # -- a client's picture --------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("app_config", [{"PERSPECTIVES_INTERVAL": 0.1}], indirect=True)
 def test_state_plus_events_equals_fresh_state(
     app: Flask,
     room: dict[str, SocketIOTestClient],
@@ -275,6 +276,10 @@ def test_state_plus_events_equals_fresh_state(
     ack(room["console"], "contribution_show", id=a["id"])
     ack(room["anna"], "hand_raise")
     ack(room["bo"], "hand_raise")
+    table = ack(room["notes"], "hand_raise_for", label="Bord 3")
+    ack(room["console"], "hand_give", id=table["id"])
+    ack(room["console"], "speaker_clear")
+    ack(room["console"], "hand_give", participant_id=pictures["anna"]["me"]["participant_id"])
     ack(room["console"], "timer_start", seconds=300)
     ack(room["console"], "timer_pause")
     ack(room["console"], "phase_goto", index=2)
@@ -284,11 +289,13 @@ def test_state_plus_events_equals_fresh_state(
             title=phase.title,
             prompt=phase.prompt,
             minutes=phase.minutes,
-            kind=phase.kind.value,
+            kind="perspectives",  # what is written from now on is a statement to answer
             prompt_translations={**phase.prompt_translations, "so": "Maxaa sababa?"},
         )
         meeting_ops.update_phase(phase, spec)
         session().commit()
+    # The step change took the word from Anna; Bo's hand, still up, gets it in this one.
+    ack(room["console"], "hand_give", participant_id=pictures["bo"]["me"]["participant_id"])
     c = ack(room["bo"], "contribution_add", text="I nästa steg")
     ack(room["bo"], "contribution_delete", id=c["id"])
     # Proposals and a dots vote (hidden results: residents get no tally, staff do).
@@ -329,11 +336,28 @@ def test_state_plus_events_equals_fresh_state(
     ack(room["console"], "proposal_approve", id=pw3["id"])
     ack(room["console"], "proposal_edit", id=pw1["id"], body="Förtydligat")
     ack(room["console"], "premoderation_set", on=False)
-    ack(room["anna"], "contribution_add", text="Syns direkt igen")
+    shown_again = ack(room["anna"], "contribution_add", text="Syns direkt igen")
+    # Answers to the perspectives step's statements, and the analysis they bring.
+    s1 = ack(room["console"], "contribution_add", text="Fler lampor i parken")
+    for phone, values in (("anna", (1, 1, -1)), ("bo", (1, -1, 0))):
+        for statement, value in zip((w2, shown_again, s1), values, strict=True):
+            ack(room[phone], "statement_vote", contribution_id=statement["id"], value=value)
+    ack(room["bo"], "statement_vote", contribution_id=s1["id"], value=1)
     time.sleep(0.5)  # the tally's coalescing interval
-    for name, client in watchers.items():
-        for event in client.get_received(NS):
-            pictures[name] = apply(pictures[name], event["name"], event["args"][0])
+    deadline = time.monotonic() + 10
+    while True:
+        for name, client in watchers.items():
+            for event in client.get_received(NS):
+                pictures[name] = apply(pictures[name], event["name"], event["args"][0])
+        analysed = pictures["console"]["perspectives"]
+        if (analysed is not None and analysed["answers"] == 6) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert pictures["anna"]["me"]["perspectives"]["answered"] == 3
+    assert pictures["screen"]["speaker"] == {
+        "name": "Bo",
+        "participant_id": pictures["bo"]["me"]["participant_id"],
+    }
     fresh = {
         "anna": state_of(connect({"token": room["anna"].connect_auth["token"]})),
         "bo": state_of(connect({"token": room["bo"].connect_auth["token"]})),
@@ -344,8 +368,16 @@ def test_state_plus_events_equals_fresh_state(
         assert comparable(pictures[name]) == comparable(fresh[name]), name
     # The pictures differ by who is looking: staff see the hidden and waiting ones, residents
     # do not, except their own waiting ones.
-    assert len(fresh["console"]["contributions"]) == 9
-    assert len(fresh["anna"]["contributions"]) == 5
+    assert len(fresh["console"]["contributions"]) == 10
+    assert len(fresh["anna"]["contributions"]) == 6
+    # The analysis: staff see the groups' members, the room sees no one's.
+    assert fresh["console"]["perspectives"]["answers"] == 6
+    assert "participant_ids" not in str(fresh["screen"]["perspectives"])
+    assert fresh["bo"]["me"]["answers"] == {
+        str(w2["id"]): 1,
+        str(shown_again["id"]): -1,
+        str(s1["id"]): 1,
+    }
     assert [c["id"] for c in fresh["bo"]["contributions"] if c["waiting"]] == [
         w1["id"],
         w4["id"],

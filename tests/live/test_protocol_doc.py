@@ -21,6 +21,7 @@ SERVER_EVENTS = {
     "reaction",
     "hands",
     "hand_given",
+    "speaker",
     "screen",
     "presence",
     "groups",
@@ -31,6 +32,9 @@ SERVER_EVENTS = {
     "voting",
     "tally",
     "vote",
+    "statement_vote",
+    "perspectives",
+    "perspectives_me",
 }
 
 

@@ -25,12 +25,15 @@ def test_connect_participant_gets_state(
         "timer",
         "contributions",
         "hands",
+        "speaker",
         "groups",
         "presence",
         "screen",
         "proposals",
         "voting",
         "tally",
+        "perspectives",
+        "quotes",
         "me",
     }
     assert state["meeting"] == {

@@ -477,3 +477,27 @@ def test_meeting_create_with_csrf(tmp_path: Path) -> None:
     with app.app_context():
         assert session().scalar(sa.select(sa.func.count()).select_from(Meeting)) == 1
         db.engine.dispose()
+
+
+def test_a_meeting_reaches_the_public_pages_once_it_has_a_start_time(
+    app: Flask, client: FlaskClient, facilitator: User, meeting_id: int
+) -> None:
+    hint = "Residents see the meeting on the public page once it has a start time."
+    assert hint in client.get(f"/meetings/{meeting_id}/edit").get_data(as_text=True)
+    (meeting,) = meetings(app)
+    assert hint in client.get(f"/themes/{meeting.theme_id}/meetings/new").get_data(as_text=True)
+    with app.app_context():
+        dialogue = dialogue_ops.get_theme(meeting.theme_id).dialogue_id
+    public = app.test_client()  # a resident: no login
+    places = (f"/d/{dialogue}", f"/d/{dialogue}/calendar.ics", f"/d/{dialogue}/follow")
+
+    def shown() -> list[bool]:
+        return ["Stormöte" in public.get(path).get_data(as_text=True) for path in places]
+
+    data = {"title": "Stormöte", "starts_at": "", "place": "Fröslunda folkets hus"}
+    assert client.post(f"/meetings/{meeting_id}/edit", data=data).status_code == 302
+    assert shown() == [False, False, False]
+    data["starts_at"] = "2030-03-10T18:00"
+    assert client.post(f"/meetings/{meeting_id}/edit", data=data).status_code == 302
+    assert shown() == [True, True, True]
+    assert public.get(f"/d/{dialogue}/meetings/{meeting_id}.ics").status_code == 200

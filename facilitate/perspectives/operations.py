@@ -1,0 +1,355 @@
+"""The write path of perspectives: answers to statements, quotes as statements, and the
+analysis of the room published to each audience as it may see it.
+
+Who sees what: staff get everything (groups with their members, counts, what sets each
+group apart, divisive statements); residents and the projector get an anonymous map (dots
+without ids, coloured only by groups of at least ``MIN_GROUP``) and the common ground;
+each phone gets where it stands itself. No non-staff payload ties a position or an
+answer to a person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from facilitate import events
+from facilitate.db import session
+from facilitate.errors import Conflict, NotFound, ValidationError
+from facilitate.intake.models import Note, NoteTheme
+from facilitate.live import audience, snapshot
+from facilitate.live import operations as live_ops
+from facilitate.live.models import TEXT_MAX, Contribution, Participant
+from facilitate.live.views_json import Viewer
+from facilitate.meetings.models import Meeting
+
+from . import queries
+from .analysis import Analysis, StatementScore, analyse
+from .models import VALUES, PerspectivesResult, StatementQuote, StatementVote
+
+#: Answers a resident needs to be placed on the map (fewer when the deck is smaller).
+MIN_ANSWERS = 7
+#: Smaller groups are not shown as groups: their members could be too easy to tell.
+MIN_GROUP = 5
+#: Statements listed per kind (common ground, divisive, a group's distinct ones).
+LIMIT = 10
+#: Common-ground statements the room (projector, phones) sees: the first few that more
+#: than half of those who answered agree with ("what most of the room agrees with").
+PUBLIC_LIMIT = 3
+MAJORITY = 0.5
+
+
+# -- answers -------------------------------------------------------------------------------
+
+
+def get_statement(meeting: Meeting, contribution_id: int) -> Contribution:
+    """A statement residents may answer: shown in the room, of a perspectives step."""
+    contribution = live_ops.get_contribution(meeting, contribution_id)
+    if not live_ops.shown(contribution):
+        raise NotFound(_l("No such statement."), field="contribution_id")
+    if contribution.phase not in queries.perspectives_steps(meeting):
+        raise Conflict(
+            _l("This is not a statement of a perspectives step."),
+            code="not_statement",
+            field="contribution_id",
+        )
+    return contribution
+
+
+def answer_statement(
+    meeting: Meeting, participant: Participant | None, contribution_id: int, value: int
+) -> StatementVote:
+    """Record or change this phone's answer: 1 agree, -1 disagree, 0 pass."""
+    live_ops.check_open(meeting)
+    if participant is None:
+        raise ValidationError(_l("Only participants answer statements."))
+    live_ops.check_not_blocked(participant)
+    if value not in VALUES:
+        raise ValidationError(_l("Answer 1, -1 or 0."), field="value")
+    statement = get_statement(meeting, contribution_id)
+    made = session().scalar(
+        sa.select(StatementVote).where(
+            StatementVote.participant_id == participant.id,
+            StatementVote.contribution_id == statement.id,
+        )
+    )
+    if made is None:
+        made = StatementVote(participant_id=participant.id, contribution_id=statement.id)
+        session().add(made)
+    made.value = value
+    session().flush()
+    events.queue(
+        "statement_vote",
+        {"contribution_id": statement.id, "value": value},
+        audience.participant(meeting.id, participant.id),
+    )
+    return made
+
+
+def quote_statement(meeting: Meeting, viewer: Viewer, note_id: int) -> Contribution:
+    """Put a note of the theme's first conversations before the room as a statement."""
+    live_ops.check_open(meeting)
+    if not queries.in_perspectives(meeting):
+        raise Conflict(_l("Go to a perspectives step first."), code="not_perspectives")
+    link = session().get(NoteTheme, (note_id, meeting.theme_id))
+    note = session().get(Note, note_id) if link is not None else None
+    if note is None:
+        raise NotFound(_l("No such note in this theme."), field="note_id")
+    text = " ".join(note.text.split())[:TEXT_MAX]
+    made = live_ops.add_contribution(meeting, viewer, None, text, on_behalf=True)
+    session().add(StatementQuote(contribution_id=made.id, note_id=note.id))
+    session().flush()
+    return made
+
+
+# -- the analysis --------------------------------------------------------------------------
+
+
+def analysis_input(meeting: Meeting) -> tuple[list[tuple[int, int, int]], list[int]]:
+    """What ``analyse`` needs, read in one go (the analysis itself runs off the loop)."""
+    return queries.answers(meeting), [c.id for c in queries.statements(meeting)]
+
+
+def run(answers: Sequence[tuple[int, int, int]], statement_ids: Sequence[int]) -> Analysis:
+    return analyse(
+        answers, statement_ids, min_answers=MIN_ANSWERS, min_group=MIN_GROUP, limit=LIMIT
+    )
+
+
+def _score(score: StatementScore) -> dict[str, Any]:
+    return {
+        "contribution_id": score.statement_id,
+        "agree": score.agree,
+        "disagree": score.disagree,
+        "passed": score.passed,
+        "votes": score.votes,
+        "agree_share": round(score.agree_share, 3),
+        "disagree_share": round(score.disagree_share, 3),
+        "score": round(score.score, 4),
+    }
+
+
+def _label(index: int) -> str:
+    return chr(ord("A") + index) if index < 26 else str(index + 1)
+
+
+def result_data(
+    analysis: Analysis, answers: Sequence[tuple[int, int, int]], statement_ids: Sequence[int]
+) -> dict[str, Any]:
+    """The analysis as stored: ids and numbers, no words."""
+    spread = max((abs(c) for xy in analysis.positions.values() for c in xy), default=0.0) or 1.0
+    deck = set(statement_ids)
+    current = [(p, c) for p, c, _ in answers if c in deck]
+    # Statements hidden since they were answered still count towards the threshold.
+    answered = deck | {c for _, c, _ in answers}
+    return {
+        "statements": len(statement_ids),
+        "answers": len(current),
+        "participants": len({p for p, _ in current}),
+        "needed": min(MIN_ANSWERS, len(answered)),
+        "placed": list(analysis.placed),
+        # Scaled into -1..1, so every screen draws the same map.
+        "positions": {
+            str(p): [round(x / spread, 3), round(y / spread, 3)]
+            for p, (x, y) in analysis.positions.items()
+        },
+        "groups": [
+            {
+                "id": g.id,
+                "label": _label(i),
+                "members": list(g.members),
+                "shown": g.shown,
+                "distinct": [_score(s) for s in g.distinct],
+            }
+            for i, g in enumerate(analysis.groups)
+        ],
+        "common_ground": [_score(s) for s in analysis.common_ground],
+        "common_disagreement": [_score(s) for s in analysis.common_disagreement],
+        "divisive": [_score(s) for s in analysis.divisive],
+    }
+
+
+def current_data(meeting: Meeting) -> dict[str, Any]:
+    """The stored analysis, or one made now when the room has none yet."""
+    stored = queries.result(meeting.id)
+    if stored is not None:
+        return stored.data
+    answers, statement_ids = analysis_input(meeting)
+    return result_data(run(answers, statement_ids), answers, statement_ids)
+
+
+Texts = dict[int, Contribution]
+
+
+def deck(meeting: Meeting) -> Texts:
+    """The deck as it is now, by id: the words every view shows (read once per view)."""
+    return {c.id: c for c in queries.statements(meeting)}
+
+
+def _with_text(scores: list[dict[str, Any]], texts: Texts) -> list[Any]:
+    """Scores of statements still shown in the room, with their words as they are now."""
+    return [
+        {**s, "text": texts[s["contribution_id"]].text}
+        for s in scores
+        if s["contribution_id"] in texts
+    ]
+
+
+def _agreed(scores: list[dict[str, Any]], texts: Texts) -> list[Any]:
+    shown = [s for s in _with_text(scores, texts) if s["agree_share"] > MAJORITY]
+    return shown[:PUBLIC_LIMIT]
+
+
+def _groups_by_member(data: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    return {member: g for g in data["groups"] for member in g["members"]}
+
+
+def _dots(data: dict[str, Any]) -> list[list[Any]]:
+    """``[x, y, label]`` per placed resident, ``label`` null outside shown groups; sorted by
+    place, so the order says nothing of who joined or answered when."""
+    by_member = _groups_by_member(data)
+    dots = []
+    for pid, (x, y) in data["positions"].items():
+        group = by_member.get(int(pid))
+        dots.append([x, y, group["label"] if group is not None and group["shown"] else None])
+    return sorted(dots, key=lambda d: (d[0], d[1], d[2] or ""))
+
+
+def staff_view(data: dict[str, Any], texts: Texts) -> dict[str, Any]:
+    return {
+        "statements": data["statements"],
+        "answers": data["answers"],
+        "participants": data["participants"],
+        "placed": len(data["placed"]),
+        "dots": _dots(data),
+        "groups": [
+            {
+                "id": g["id"],
+                "label": g["label"],
+                "size": len(g["members"]),
+                "shown": g["shown"],
+                "participant_ids": g["members"],
+                "distinct": _with_text(g["distinct"], texts),
+            }
+            for g in data["groups"]
+        ],
+        "common_ground": _with_text(data["common_ground"], texts),
+        "common_disagreement": _with_text(data["common_disagreement"], texts),
+        "divisive": _with_text(data["divisive"], texts),
+    }
+
+
+def public_view(data: dict[str, Any], texts: Texts) -> dict[str, Any]:
+    return {
+        "statements": data["statements"],
+        "participants": data["participants"],
+        "placed": len(data["placed"]),
+        "dots": _dots(data),
+        "groups": [
+            {"label": g["label"], "size": len(g["members"])} for g in data["groups"] if g["shown"]
+        ],
+        "common_ground": [
+            {k: s[k] for k in ("contribution_id", "text", "agree_share")}
+            for s in _agreed(data["common_ground"], texts)
+        ],
+    }
+
+
+class Standing:
+    """Where each resident stands, built from one analysis: the parts every phone shares
+    are made once, so a room of thousands costs one pass."""
+
+    def __init__(self, data: dict[str, Any], texts: Texts) -> None:
+        self._data = data
+        self._by_member = _groups_by_member(data)
+        self._common = _agreed(data["common_ground"], texts)
+
+    def __repr__(self) -> str:
+        return f"<Standing placed={len(self._data['placed'])}>"
+
+    def of(self, participant_id: int, mine: dict[int, int]) -> dict[str, Any]:
+        """This resident's view only: their own position, group and answers."""
+        group = self._by_member.get(participant_id)
+        shown = group is not None and group["shown"]
+        return {
+            "placed": str(participant_id) in self._data["positions"],
+            # Answers to statements hidden since count too, as they do towards ``needed``.
+            "answered": len(mine),
+            "needed": self._data["needed"],
+            "position": self._data["positions"].get(str(participant_id)),
+            "group": {"label": group["label"], "size": len(group["members"])}
+            if shown and group is not None
+            else None,
+            "common_ground": [
+                {
+                    "contribution_id": s["contribution_id"],
+                    "text": s["text"],
+                    "agree_share": s["agree_share"],
+                    "mine": mine.get(s["contribution_id"]),
+                }
+                for s in self._common
+            ],
+        }
+
+
+def publish(
+    meeting: Meeting, data: dict[str, Any], answers: Sequence[tuple[int, int, int]]
+) -> None:
+    """Store the new analysis and queue it to each audience (sent once committed).
+
+    ``answers`` are those the analysis was made from: each phone's own are taken from them
+    rather than read again (60,000 rows in a large room). Every phone that has answered
+    gets where it stands."""
+    stored = queries.result(meeting.id)
+    if stored is None:
+        session().add(PerspectivesResult(meeting_id=meeting.id, data=data))
+    else:
+        stored.data = data
+    session().flush()
+    texts = deck(meeting)
+    events.queue("perspectives", staff_view(data, texts), audience.staff(meeting.id))
+    events.queue("perspectives", public_view(data, texts), audience.public(meeting.id))
+    standing = Standing(data, texts)
+    answered: dict[int, dict[int, int]] = {}
+    for participant_id, statement_id, value in answers:
+        answered.setdefault(participant_id, {})[statement_id] = value
+    for participant_id, mine in answered.items():
+        events.queue(
+            "perspectives_me",
+            standing.of(participant_id, mine),
+            audience.participant(meeting.id, participant_id),
+        )
+
+
+@snapshot.section
+def room_state(meeting: Meeting, viewer: Viewer, participant: Participant | None) -> dict[str, Any]:
+    """Perspectives' part of ``state``: the last analysis as this viewer may see it, this
+    phone's own answers and where it stands, and for staff the notes they may quote."""
+    me: dict[str, Any] = {"answers": {}, "perspectives": None}
+    # Staff (a few connections) get the notes they may quote even before the agenda has a
+    # perspectives step, so adding one later needs no reload.
+    quotes = (
+        [{"note_id": n.id, "text": n.text[:TEXT_MAX]} for n in queries.theme_quotes(meeting)]
+        if viewer.is_staff
+        else []
+    )
+    if not queries.perspectives_steps(meeting):
+        # Most meetings have no perspectives step: a resident's connect reads nothing more.
+        return {"perspectives": None, "quotes": quotes, "me": me}
+    stored = queries.result(meeting.id)
+    texts = deck(meeting)
+    view = None
+    if stored is not None:
+        view = (
+            staff_view(stored.data, texts) if viewer.is_staff else public_view(stored.data, texts)
+        )
+    if participant is not None:
+        mine = queries.my_answers(meeting, participant.id)
+        me["answers"] = {str(c): v for c, v in sorted(mine.items())}
+        # As ``publish`` sends it: to a phone that has answered.
+        if stored is not None and mine:
+            me["perspectives"] = Standing(stored.data, texts).of(participant.id, mine)
+    return {"perspectives": view, "quotes": quotes, "me": me}
