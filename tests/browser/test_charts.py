@@ -13,7 +13,6 @@ Screenshots go to build/screenshots (phone 360 × 740, laptop 1366 × 768, proje
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
@@ -24,7 +23,7 @@ import pytest
 import requests
 from phones import Phone
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
-from processes import app_env, free_port
+from processes import DATABASE, app_env, copy_database, free_port
 
 import rooms
 from facilitate import create_app, demo
@@ -39,7 +38,7 @@ from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings import operations as meeting_ops
 from facilitate.proposals import operations as proposal_ops
 
-from .conftest import DATABASE, LAPTOP, PHONE, TIMEOUT_MS, Server, logged_in
+from .conftest import LAPTOP, PHONE, TIMEOUT_MS, Server, logged_in
 from .test_accessibility import findings
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
@@ -203,8 +202,7 @@ def set_up(folder: Path) -> tuple[dict[str, Room], str]:
 def charts(tmp_path_factory: pytest.TempPathFactory, demo_database: Path) -> Iterator[Charts]:
     """The server, once for the module, with the four meetings in its database."""
     folder = tmp_path_factory.mktemp("charts")
-    for made in demo_database.parent.glob(f"{DATABASE}*"):
-        shutil.copy(made, folder / made.name)
+    copy_database(demo_database, folder)
     made_rooms, token = set_up(folder)
     port = free_port()
     env = app_env(folder, PORT=str(port), HOST="127.0.0.1", SECRET_KEY="browser-tests")

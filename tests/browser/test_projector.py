@@ -10,7 +10,6 @@ build/screenshots/, and with ``UPDATE_SCREENSHOTS=1`` to docs/screenshots/ (the 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 import pytest
 from conftest import make_config
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
-from processes import app_env, free_port
+from processes import DATABASE, app_env, copy_database, free_port
 
 import rooms
 from facilitate import create_app
@@ -29,7 +28,7 @@ from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings.models import Meeting, ResultsVisibility
 from facilitate.proposals import operations as proposal_ops
 
-from .conftest import DATABASE, Server, logged_in
+from .conftest import Server, logged_in
 from .test_accessibility import findings
 from .test_whole_story import shoot
 
@@ -194,8 +193,7 @@ def projector_server(
     folder = tmp_path_factory.mktemp("projector")
     port = free_port()
     env = app_env(folder, PORT=str(port), HOST="127.0.0.1", SECRET_KEY="browser-tests")
-    for made in demo_database.parent.glob(f"{DATABASE}*"):
-        shutil.copy(made, folder / made.name)
+    copy_database(demo_database, folder)
     fill(folder)
     box = Server(f"http://127.0.0.1:{port}", env, folder / "server.log")
     box.start()
