@@ -178,13 +178,19 @@
     if (wait > 0) {
       box._timer = window.setTimeout(function () {
         box._timer = null;
-        box._drawnAt = Date.now();
-        drawNow(box, box._latest.state, box._latest.opts);
+        paint(box, box._latest.state, box._latest.opts);
       }, wait);
       return;
     }
+    paint(box, state, opts);
+  }
+
+  /* ``opts.drawn``, when given, hears of every drawing: a drawing that waited for its
+     pace comes after the page around it was laid out (the projector fits it again). */
+  function paint(box, state, opts) {
     box._drawnAt = Date.now();
     drawNow(box, state, opts);
+    if (opts.drawn) opts.drawn(box);
   }
 
   function drawNow(box, state, opts) {
@@ -235,8 +241,6 @@
       chart.bars.removeChild(chart.rows[id].node);
       delete chart.rows[id];
     });
-    // On a wide screen the rows may run in two columns, top to bottom: half of them each.
-    chart.bars.style.setProperty("--half", String(Math.max(1, Math.ceil(ids.length / 2))));
     // On a line of its own: a count that grows a digit does not rewrap the caption above.
     chart.ballots.textContent = opts.staff ? "" : t("%(num)s have voted", { num: tally.ballots });
     chart.ballots.hidden = !!opts.staff;

@@ -13,6 +13,7 @@
   var secondLanguage = null;
   var seen = null; // contribution ids already drawn: only newcomers fade in
   var page = { start: 0, next: 0, timer: null };
+  var rendering = false; // inside renderResults: render() fits the screen once it has drawn it
 
   function card(c, questions) {
     var label = F.languageLabel(c);
@@ -139,7 +140,15 @@
     var shown = ballot ? Object.assign({}, state, {
       proposals: state.proposals.filter(function (p) { return ballot.indexOf(p.id) >= 0; }),
     }) : state;
-    F.proposals.render(byId("proposals"), room, shown, {});
+    rendering = true;
+    F.proposals.render(byId("proposals"), room, shown, { drawn: chartDrawn });
+    rendering = false;
+  }
+
+  /* The chart keeps to its own pace: one drawn after the rest of the page is fitted anew
+     before it is seen (a frame, not a page turn). */
+  function chartDrawn() {
+    if (!rendering && projector.dataset.mode === "results") refit();
   }
 
   /* -- fitting what was drawn into the screen --------------------------------------- */
@@ -168,13 +177,64 @@
     });
   }
 
+  /* What the results mode pages through, in the order the room reads it: the chart's rows
+   * by rank (their CSS order: charts.js keeps each row's place in the document so its bars
+   * move in place), else, before a vote or while its results wait for the close, the
+   * proposals. Where there is a chart it is the result: the list would repeat its titles. */
+  function resultRows() {
+    var box = byId("proposals");
+    var list = box.querySelector("ul.proposals");
+    var chart = box.querySelector(".chart-box:not([hidden]) .chart:not([hidden]) .chart-rows");
+    if (list) list.hidden = !!chart;
+    if (!chart) return { list: list, items: children(list), rows: false };
+    var rank = function (row) { return Number(row.style.order) || 0; };
+    return { list: chart, rows: true, items: children(chart).sort(function (a, b) { return rank(a) - rank(b); }) };
+  }
+
+  function inside(list, items) {
+    var box = list.getBoundingClientRect();
+    return items.every(function (item) {
+      var r = item.getBoundingClientRect();
+      return r.bottom <= box.bottom + 0.5 && r.right <= box.right + 0.5 && r.left >= box.left - 0.5;
+    });
+  }
+
+  /* The chart's rows from ``start`` on, in the columns its grid has on this screen, filled
+   * top to bottom: the most rows per column that fit whole, at least one row. Returns how
+   * many are shown. */
+  function fitChart(grid, items, start) {
+    var style = window.getComputedStyle(grid);
+    var columns = style.display === "grid" ? style.gridTemplateColumns.split(" ").length : 1;
+    var show = function (per) {
+      var end = Math.min(items.length, start + per * columns);
+      items.forEach(function (item, index) { item.hidden = index < start || index >= end; });
+      grid.style.setProperty("--rows", String(per));
+      return items.slice(start, end);
+    };
+    var per = Math.ceil((items.length - start) / columns);
+    var shown = show(per);
+    if (inside(grid, shown)) return shown.length;
+    // The first column says how many rows fit, all but exactly: a row's height is that of
+    // the tallest beside it, and other rows will stand beside it. Down from there, then.
+    var bottom = grid.getBoundingClientRect().bottom + 0.5, fits = 0;
+    while (fits < per && shown[fits].getBoundingClientRect().bottom <= bottom) fits++;
+    for (per = Math.max(fits, 1); per > 1; per--) {
+      shown = show(per);
+      if (inside(grid, shown)) return shown.length;
+    }
+    return show(1).length;
+  }
+
   /* Results that do not fit are shown a page at a time, turning every PAGE_MS. */
   function fitResults() {
-    var list = byId("proposals").querySelector("ul");
-    var items = children(list);
+    var drawn = resultRows(), items = drawn.items;
     if (page.start >= items.length) page.start = 0;
-    items.forEach(function (item, index) { item.hidden = index < page.start; });
-    var shown = list ? fitList(list, items.slice(page.start), null) : 0;
+    var shown;
+    if (drawn.rows) shown = fitChart(drawn.list, items, page.start);
+    else {
+      items.forEach(function (item, index) { item.hidden = index < page.start; });
+      shown = drawn.list ? fitList(drawn.list, items.slice(page.start), null) : 0;
+    }
     var end = page.start + Math.max(shown, 1);
     var paged = page.start > 0 || end < items.length;
     byId("results-page").textContent = paged
@@ -191,6 +251,7 @@
       page.timer = null;
     }
     if (page.turned) { // a new page fades in, as a new contribution does
+      items.forEach(function (item) { item.classList.remove("arrived"); });
       items.slice(page.start, end).forEach(function (item) { item.classList.add("arrived"); });
       page.turned = false;
     }

@@ -18,7 +18,9 @@ from facilitate.actions.models import ActionItem, ActionStatus, ActionStatusChan
 from facilitate.db import session
 from facilitate.dialogues.models import Theme
 
-from .conftest import DATABASE, Server
+from processes import DATABASE
+
+from .conftest import Server
 from .test_accessibility import findings
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"

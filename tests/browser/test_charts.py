@@ -5,13 +5,14 @@ voting method, are set up through the operations before the server starts, with 
 from eight residents: approval (results live, the vote open), agree (live, closed),
 dots (hidden, open: the test closes it) and consent (hidden, closed, two decisions). The
 expected numbers are the tally recounted from the database, not figures written here.
+Each meeting's projector is switched to its Results mode, as the facilitator does, and
+pages through the chart's rows; the tests turn its pages with Playwright's clock.
 Screenshots go to build/screenshots (phone 360 × 740, laptop 1366 × 768, projector
 1920 × 1080).
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
@@ -22,7 +23,7 @@ import pytest
 import requests
 from phones import Phone
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
-from processes import app_env, free_port
+from processes import DATABASE, app_env, copy_database, free_port
 
 import rooms
 from facilitate import create_app, demo
@@ -37,12 +38,13 @@ from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings import operations as meeting_ops
 from facilitate.proposals import operations as proposal_ops
 
-from .conftest import DATABASE, LAPTOP, PHONE, TIMEOUT_MS, Server, logged_in
+from .conftest import LAPTOP, PHONE, TIMEOUT_MS, Server, logged_in
 from .test_accessibility import findings
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 PROJECTOR: ViewportSize = {"width": 1920, "height": 1080}
 PROPOSALS = 20
+PAGE_MS = 12_000  # how long the projector shows a page of results (screen.js)
 VOTERS = 8
 METHODS = ("approval", "agree", "dots", "consent")
 #: Per method: results shown live or at the close, and whether the test starts it closed.
@@ -70,6 +72,7 @@ COLUMNS = {
 # The chart's rows in the order they are drawn (each row's CSS order), read in one go.
 ROWS = """() => Array.from(document.querySelectorAll('#proposals .chart-row'))
   .map(r => ({id: r.dataset.id, order: Number(r.style.order), top: r.getBoundingClientRect().top,
+    shown: r.getClientRects().length > 0,
     title: r.querySelector('.chart-title').textContent,
     numbers: Array.from(r.querySelectorAll('.chart-num')).map(n => n.textContent),
     decision: (d => d.hidden ? '' : d.textContent)(r.querySelector('.chart-decision'))}))
@@ -199,14 +202,20 @@ def set_up(folder: Path) -> tuple[dict[str, Room], str]:
 def charts(tmp_path_factory: pytest.TempPathFactory, demo_database: Path) -> Iterator[Charts]:
     """The server, once for the module, with the four meetings in its database."""
     folder = tmp_path_factory.mktemp("charts")
-    for made in demo_database.parent.glob(f"{DATABASE}*"):
-        shutil.copy(made, folder / made.name)
+    copy_database(demo_database, folder)
     made_rooms, token = set_up(folder)
     port = free_port()
     env = app_env(folder, PORT=str(port), HOST="127.0.0.1", SECRET_KEY="browser-tests")
     box = Server(f"http://127.0.0.1:{port}", env, folder / "server.log")
     box.start()
     try:
+        for method, room in made_rooms.items():  # the facilitator puts the results up
+            desk = Phone(box.url, token, meeting_id=room.meeting_id)
+            try:
+                change = {"client_id": f"results-{method}", "mode": "results"}
+                assert desk.call("screen_set", change) == {"ok": True, "mode": "results"}
+            finally:
+                desk.close()
         yield Charts(box, made_rooms, token)
     finally:
         box.stop()
@@ -285,15 +294,47 @@ def check_chart(page: Page, method: str, room: Room, counts: dict[str, dict[str,
     assert [r["title"] for r in rows] == [room.titles[pid] for pid in order]
     for row in rows:
         assert row["numbers"] == [str(counts[row["id"]][key]) for key in NUMBERS[method]]
-    # Drawn in that order on the screen too: each row below the one before it, or (the
-    # projector's two columns) at the top of the next column.
-    tops = [r["top"] for r in rows]
-    assert sum(1 for a, b in pairwise(tops) if b <= a) <= 1
+    if page.locator("#projector").count():
+        check_pages(page, order)
+    else:
+        assert top_to_bottom(rows)
     table = page.evaluate(TABLE)
     assert [row[0].split(" (")[0] for row in table] == [room.titles[pid] for pid in order]
     assert [row[1:-1] for row in table] == [
         [str(counts[pid][key]) for key in COLUMNS[method]] for pid in order
     ]
+
+
+def top_to_bottom(rows: list[dict[str, Any]]) -> bool:
+    """Drawn in order on the screen: each row below the one before it, or (the projector's
+    two columns) at the top of the next column."""
+    return sum(1 for a, b in pairwise(r["top"] for r in rows) if b <= a) <= 1
+
+
+def check_pages(screen: Page, order: list[str]) -> None:
+    """The projector's pages: each shows the next rows in rank, whole and top to bottom,
+    says which they are, and after the last the first comes round again."""
+    total = len(order)
+    shown: list[str] = []
+    while True:
+        page = [r for r in screen.evaluate(ROWS) if r["shown"]]
+        assert page
+        first = len(shown)
+        assert [r["id"] for r in page] == order[first : first + len(page)]
+        assert top_to_bottom(page)
+        shown += [r["id"] for r in page]
+        if first == 0 and len(page) == total:  # all on one page: nothing to turn
+            expect(screen.locator("#results-page")).to_have_text("")
+            return
+        expect(screen.locator("#results-page")).to_have_text(
+            f"Proposals {first + 1}–{len(shown)} of {total}"
+        )
+        screen.clock.fast_forward(PAGE_MS)
+        if len(shown) == total:
+            break
+        expect(screen.locator("#results-page")).to_contain_text(f"Proposals {len(shown) + 1}–")
+    assert shown == order
+    expect(screen.locator("#results-page")).to_contain_text("Proposals 1–")
 
 
 def shoot(page: Page, name: str) -> None:
@@ -313,6 +354,7 @@ def test_each_method_is_drawn_from_the_tally(
     room = charts.rooms[method]
     counts = recount(charts, room)["proposals"]
     screen = staff.new_page()
+    screen.clock.install()
     screen.set_viewport_size(PROJECTOR)
     screen.goto(f"/meetings/{room.meeting_id}/screen")
     results, closed = SETUP[method]
@@ -358,6 +400,7 @@ def test_hidden_results_come_at_the_close_with_the_decision(
     room = charts.rooms["dots"]
     phone = phones("dots")
     screen = staff.new_page()
+    screen.clock.install()
     screen.set_viewport_size(PROJECTOR)
     screen.goto(f"/meetings/{room.meeting_id}/screen")
     console = staff.new_page()

@@ -10,8 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
+from processes import DATABASE
 
-from .conftest import DATABASE, PHONE, Server
+from .conftest import PHONE, Server
 from .test_accessibility import findings
 from .test_hybrid import shoot
 

@@ -11,7 +11,6 @@ docs/screenshots/ (the README's).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 import pytest
 from conftest import make_config
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
-from processes import app_env, free_port
+from processes import DATABASE, app_env, copy_database, free_port
 
 import rooms
 from facilitate import create_app
@@ -32,7 +31,7 @@ from facilitate.meetings.operations import PhaseSpec, add_phase
 from facilitate.perspectives import operations as perspectives_ops
 from facilitate.proposals import operations as proposal_ops
 
-from .conftest import DATABASE, Server, logged_in
+from .conftest import Server, logged_in
 from .test_accessibility import findings
 from .test_whole_story import shoot
 
@@ -228,8 +227,7 @@ def projector_server(
     folder = tmp_path_factory.mktemp("projector")
     port = free_port()
     env = app_env(folder, PORT=str(port), HOST="127.0.0.1", SECRET_KEY="browser-tests")
-    for made in demo_database.parent.glob(f"{DATABASE}*"):
-        shutil.copy(made, folder / made.name)
+    copy_database(demo_database, folder)
     fill(folder)
     box = Server(f"http://127.0.0.1:{port}", env, folder / "server.log")
     box.start()
@@ -302,6 +300,22 @@ def check_fits(page: Page, where: str) -> dict[str, Any]:
     return seen
 
 
+#: The chart's rows by rank (their CSS order), and whether each is on the page shown.
+RANKED_ROWS = """() => [...document.querySelectorAll('#proposals .chart-row')]
+  .sort((a, b) => Number(a.style.order) - Number(b.style.order))
+  .map((r) => r.checkVisibility())"""
+
+
+def first_page_of_results(page: Page, where: str) -> None:
+    """The busy vote's 20 rows do not fit at once: the first page shows the top ranks, as
+    many as it says, and no more."""
+    shown = page.evaluate(RANKED_ROWS)
+    count = sum(shown)
+    assert 2 <= count < 20, where
+    assert shown == [True] * count + [False] * (20 - count), where
+    expect(page.locator("#results-page")).to_have_text(f"Proposals 1–{count} of 20")
+
+
 def test_every_mode_fits_every_size_busy_and_empty(console: Page, screens: dict[int, Page]) -> None:
     busy, empty = screens[BUSY], screens[EMPTY]
     for mode in MODES:
@@ -311,6 +325,8 @@ def test_every_mode_fits_every_size_busy_and_empty(console: Page, screens: dict[
             for meeting, page in screens.items():
                 fitted(page, size)
                 check_fits(page, f"{mode} {size} meeting {meeting}")
+            if mode == "results":
+                first_page_of_results(busy, f"{size}")
     # What the busy wall left out is counted, not cut.
     switch(console, "wall", busy)
     fitted(busy, FULL_HD)
@@ -334,8 +350,8 @@ def test_type_is_large_at_full_hd(console: Page, screens: dict[int, Page]) -> No
     assert busy.evaluate(SMALLEST, "#phase-prompt") >= 48
     switch(console, "results", busy)
     fitted(busy, FULL_HD)
-    assert busy.evaluate(SMALLEST, "#proposals .proposal .text") >= 32
-    assert busy.evaluate(SMALLEST, "#proposals .proposal .counts") >= 32
+    row = "#proposals .chart-row"
+    assert busy.evaluate(SMALLEST, f"{row} :is(.chart-title, .chart-num, .chart-text)") >= 32
     switch(console, "perspectives", busy)
     fitted(busy, FULL_HD)
     assert busy.evaluate(SMALLEST, "#perspectives-screen :is(.common-text, .common-share)") >= 32
@@ -362,9 +378,12 @@ def test_each_mode_shows_its_content_live_light_and_dark(
     texts = busy.locator("#wall > li:not([hidden]) .text").all_inner_texts()
     assert texts
     assert all(text.endswith(")") and "?" in text for text in texts), texts
+    # The results are the chart, a page of its rows at a time; the list beside it would
+    # only repeat the titles.
     switch(console, "results", busy)
-    expect(busy.locator("#proposals .proposal .counts").first).to_be_visible()
-    expect(busy.locator("#proposals .proposal")).to_have_count(20)
+    expect(busy.locator("#proposals .chart-row .chart-num").first).to_be_visible()
+    expect(busy.locator("#proposals .chart-row")).to_have_count(20)
+    expect(busy.locator("#proposals .proposals")).to_be_hidden()
     expect(busy.locator("#results-page")).to_contain_text("of 20")
     switch(console, "speaker", busy)
     expect(busy.locator("#speaker")).to_have_text("Nobody has the word yet.")
