@@ -12,13 +12,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from playwright.sync_api import BrowserContext, Page, expect
+from processes import DATABASE
 
 from facilitate import create_app, demo
 from facilitate.actions.models import ActionItem, ActionStatus, ActionStatusChange
 from facilitate.db import session
 from facilitate.dialogues.models import Theme
-
-from processes import DATABASE
 
 from .conftest import Server
 from .test_accessibility import findings
