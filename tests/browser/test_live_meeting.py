@@ -244,7 +244,9 @@ def test_proposals_vote_and_decision(
     expect(console.locator(".proposal .counts").first).to_have_text(
         "6 dots from 3 people · of which 2 on paper"
     )
-    # Hidden until close: the projector says when the result comes, and shows no count.
+    # Hidden until close: the projector, showing the results, says when the result comes
+    # and shows no count.
+    console.click("[data-screen-mode=results]")
     expect(screen.locator("#proposals .chart-wait")).to_be_visible()
     expect(screen.locator("#proposals .chart-row")).to_have_count(0)
 

@@ -102,7 +102,15 @@ def test_preview_is_not_counted(
         {"token": staff(Role.facilitator), "meeting_id": meeting_id, "view": "preview"}
     )
     state = state_of(client)
-    me = {"participant_id": None, "role": "preview", "group": None, "votes": {}, "remaining": None}
+    me = {
+        "participant_id": None,
+        "role": "preview",
+        "group": None,
+        "votes": {},
+        "remaining": None,
+        "answers": {},  # a perspectives step's answers: the preview has none
+        "perspectives": None,
+    }
     assert state["me"] == me
     assert state["presence"] == {"online": 2, "joined": 2}  # Anna and Bo only
     assert participants(app) == before
