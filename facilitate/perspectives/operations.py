@@ -23,7 +23,7 @@ from facilitate.intake.models import Note, NoteTheme
 from facilitate.live import audience, snapshot
 from facilitate.live import operations as live_ops
 from facilitate.live.models import TEXT_MAX, Contribution, Participant
-from facilitate.live.views_json import Viewer
+from facilitate.live.views_json import Audience, Viewer
 from facilitate.meetings.models import Meeting
 
 from . import queries
@@ -325,31 +325,46 @@ def publish(
 
 
 @snapshot.section
-def room_state(meeting: Meeting, viewer: Viewer, participant: Participant | None) -> dict[str, Any]:
-    """Perspectives' part of ``state``: the last analysis as this viewer may see it, this
-    phone's own answers and where it stands, and for staff the notes they may quote."""
-    me: dict[str, Any] = {"answers": {}, "perspectives": None}
+def room_state(meeting: Meeting, who: Audience) -> snapshot.Part:
+    """Perspectives' part of ``state``: the last analysis as this audience may see it,
+    each phone's own answers and where it stands, and for staff the notes they may quote."""
     # Staff (a few connections) get the notes they may quote even before the agenda has a
     # perspectives step, so adding one later needs no reload.
     quotes = (
         [{"note_id": n.id, "text": n.text[:TEXT_MAX]} for n in queries.theme_quotes(meeting)]
-        if viewer.is_staff
+        if who.staff
         else []
     )
     if not queries.perspectives_steps(meeting):
         # Most meetings have no perspectives step: a resident's connect reads nothing more.
-        return {"perspectives": None, "quotes": quotes, "me": me}
+        return snapshot.Part({"perspectives": None, "quotes": quotes}, _no_answers)
     stored = queries.result(meeting.id)
     texts = deck(meeting)
     view = None
+    standing = None
     if stored is not None:
-        view = (
-            staff_view(stored.data, texts) if viewer.is_staff else public_view(stored.data, texts)
-        )
-    if participant is not None:
-        mine = queries.my_answers(meeting, participant.id)
-        me["answers"] = {str(c): v for c, v in sorted(mine.items())}
-        # As ``publish`` sends it: to a phone that has answered.
-        if stored is not None and mine:
-            me["perspectives"] = Standing(stored.data, texts).of(participant.id, mine)
-    return {"perspectives": view, "quotes": quotes, "me": me}
+        view = staff_view(stored.data, texts) if who.staff else public_view(stored.data, texts)
+        standing = Standing(stored.data, texts)
+    meeting_id = meeting.id
+
+    def personal(viewer: Viewer) -> dict[str, Any]:
+        if viewer.participant_id is None:
+            return _no_answers(viewer)
+        mine = queries.answers_of(meeting_id, viewer.participant_id)
+        return {
+            "me": {
+                "answers": {str(c): v for c, v in sorted(mine.items())},
+                # As ``publish`` sends it: to a phone that has answered.
+                "perspectives": (
+                    standing.of(viewer.participant_id, mine)
+                    if standing is not None and mine
+                    else None
+                ),
+            }
+        }
+
+    return snapshot.Part({"perspectives": view, "quotes": quotes}, personal)
+
+
+def _no_answers(_viewer: Viewer) -> dict[str, Any]:
+    return {"me": {"answers": {}, "perspectives": None}}

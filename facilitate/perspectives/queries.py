@@ -57,13 +57,13 @@ def answers(meeting: Meeting) -> list[tuple[int, int, int]]:
     return [(p, c, v) for p, c, v in rows]
 
 
-def my_answers(meeting: Meeting, participant_id: int) -> dict[int, int]:
+def answers_of(meeting_id: int, participant_id: int) -> dict[int, int]:
     rows = session().execute(
         sa.select(StatementVote.contribution_id, StatementVote.value)
         .join(Contribution, Contribution.id == StatementVote.contribution_id)
         .where(
             StatementVote.participant_id == participant_id,
-            Contribution.meeting_id == meeting.id,
+            Contribution.meeting_id == meeting_id,
         )
     )
     return dict(rows.all())

@@ -7,7 +7,7 @@ the meeting's state allows is checked here, on the server's data only.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -19,7 +19,7 @@ from facilitate.errors import Conflict, NotFound, ValidationError
 from facilitate.live import audience, snapshot
 from facilitate.live import operations as live_ops
 from facilitate.live.models import REASON_MAX, Contribution, Participant
-from facilitate.live.views_json import Viewer
+from facilitate.live.views_json import Audience, Viewer
 from facilitate.meetings.models import Meeting, ResultsVisibility, VotingMethod
 from facilitate.validation import check_optional_text, check_title, clean_text
 
@@ -138,24 +138,32 @@ def public_tally(
     return dict(tally(meeting, on_ballot)) if results_public(meeting) else None
 
 
+def _budget(meeting: Meeting) -> int | None:
+    """The dots a phone has to give in this vote (``None``: not a dots vote, or none yet)."""
+    if meeting.voting_method is VotingMethod.dots and meeting.voting_status is not None:
+        return meeting.voting_dots
+    return None
+
+
 def my_votes(meeting: Meeting, participant: Participant | None) -> dict[str, Any]:
     """The ``me`` additions: this phone's own votes and, for dots, what is left to give."""
     if participant is None:
         return {"votes": {}, "remaining": None}
+    return votes_of(participant.id, _budget(meeting))
+
+
+def votes_of(participant_id: int, budget: int | None) -> dict[str, Any]:
     rows = session().execute(
         sa.select(Vote.proposal_id, Vote.value, Proposal.on_ballot)
         .join(Proposal, Proposal.id == Vote.proposal_id)
-        .where(Vote.participant_id == participant.id)
+        .where(Vote.participant_id == participant_id)
     )
     votes: dict[str, int] = {}
     used = 0
     for proposal_id, value, on_ballot in rows:
         votes[str(proposal_id)] = value
         used += value if on_ballot else 0
-    remaining = None
-    if meeting.voting_method is VotingMethod.dots and meeting.voting_status is not None:
-        remaining = meeting.voting_dots - used
-    return {"votes": votes, "remaining": remaining}
+    return {"votes": votes, "remaining": None if budget is None else budget - used}
 
 
 def visible_proposals(meeting: Meeting) -> list[Proposal]:
@@ -176,36 +184,52 @@ def proposals_and_ballot(meeting: Meeting) -> tuple[list[Proposal], list[Proposa
     return visible, [p for p in every if p.on_ballot]
 
 
-def proposal_visible_to(proposal: Proposal, viewer: Viewer) -> bool:
+def proposal_seen(proposal: Proposal, who: Audience) -> Literal["all", "author"] | None:
     """Staff see every one; residents and the projector those shown, and a phone its own
     waiting ones too."""
-    if viewer.is_staff:
-        return True
+    if who.staff:
+        return "all"
     if proposal.hidden:
-        return False
+        return None
     if proposal.waiting:
-        mine = viewer.participant_id
-        return mine is not None and proposal.participant_id == mine
-    return True
+        return "author" if who.resident else None
+    return "all"
 
 
 @snapshot.section
-def room_state(meeting: Meeting, viewer: Viewer, participant: Participant | None) -> dict[str, Any]:
+def room_state(meeting: Meeting, who: Audience) -> snapshot.Part:
     """Proposals' part of a live room's ``state``: the wall of proposals, the vote, the
-    tally this viewer may see, and this phone's own votes."""
+    tally this audience may see, and each phone's own votes and waiting proposals."""
     proposals, on_ballot = proposals_and_ballot(meeting)
-    return {
-        "proposals": [
-            proposal_json(p, staff=viewer.is_staff)
-            for p in proposals
-            if proposal_visible_to(p, viewer)
-        ],
-        "voting": voting_json(meeting, on_ballot),
-        "tally": (
-            staff_tally(meeting, on_ballot) if viewer.is_staff else public_tally(meeting, on_ballot)
-        ),
-        "me": my_votes(meeting, participant),
-    }
+    items = [
+        snapshot.Item(
+            proposal_json(p, staff=who.staff), author=p.participant_id, author_only=seen == "author"
+        )
+        for p in proposals
+        if (seen := proposal_seen(p, who)) is not None
+    ]
+    budget = _budget(meeting)
+    waiting = any(item.author_only for item in items)
+
+    def personal(viewer: Viewer) -> dict[str, Any]:
+        mine = viewer.participant_id
+        if mine is None:
+            return {"me": {"votes": {}, "remaining": None}}
+        part: dict[str, Any] = {"me": votes_of(mine, budget)}
+        if waiting:
+            part["proposals"] = snapshot.items_for(items, mine, marked=False)
+        return part
+
+    return snapshot.Part(
+        {
+            "proposals": snapshot.items_for(items, None),
+            "voting": voting_json(meeting, on_ballot),
+            "tally": (
+                staff_tally(meeting, on_ballot) if who.staff else public_tally(meeting, on_ballot)
+            ),
+        },
+        personal,
+    )
 
 
 def _announce(proposal: Proposal) -> None:
