@@ -116,26 +116,24 @@ class Seat:
     groups_running: bool
 
 
+_SEAT = (
+    sa.select(
+        Participant.id,
+        Participant.meeting_id,
+        Participant.group,
+        Meeting.status,
+        Meeting.groups_count.is_not(None),
+    )
+    .join(Meeting, Meeting.id == Participant.meeting_id)
+    .where(Participant.token_hash == sa.bindparam("token_hash"))
+)
+
+
 def seat_for_token(token: str | None, *, meeting_id: int | None = None) -> Seat | None:
     """``participant_for_token``'s answer as a ``Seat``."""
-    match = _by_token(token)
-    if match is None:
+    if not token or not token.startswith(TOKEN_PREFIX):
         return None
-    row = (
-        session()
-        .execute(
-            sa.select(
-                Participant.id,
-                Participant.meeting_id,
-                Participant.group,
-                Meeting.status,
-                Meeting.groups_count.is_not(None),
-            )
-            .join(Meeting, Meeting.id == Participant.meeting_id)
-            .where(match)
-        )
-        .first()
-    )
+    row = session().connection().execute(_SEAT, {"token_hash": token_hash(token)}).first()
     if row is None or (meeting_id is not None and row[1] != meeting_id):
         return None
     return Seat(*row)

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz, process, utils
 
 from facilitate import events
-from facilitate.db import session
+from facilitate.db import session, utcnow
 from facilitate.errors import Conflict, NotFound, ValidationError
 from facilitate.live import audience, snapshot
 from facilitate.live import operations as live_ops
@@ -152,12 +152,17 @@ def my_votes(meeting: Meeting, participant: Participant | None) -> dict[str, Any
     return votes_of(participant.id, _budget(meeting))
 
 
+_MY_VOTES = (
+    sa.select(Vote.proposal_id, Vote.value, Proposal.on_ballot)
+    .join(Proposal, Proposal.id == Vote.proposal_id)
+    .where(Vote.participant_id == sa.bindparam("participant_id"))
+)
+
+
 def votes_of(participant_id: int, budget: int | None) -> dict[str, Any]:
-    rows = session().execute(
-        sa.select(Vote.proposal_id, Vote.value, Proposal.on_ballot)
-        .join(Proposal, Proposal.id == Vote.proposal_id)
-        .where(Vote.participant_id == participant_id)
-    )
+    """A phone's votes (every proposal's, by id) and the dots it has left of ``budget``.
+    Read on each phone's connect, so a Core statement made once."""
+    rows = session().connection().execute(_MY_VOTES, {"participant_id": participant_id})
     votes: dict[str, int] = {}
     used = 0
     for proposal_id, value, on_ballot in rows:
@@ -546,6 +551,31 @@ def check_value(meeting: Meeting, value: int) -> None:
         )
 
 
+VOTES: sa.Table = Vote.__table__  # type: ignore[assignment]
+PARTICIPANTS: sa.Table = Participant.__table__  # type: ignore[assignment]
+_LOCK_VOTER = (
+    sa.update(PARTICIPANTS)
+    .where(PARTICIPANTS.c.id == sa.bindparam("participant_id"))
+    .values(vote_seq=PARTICIPANTS.c.vote_seq + 1)
+)
+_BALLOT_VOTES = (
+    sa.select(VOTES.c.id, VOTES.c.proposal_id, VOTES.c.value)
+    .join(Proposal.__table__, Proposal.__table__.c.id == VOTES.c.proposal_id)
+    .where(
+        VOTES.c.participant_id == sa.bindparam("participant_id"),
+        Proposal.__table__.c.on_ballot.is_(True),
+    )
+)
+_CHANGE_VOTE = (
+    sa.update(VOTES)
+    .where(VOTES.c.id == sa.bindparam("vote_id"))
+    .values(value=sa.bindparam("value"), cast_at=sa.bindparam("cast_at"))
+)
+
+_TAKE_VOTE = sa.delete(VOTES).where(VOTES.c.id == sa.bindparam("vote_id"))
+_ADD_VOTE = sa.insert(VOTES)
+
+
 def cast_vote(
     meeting: Meeting, participant: Participant | None, proposal_id: int, value: int
 ) -> int | None:
@@ -561,23 +591,19 @@ def cast_vote(
         raise Conflict(_l("This proposal is not on the ballot."), code="not_on_ballot")
     check_value(meeting, value)
     # Lock this participant first (a row lock on PostgreSQL, the write lock on SQLite):
-    # the budget below is then read and spent by one request at a time.
-    session().execute(
-        sa.update(Participant)
-        .where(Participant.id == participant.id)
-        .values(vote_seq=Participant.vote_seq + 1)
-    )
+    # the budget below is then read and spent by one request at a time. Core statements
+    # on the connection, made once: a vote storm's every vote takes this path.
+    db = session().connection()
+    db.execute(_LOCK_VOTER, {"participant_id": participant.id})
     votes = {
-        vote.proposal_id: vote
-        for vote in session().scalars(
-            sa.select(Vote)
-            .join(Proposal, Proposal.id == Vote.proposal_id)
-            .where(Vote.participant_id == participant.id, Proposal.on_ballot.is_(True))
+        proposal_id: (vote_id, given)
+        for vote_id, proposal_id, given in db.execute(
+            _BALLOT_VOTES, {"participant_id": participant.id}
         )
     }
     remaining = None
     if meeting.voting_method is VotingMethod.dots:
-        used = sum(v.value for pid, v in votes.items() if pid != proposal.id)
+        used = sum(given for pid, (_, given) in votes.items() if pid != proposal.id)
         if used + value > meeting.voting_dots:
             raise Conflict(
                 _l("You have %(left)d dots left.", left=meeting.voting_dots - used),
@@ -588,12 +614,14 @@ def cast_vote(
     existing = votes.get(proposal.id)
     if meeting.voting_method is VotingMethod.dots and value == 0:
         if existing is not None:
-            session().delete(existing)
+            db.execute(_TAKE_VOTE, {"vote_id": existing[0]})
     elif existing is not None:
-        existing.value = value
+        db.execute(_CHANGE_VOTE, {"vote_id": existing[0], "value": value, "cast_at": utcnow()})
     else:
-        session().add(Vote(proposal_id=proposal.id, participant_id=participant.id, value=value))
-    session().flush()
+        db.execute(
+            _ADD_VOTE,
+            {"proposal_id": proposal.id, "participant_id": participant.id, "value": value},
+        )
     mine: dict[str, Any] = {"proposal_id": proposal.id, "value": value, "remaining": remaining}
     events.queue("vote", mine, audience.participant(meeting.id, participant.id))
     return remaining
