@@ -37,7 +37,7 @@ from .scenarios import (
     milliseconds,
 )
 
-#: The issue's targets (issues 19 and 21), on a 2-core machine. The hall storm: one
+#: The targets of issue 21, on a 2-core machine. The hall storm: one
 #: instance on SQLite.
 HALL_ACK_P95_MS = 150.0
 FINAL_TALLY_MS = 1000.0
