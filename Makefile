@@ -87,12 +87,13 @@ SOAK_KILLS ?= 20
 soak: catalogs
 	SOAK_KILLS=$(SOAK_KILLS) $(BIN)/pytest tests/test_kill.py -v -rP --durations=0
 
-# The load benchmark, outside `make test`: the five scenarios of docs/performance.md at full
+# The load benchmark, outside `make test`: the six scenarios of docs/performance.md at full
 # scale (1,000-2,000 residents over several client processes, loopback only), then a table
 # against the targets. Needs PostgreSQL and Redis for the town hall, where the tests find
 # them (TEST_POSTGRES_URL, TEST_REDIS_URL; 127.0.0.1 by default): unlike the tests, the
-# bench starts none. About five minutes; BENCH_ARGS picks scenarios or a scale, e.g.
-# BENCH_ARGS="hall baseline".
+# bench starts none. About six minutes; BENCH_ARGS picks scenarios or a scale, e.g.
+# BENCH_ARGS="hall baseline", or BENCH_ARGS=--sweep for the hall storm and the baseline
+# at 1,000, 2,000 and 3,000 residents as a curve.
 BENCH_ARGS ?=
 bench: catalogs
 	mkdir -p build
