@@ -7,10 +7,10 @@ same answers always give the same analysis. It follows Pol.is's published math
 
 1. The answer matrix: participants × statements, agree 1, disagree -1, pass 0, missing where a
    participant has not answered. A participant's last answer to a statement counts.
-2. Participants who answered at least ``min_answers`` statements (every statement, when there
-   are fewer) are *placed*: only they are grouped (Pol.is's ``in-conv``). Statements that have
-   left the deck (hidden: Pol.is's "moderated out") and answers to them count here, as in
-   Pol.is, and nowhere else but in the scaling of step 3.
+2. Participants who answered at least ``min_answers`` statements (every statement anyone
+   answered, when there are fewer) are *placed*: only they are grouped (Pol.is's
+   ``in-conv``). Statements that have left the deck (hidden: Pol.is's "moderated out") and
+   answers to them count here, as in Pol.is, and nowhere else but in the scaling of step 3.
 3. Missing answers are filled with the statement's mean answer, and a PCA with two components
    is fitted over every participant's row, as Pol.is fits it over the whole matrix. Since a
    filled-in answer equals the centre the PCA subtracts, it adds nothing to a projection, which
@@ -174,6 +174,11 @@ class _Matrix:
     def shape(self) -> tuple[int, int]:
         return self.participants.size, self.statements.size
 
+    @property
+    def answered(self) -> int:
+        """Statements in the deck that anyone answered."""
+        return int(np.unique(self.column).size)
+
     def where(self, answered: npt.NDArray[np.bool_]) -> sparse.csr_array:
         """A 0/1 matrix of the cells where ``answered`` holds."""
         chosen = np.flatnonzero(answered)
@@ -197,9 +202,11 @@ def analyse(
     left out. Raises ValueError for a value other than 1, -1 or 0.
     """
     matrix = _build(answers, statement_ids)
-    n, m = matrix.shape
+    n, _ = matrix.shape
     counts = np.bincount(matrix.row, minlength=n)
-    deck = m + matrix.hidden
+    # Pol.is's n-cmts (conversation.clj): the columns of its rating matrix, which only has
+    # statements someone answered; moderated-out ones stay in as zeroed columns.
+    deck = matrix.answered + matrix.hidden
     placed = counts + matrix.hidden_answers >= max(1, min(min_answers, deck))
     _one_thread()
     positions = _positions(matrix, counts)
@@ -313,9 +320,11 @@ def _positions(matrix: _Matrix, counts: Ints) -> Floats | None:
         # ARPACK needs more rows and columns than components; so small a matrix is exact.
         pca = PCA(n_components=2, svd_solver="full")
         projected = pca.fit_transform(filled.toarray())
-    # Pol.is zeroes a moderated-out statement's column for everyone, so it counts as answered
-    # by all in this scale.
-    scale = np.sqrt((m + matrix.hidden) / np.maximum(counts + matrix.hidden, 1))
+    # pca.clj, sparsity-aware-project-ptpt: the statements are the rating matrix's columns,
+    # those someone answered. Pol.is zeroes a moderated-out statement's column for everyone, so
+    # it counts as answered by all in this scale.
+    columns = int(np.count_nonzero(answers)) + matrix.hidden
+    scale = np.sqrt(columns / np.maximum(counts + matrix.hidden, 1))
     result: Floats = projected * scale[:, None]
     return result
 
