@@ -272,6 +272,26 @@ def test_statements_nobody_answered_do_not_raise_the_threshold() -> None:
     assert len(analysis.groups) == 2
 
 
+def test_groups_follow_the_answers_not_the_participant_ids() -> None:
+    """Pol.is's k-means starts from its first rows, in the order participants first answered:
+    numbering them differently must not move anyone."""
+    rng = random.Random(3)  # noqa: S311 -- reproducible answers, not a secret
+    answers = [
+        (p, s, rng.choice([1, -1, 0]))
+        for p in range(1, 151)
+        for s in range(1, 21)
+        if rng.random() < 0.6
+    ]
+    rng.shuffle(answers)
+    analysis = analyse(answers, range(1, 21))
+    renamed = analyse([(1000 - p, s, v) for p, s, v in answers], range(1, 21))
+
+    assert len(analysis.groups) >= 2
+    assert {g.members for g in analysis.groups} == {
+        tuple(sorted(1000 - p for p in g.members)) for g in renamed.groups
+    }
+
+
 def test_bad_answer_value_is_refused() -> None:
     with pytest.raises(ValueError, match="1, -1 or 0, not 2"):
         analyse([(1, 1, 1), (1, 2, 2)], [1, 2])
