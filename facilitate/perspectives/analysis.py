@@ -353,8 +353,9 @@ def _groups(points: Floats) -> Ints | None:
     The group level departs from Pol.is: there each k's clustering starts from the one of the
     previous update (``:last-clusters``), so it is refined over the life of the conversation,
     which a stateless analysis cannot repeat. Started cold from the first k centres, as Pol.is
-    starts only a new conversation, it settles in poor local optima (four or five planted groups
-    come out as three); the best of several k-means++ starts stands in for that refinement.
+    starts only a new conversation, it settles in poor local optima (four and five planted
+    groups came out as three and four); the best of several k-means++ starts stands in for
+    that refinement.
     """
     if len(points) < MIN_PLACED_FOR_GROUPS:
         return None
