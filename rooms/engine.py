@@ -494,7 +494,7 @@ class TallyFlusher(Coalescer):
         if staff_view is None:  # marked by a proposal before voting opened: nothing to count
             return
         self.emit("tally", staff_view, audience.staff(meeting_id))
-        public_view = proposal_ops.public_tally(meeting)
+        public_view = proposal_ops.public_of(meeting, staff_view)
         if public_view is not None:
             self.emit("tally", public_view, audience.public(meeting_id))
 

@@ -138,6 +138,13 @@ def public_tally(
     return dict(tally(meeting, on_ballot)) if results_public(meeting) else None
 
 
+def public_of(meeting: Meeting, staff_counts: Mapping[str, Any]) -> dict[str, Any] | None:
+    """``public_tally`` from staff's counts just made, without counting again."""
+    if not results_public(meeting):
+        return None
+    return {key: staff_counts[key] for key in ("proposals", "ballots")}
+
+
 def _budget(meeting: Meeting) -> int | None:
     """The dots a phone has to give in this vote (``None``: not a dots vote, or none yet)."""
     if meeting.voting_method is VotingMethod.dots and meeting.voting_status is not None:
