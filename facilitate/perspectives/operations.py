@@ -110,7 +110,7 @@ def quote_statement(meeting: Meeting, viewer: Viewer, note_id: int) -> Contribut
 
 def analysis_input(meeting: Meeting) -> tuple[list[tuple[int, int, int]], list[int]]:
     """What ``analyse`` needs, read in one go (the analysis itself runs off the loop)."""
-    return queries.answers(meeting), [c.id for c in queries.statements(meeting)]
+    return queries.answers(meeting), list(queries.deck(meeting))
 
 
 def run(answers: Sequence[tuple[int, int, int]], statement_ids: Sequence[int]) -> Analysis:
@@ -190,18 +190,19 @@ def current_data(meeting: Meeting) -> dict[str, Any]:
     return result_data(run(answers, statement_ids), answers, statement_ids)
 
 
-Texts = dict[int, Contribution]
+#: The deck's words by statement id.
+Texts = dict[int, str]
 
 
 def deck(meeting: Meeting) -> Texts:
     """The deck as it is now, by id: the words every view shows (read once per view)."""
-    return {c.id: c for c in queries.statements(meeting)}
+    return queries.deck(meeting)
 
 
 def _with_text(scores: list[dict[str, Any]], texts: Texts) -> list[Any]:
     """Scores of statements still shown in the room, with their words as they are now."""
     return [
-        {**s, "text": texts[s["contribution_id"]].text}
+        {**s, "text": texts[s["contribution_id"]]}
         for s in scores
         if s["contribution_id"] in texts
     ]
@@ -281,7 +282,7 @@ def _distinct(group: dict[str, Any], texts: Texts) -> list[dict[str, Any]]:
     ]
     return [
         {
-            "text": texts[s["contribution_id"]].text,
+            "text": texts[s["contribution_id"]],
             "side": side,
             "share": s["agree_share"] if side == "agree" else s["disagree_share"],
         }
