@@ -202,9 +202,7 @@ def deck(meeting: Meeting) -> Texts:
 def _with_text(scores: list[dict[str, Any]], texts: Texts) -> list[Any]:
     """Scores of statements still shown in the room, with their words as they are now."""
     return [
-        {**s, "text": texts[s["contribution_id"]]}
-        for s in scores
-        if s["contribution_id"] in texts
+        {**s, "text": texts[s["contribution_id"]]} for s in scores if s["contribution_id"] in texts
     ]
 
 
