@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from facilitate.db import session
 from facilitate.intake.models import Conversation, Note, NoteTheme
-from facilitate.live.models import Contribution
+from facilitate.live.models import Contribution, Participant
 from facilitate.meetings.models import Meeting, PhaseKind
 
 from .models import PerspectivesResult, StatementQuote, StatementVote
@@ -48,11 +48,14 @@ def deck(meeting: Meeting) -> dict[int, str]:
 def answers(meeting: Meeting) -> list[tuple[int, int, int]]:
     """Every answer given in the meeting as (participant, statement, value), in the order
     given; answers to statements hidden since included (the analysis counts them towards a
-    resident's threshold, as Pol.is counts its moderated-out ones)."""
+    resident's threshold, as Pol.is counts its moderated-out ones). A blocked resident's
+    answers are left out, as their words leave the wall: whoever was blocked for abusing
+    the room does not shape its groups or its common ground either."""
     rows = session().execute(
         sa.select(StatementVote.participant_id, StatementVote.contribution_id, StatementVote.value)
         .join(Contribution, Contribution.id == StatementVote.contribution_id)
-        .where(Contribution.meeting_id == meeting.id)
+        .join(Participant, Participant.id == StatementVote.participant_id)
+        .where(Contribution.meeting_id == meeting.id, Participant.blocked.is_(False))
         .order_by(StatementVote.updated_at, StatementVote.id)
     )
     return [(p, c, v) for p, c, v in rows]
@@ -80,7 +83,7 @@ def quoted(meeting: Meeting) -> set[int]:
         session().scalars(
             sa.select(StatementQuote.contribution_id)
             .join(Contribution, Contribution.id == StatementQuote.contribution_id)
-            .where(Contribution.meeting_id == meeting.id)
+            .where(Contribution.meeting_id == meeting.id, Participant.blocked.is_(False))
         )
     )
 
