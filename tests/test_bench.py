@@ -68,6 +68,6 @@ def test_bench_analysis_smoke(tmp_path: Path) -> None:
     for flush in flushes.values():
         assert flush["answers"] > 0, flush
         assert flush["events"] == flush["residents"] + 2, flush
-        for part in ("read_s", "analyse_s", "send_s", "on_loop_s"):
+        for part in ("read_s", "analyse_s", "send_s", "on_loop_s", "on_loop_cpu_s"):
             assert len(flush[part]) == 1, (part, flush)
             assert flush[part][0] > 0, (part, flush)
