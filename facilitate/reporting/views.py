@@ -78,7 +78,7 @@ def shares_chart(title: str, scores: list[dict[str, Any]]) -> charts.Chart | Non
             (
                 _("Group %(num)s", num=label),
                 [
-                    round(100 * g["agree_share"])
+                    round(100 * g["agree_share"], 1)
                     for s in scores
                     for g in s["groups"]
                     if g["label"] == label
@@ -87,7 +87,7 @@ def shares_chart(title: str, scores: list[dict[str, Any]]) -> charts.Chart | Non
             for label in labels
         ]
     else:
-        series = [(_("Everyone who answered"), [round(100 * s["agree_share"]) for s in scores])]
+        series = [(_("Everyone who answered"), [round(100 * s["agree_share"], 1) for s in scores])]
     chart = charts.grouped(
         title,
         [s["text"] for s in scores],

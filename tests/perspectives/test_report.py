@@ -92,7 +92,7 @@ def test_report_shows_common_ground_with_group_shares_and_no_one(
     assert "100% of the group disagree" in section
     # The chart draws the same shares to one scale, with its table.
     assert 'id="perspectives-chart-1"' in section
-    assert 'data-value="100"' in section
+    assert 'data-value="100.0"' in section
     # Nobody in it: no name, no member list, no position.
     for name in CAMP_A + CAMP_B:
         assert not re.search(rf"\b{name}\b", page), name
