@@ -104,3 +104,12 @@ def test_bench_analysis_smoke(tmp_path: Path) -> None:
         assert timing["groups"] >= 2, timing
         assert len(timing["wall_s"]) == 1
         assert timing["wall_s"][0] > 0
+    # The room's flush, on the loop and off it, for each room stored in SQLite.
+    flushes = {f["room"]: f for f in report["flushes"]}
+    assert sorted(flushes) == ["200 × 100", "30-person room"]
+    for flush in flushes.values():
+        assert flush["answers"] > 0, flush
+        assert flush["events"] == flush["residents"] + 2, flush
+        for part in ("read_s", "analyse_s", "send_s", "on_loop_s", "on_loop_cpu_s"):
+            assert len(flush[part]) == 1, (part, flush)
+            assert flush[part][0] > 0, (part, flush)
