@@ -49,7 +49,10 @@ def read_now(app: Flask, meeting_id: int, auth: dict[str, Any], state: dict[str,
 
 
 def test_room_state_read_once_for_many_residents(
-    app: Flask, room: dict[str, SocketIOTestClient], connect: Connect, join: Callable[..., str],
+    app: Flask,
+    room: dict[str, SocketIOTestClient],
+    connect: Connect,
+    join: Callable[..., str],
     meeting_id: int,
 ) -> None:
     tokens = [join(meeting_id, f"Boende {i}") for i in range(12)]
@@ -101,7 +104,10 @@ def test_kept_room_gives_each_viewer_their_own(
 
 
 def test_tally_summary_makes_kept_room_old(
-    app: Flask, room: dict[str, SocketIOTestClient], connect: Connect, join: Callable[..., str],
+    app: Flask,
+    room: dict[str, SocketIOTestClient],
+    connect: Connect,
+    join: Callable[..., str],
     meeting_id: int,
 ) -> None:
     """A vote tells the room nothing but the coalesced tally: that summary alone must make a
