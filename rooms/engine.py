@@ -115,6 +115,13 @@ def _participant_viewer(seat: Seat) -> tuple[Viewer, Seat]:
     return viewer, seat
 
 
+def participant_of(conn: Connection) -> int:
+    """The writing participant's id, for a ``PARTICIPANT`` write (authorised already)."""
+    if conn.viewer.participant_id is None:
+        raise Forbidden(_l("Only participants do this."))
+    return conn.viewer.participant_id
+
+
 def connection() -> Connection:
     found = registry.get(request.sid)  # type: ignore[attr-defined]
     if found is None:  # pragma: no cover -- Socket.IO calls connect first
@@ -676,6 +683,7 @@ def _parse(model: type[M], data: object) -> M:
 
 
 Handler = Callable[[Connection, Meeting, Participant | None, M], dict[str, Any]]
+LeanHandler = Callable[[Connection, M], dict[str, Any]]
 
 #: The write events by name; ``rooms.init_app`` puts them on each app's Socket.IO server
 #: (a server made by a later ``init_app`` would not have handlers registered earlier).
@@ -691,55 +699,77 @@ def write(name: str, model: type[M], who: Permission) -> Callable[[Handler[M]], 
     """
 
     def register(fn: Handler[M]) -> Handler[M]:
-        def handler(data: object = None) -> dict[str, Any]:
-            viewer = connection().viewer
-            # A retry of a write already applied is not looked for first: its record
-            # (``ClientWrite``) refuses to be stored twice, and a retry refused for any
-            # reason is answered as the write was then. One statement less per write.
-            try:
-                payload = _parse(model, data)
-                _authorise(viewer, who, payload)
-                _check_queue()
-                limit, window = current_app.config["LIVE_WRITE_LIMIT"]
-                if not shared().allow(viewer.actor, limit, window):
-                    raise Forbidden(_l("Too many writes; wait a moment."), code="rate_limited")
-                meeting, participant = _writer(viewer)
-                response = {"ok": True, **fn(connection(), meeting, participant, payload)}
-                session().connection().execute(
-                    _RECORD,
-                    {
-                        "actor": viewer.actor,
-                        "client_id": payload.client_id,
-                        "event": name,
-                        "response": response,
-                    },
-                )
-                session().commit()  # the events go out now, before the ack
-                for callback in g.pop(AFTER_COMMIT, []):
-                    callback()
-                return response
-            except DomainError as error:
-                session().rollback()
-                g.pop(AFTER_COMMIT, None)
-                return _earlier(viewer.actor, data) or _error(error)
-            except IntegrityError:
-                # The same client_id came again (a retry, or a race): the first answer stands.
-                session().rollback()
-                g.pop(AFTER_COMMIT, None)
-                again = _earlier(viewer.actor, data)
-                if again is None:
-                    raise
-                return again
-            except DBAPIError:
-                # The database is down or locked: a clear refusal, never a false success.
-                # The phone keeps the write and sends it again with the same client_id.
-                session().rollback()
-                g.pop(AFTER_COMMIT, None)
-                current_app.logger.exception("write %s failed in the database", name)
-                return _error(Unavailable(_l("The server cannot save right now; try again.")))
+        def apply(conn: Connection, payload: M) -> dict[str, Any]:
+            meeting, participant = _writer(conn.viewer)
+            return fn(conn, meeting, participant, payload)
 
-        EVENTS[name] = handler
-        PERMISSIONS[name] = who
+        _register(name, model, who, apply)
         return fn
 
     return register
+
+
+def lean_write(
+    name: str, model: type[M], who: Permission
+) -> Callable[[LeanHandler[M]], LeanHandler[M]]:
+    """``write`` for a handler that reads what it needs itself, by the viewer's ids: the
+    hottest writes (a vote storm's), where loading the meeting and the participant as
+    rows would cost more than the write."""
+
+    def register(fn: LeanHandler[M]) -> LeanHandler[M]:
+        _register(name, model, who, fn)
+        return fn
+
+    return register
+
+
+def _register(name: str, model: type[M], who: Permission, apply: LeanHandler[M]) -> None:
+    def handler(data: object = None) -> dict[str, Any]:
+        conn = connection()
+        viewer = conn.viewer
+        # A retry of a write already applied is not looked for first: its record
+        # (``ClientWrite``) refuses to be stored twice, and a retry refused for any
+        # reason is answered as the write was then. One statement less per write.
+        try:
+            payload = _parse(model, data)
+            _authorise(viewer, who, payload)
+            _check_queue()
+            limit, window = current_app.config["LIVE_WRITE_LIMIT"]
+            if not shared().allow(viewer.actor, limit, window):
+                raise Forbidden(_l("Too many writes; wait a moment."), code="rate_limited")
+            response = {"ok": True, **apply(conn, payload)}
+            session().connection().execute(
+                _RECORD,
+                {
+                    "actor": viewer.actor,
+                    "client_id": payload.client_id,
+                    "event": name,
+                    "response": response,
+                },
+            )
+            session().commit()  # the events go out now, before the ack
+            for callback in g.pop(AFTER_COMMIT, []):
+                callback()
+            return response
+        except DomainError as error:
+            session().rollback()
+            g.pop(AFTER_COMMIT, None)
+            return _earlier(viewer.actor, data) or _error(error)
+        except IntegrityError:
+            # The same client_id came again (a retry, or a race): the first answer stands.
+            session().rollback()
+            g.pop(AFTER_COMMIT, None)
+            again = _earlier(viewer.actor, data)
+            if again is None:
+                raise
+            return again
+        except DBAPIError:
+            # The database is down or locked: a clear refusal, never a false success.
+            # The phone keeps the write and sends it again with the same client_id.
+            session().rollback()
+            g.pop(AFTER_COMMIT, None)
+            current_app.logger.exception("write %s failed in the database", name)
+            return _error(Unavailable(_l("The server cannot save right now; try again.")))
+
+    EVENTS[name] = handler
+    PERMISSIONS[name] = who

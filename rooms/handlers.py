@@ -27,8 +27,10 @@ from .engine import (
     STAFF,
     Write,
     after_commit,
+    lean_write,
     mark_tally,
     online_participants,
+    participant_of,
     resync,
     write,
 )
@@ -468,13 +470,10 @@ def voting_close(conn: Connection, meeting: Meeting, _: Participant | None, p: W
     return {}
 
 
-@write("vote_cast", VoteCast, PARTICIPANT)
-def vote_cast(
-    conn: Connection, meeting: Meeting, participant: Participant | None, p: VoteCast
-) -> Ack:
-    remaining = proposal_ops.cast_vote(meeting, participant, p.proposal_id, p.value)
-    # The id now: after the commit, reading ``meeting.id`` would load the meeting again.
-    after_commit(functools.partial(mark_tally, meeting.id))
+@lean_write("vote_cast", VoteCast, PARTICIPANT)
+def vote_cast(conn: Connection, p: VoteCast) -> Ack:
+    remaining = proposal_ops.vote(participant_of(conn), p.proposal_id, p.value)
+    after_commit(functools.partial(mark_tally, conn.viewer.meeting_id))
     return {} if remaining is None else {"remaining": remaining}
 
 

@@ -66,12 +66,21 @@ class RoomClosed(Conflict):
 
 
 def check_open(meeting: Meeting) -> None:
-    if meeting.status is not MeetingStatus.open:
+    check_status(meeting.status)
+
+
+def check_status(status: MeetingStatus) -> None:
+    if status is not MeetingStatus.open:
         raise RoomClosed(_l("The meeting is not open."))
 
 
 def check_not_blocked(participant: Participant | None) -> None:
-    if participant is not None and participant.blocked:
+    if participant is not None:
+        check_unblocked(participant.blocked)
+
+
+def check_unblocked(blocked: bool) -> None:
+    if blocked:
         raise Forbidden(_l("You can no longer write in this meeting."), code="blocked")
 
 

@@ -284,11 +284,17 @@ def get_proposal(
     proposal = session().get(Proposal, proposal_id)
     if proposal is None or proposal.meeting_id != meeting.id:
         raise NotFound(_l("No such proposal."), field=field)
-    if proposal.status is ProposalStatus.merged:
-        raise NotFound(_l("This proposal was merged into another."), field=field)
-    if not moderating and (proposal.waiting or proposal.hidden):
-        raise Waiting(_l("This proposal has not been approved."), field=field)
+    check_proposal(proposal.status, proposal.waiting or proposal.hidden, field, moderating)
     return proposal
+
+
+def check_proposal(
+    status: ProposalStatus, unapproved: bool, field: str, moderating: bool = False
+) -> None:
+    if status is ProposalStatus.merged:
+        raise NotFound(_l("This proposal was merged into another."), field=field)
+    if not moderating and unapproved:
+        raise Waiting(_l("This proposal has not been approved."), field=field)
 
 
 def get_theme_proposal(meeting: Meeting, proposal_id: int) -> Proposal:
@@ -542,14 +548,17 @@ def close_voting(meeting: Meeting) -> None:
 
 
 def check_value(meeting: Meeting, value: int) -> None:
-    method = meeting.voting_method
+    check_vote_value(meeting.voting_method, meeting.effective_cap, value)
+
+
+def check_vote_value(method: VotingMethod, cap: int, value: int) -> None:
     allowed: range | tuple[int, ...]
     if method is VotingMethod.approval:
         allowed = (0, 1)
     elif method is VotingMethod.agree:
         allowed = (-1, 0, 1)
     elif method is VotingMethod.dots:
-        allowed = range(0, meeting.effective_cap + 1)
+        allowed = range(0, cap + 1)
     else:
         allowed = range(0, 6)
     if value not in allowed:
@@ -587,39 +596,78 @@ def cast_vote(
     meeting: Meeting, participant: Participant | None, proposal_id: int, value: int
 ) -> int | None:
     """Record or change this phone's vote; returns the dots left (dots only)."""
-    live_ops.check_open(meeting)
     if participant is None:
+        live_ops.check_open(meeting)
         raise ValidationError(_l("Only participants vote."))
-    live_ops.check_not_blocked(participant)
-    if meeting.voting_status != VotingStatus.open:
+    return vote(participant.id, proposal_id, value)
+
+
+#: All a vote is checked against, in one statement: the meeting, the voter, the proposal.
+_VOTE_CHECK = (
+    sa.select(
+        Meeting.id,
+        Meeting.status,
+        Meeting.voting_status,
+        Meeting.voting_method,
+        Meeting.voting_dots,
+        Meeting.voting_cap,
+        Participant.blocked,
+        Proposal.id,
+        Proposal.status,
+        Proposal.waiting | Proposal.hidden,
+        Proposal.on_ballot,
+    )
+    .select_from(Participant)
+    .join(Meeting, Meeting.id == Participant.meeting_id)
+    .outerjoin(
+        Proposal,
+        sa.and_(Proposal.id == sa.bindparam("proposal_id"), Proposal.meeting_id == Meeting.id),
+    )
+    .where(Participant.id == sa.bindparam("participant_id"))
+)
+
+
+def vote(participant_id: int, proposal_id: int, value: int) -> int | None:
+    """``cast_vote`` by ids, in Core statements made once: a vote storm's every vote
+    comes this way, and the ORM's rows would cost more than the vote itself."""
+    db = session().connection()
+    row = db.execute(
+        _VOTE_CHECK, {"participant_id": participant_id, "proposal_id": proposal_id}
+    ).first()
+    if row is None:  # erased meanwhile
+        raise ValidationError(_l("Only participants vote."))
+    (meeting_id, status, voting_status, method, dots, cap, blocked, found, *proposal) = row
+    live_ops.check_status(status)
+    live_ops.check_unblocked(blocked)
+    if voting_status != VotingStatus.open:
         raise VotingClosed(_l("Voting is not open."))
-    proposal = get_proposal(meeting, proposal_id, field="proposal_id")
-    if not proposal.on_ballot:
+    if found is None:
+        raise NotFound(_l("No such proposal."), field="proposal_id")
+    proposal_status, unapproved, on_ballot = proposal
+    check_proposal(proposal_status, unapproved, "proposal_id")
+    if not on_ballot:
         raise Conflict(_l("This proposal is not on the ballot."), code="not_on_ballot")
-    check_value(meeting, value)
+    check_vote_value(method, cap if cap is not None else dots, value)
     # Lock this participant first (a row lock on PostgreSQL, the write lock on SQLite):
     # the budget below is then read and spent by one request at a time. Core statements
     # on the connection, made once: a vote storm's every vote takes this path.
-    db = session().connection()
-    db.execute(_LOCK_VOTER, {"participant_id": participant.id})
+    db.execute(_LOCK_VOTER, {"participant_id": participant_id})
     votes = {
-        proposal_id: (vote_id, given)
-        for vote_id, proposal_id, given in db.execute(
-            _BALLOT_VOTES, {"participant_id": participant.id}
-        )
+        pid: (vote_id, given)
+        for vote_id, pid, given in db.execute(_BALLOT_VOTES, {"participant_id": participant_id})
     }
     remaining = None
-    if meeting.voting_method is VotingMethod.dots:
-        used = sum(given for pid, (_, given) in votes.items() if pid != proposal.id)
-        if used + value > meeting.voting_dots:
+    if method is VotingMethod.dots:
+        used = sum(given for pid, (_, given) in votes.items() if pid != proposal_id)
+        if used + value > dots:
             raise Conflict(
-                _l("You have %(left)d dots left.", left=meeting.voting_dots - used),
+                _l("You have %(left)d dots left.", left=dots - used),
                 code="no_dots_left",
                 field="value",
             )
-        remaining = meeting.voting_dots - used - value
-    existing = votes.get(proposal.id)
-    if meeting.voting_method is VotingMethod.dots and value == 0:
+        remaining = dots - used - value
+    existing = votes.get(proposal_id)
+    if method is VotingMethod.dots and value == 0:
         if existing is not None:
             db.execute(_TAKE_VOTE, {"vote_id": existing[0]})
     elif existing is not None:
@@ -627,10 +675,10 @@ def cast_vote(
     else:
         db.execute(
             _ADD_VOTE,
-            {"proposal_id": proposal.id, "participant_id": participant.id, "value": value},
+            {"proposal_id": proposal_id, "participant_id": participant_id, "value": value},
         )
-    mine: dict[str, Any] = {"proposal_id": proposal.id, "value": value, "remaining": remaining}
-    events.queue("vote", mine, audience.participant(meeting.id, participant.id))
+    mine: dict[str, Any] = {"proposal_id": proposal_id, "value": value, "remaining": remaining}
+    events.queue("vote", mine, audience.participant(meeting_id, participant_id))
     return remaining
 
 
