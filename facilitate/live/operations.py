@@ -465,7 +465,9 @@ def people_and_words(meeting: Meeting) -> list[tuple[Participant, list[Contribut
     """Everyone who joined, in order, with what they still have on record (hidden too):
     how staff find the resident who asks, during the meeting or long after it."""
     people = session().scalars(
-        sa.select(Participant).where(Participant.meeting_id == meeting.id).order_by(Participant.id)
+        sa.select(Participant)
+        .where(Participant.meeting_id == meeting.id, Participant.imported.is_(False))
+        .order_by(Participant.id)
     )
     words: dict[int, list[Contribution]] = {}
     for contribution in session().scalars(

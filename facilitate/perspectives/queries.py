@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import sqlalchemy as sa
 
 from facilitate.db import session
 from facilitate.intake.models import Conversation, Note, NoteTheme
-from facilitate.live.models import Contribution
+from facilitate.live.models import Contribution, Participant
 from facilitate.meetings.models import Meeting, PhaseKind
 
 from .models import PerspectivesResult, StatementQuote, StatementVote
@@ -44,17 +47,42 @@ def statements(meeting: Meeting) -> list[Contribution]:
     )
 
 
-def answers(meeting: Meeting) -> list[tuple[int, int, int]]:
-    """Every answer given in the meeting as (participant, statement, value), in the order
-    given; answers to statements hidden since included (the analysis counts them towards a
-    resident's threshold, as Pol.is counts its moderated-out ones)."""
-    rows = session().execute(
-        sa.select(StatementVote.participant_id, StatementVote.contribution_id, StatementVote.value)
+def _answers(meeting: Meeting, *columns: Any) -> sa.Select[Any]:
+    return (
+        sa.select(
+            StatementVote.participant_id,
+            StatementVote.contribution_id,
+            StatementVote.value,
+            *columns,
+        )
         .join(Contribution, Contribution.id == StatementVote.contribution_id)
         .where(Contribution.meeting_id == meeting.id)
         .order_by(StatementVote.updated_at, StatementVote.id)
     )
-    return [(p, c, v) for p, c, v in rows]
+
+
+def answers(meeting: Meeting) -> list[tuple[int, int, int]]:
+    """Every answer given in the meeting as (participant, statement, value), in the order
+    given; answers to statements hidden since included (the analysis counts them towards a
+    resident's threshold, as Pol.is counts its moderated-out ones)."""
+    return [(p, c, v) for p, c, v in session().execute(_answers(meeting))]
+
+
+def timed_answers(meeting: Meeting) -> list[tuple[int, int, int, dt.datetime]]:
+    """Every answer with when it was last given: (participant, statement, value, time)."""
+    rows = session().execute(_answers(meeting, StatementVote.updated_at))
+    return [(p, c, v, at) for p, c, v, at in rows]
+
+
+def imported(meeting: Meeting) -> set[int]:
+    """The meeting's participants imported from a Pol.is conversation."""
+    return set(
+        session().scalars(
+            sa.select(Participant.id).where(
+                Participant.meeting_id == meeting.id, Participant.imported.is_(True)
+            )
+        )
+    )
 
 
 def my_answers(meeting: Meeting, participant_id: int) -> dict[int, int]:
