@@ -69,7 +69,8 @@ def log_import(meeting: Meeting, made: ops.Imported) -> None:
 class PolisImportForm(FlaskForm):
     comments = FileField("comments.csv", validators=[FileRequired(_l("Choose a file."))])
     votes = FileField("votes.csv", validators=[FileRequired(_l("Choose a file."))])
-    step = SelectField(_l("Perspectives step"), choices=[])
+    # Shown only when the meeting has more than one; ``step_of`` checks what comes.
+    step = SelectField(_l("Perspectives step"), choices=[], validate_choice=False)
 
 
 def _form(meeting: Meeting) -> PolisImportForm:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from api.test_openapi import Api, error_of
+from conftest import PASSWORD
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
@@ -584,3 +586,71 @@ def test_polis_import_of_a_large_conversation(
     texts = _texts(app, meeting_id)
     common = {texts[s["contribution_id"]] for s in view["common_ground"]}
     assert {f"Påstående {s}" for s in opinions.bridging} <= common
+
+
+def _page_post(client: FlaskClient, meeting_id: int, votes: str, **form: Any) -> Any:
+    data = {
+        "comments": (io.BytesIO(COMMENTS.encode()), "comments.csv"),
+        "votes": (io.BytesIO(votes.encode()), "votes.csv"),
+        **form,
+    }
+    return client.post(
+        f"/meetings/{meeting_id}/polis", data=data, content_type="multipart/form-data"
+    )
+
+
+def test_polis_page_shows_bad_lines_then_imports(
+    app: Flask, client: FlaskClient, meeting_id: int, facilitator: User
+) -> None:
+    detail = client.get(f"/meetings/{meeting_id}")
+    assert f'href="/meetings/{meeting_id}/polis"' in detail.get_data(as_text=True)
+    page = client.get(f"/meetings/{meeting_id}/polis")
+    assert page.status_code == 200
+    assert 'name="comments"' in page.get_data(as_text=True)
+    before = _counts(app)
+    refused = _page_post(client, meeting_id, VOTES + "1403068300000,x,9,3,1,h\n")
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "<code>votes.csv</code></td><td>9</td><td>No comment 9 in comments.csv.</td>" in html
+    assert _counts(app) == before
+    done = _page_post(client, meeting_id, VOTES)
+    assert done.status_code == 302
+    after = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Imported 4 statements, 5 answers and 4 participants." in after
+    assert "holds an imported conversation with 4 participants" in after
+    assert 'name="comments"' not in after  # one import per meeting
+    export = client.get(f"/meetings/{meeting_id}/polis-export.zip")
+    assert export.status_code == 200
+    assert export.mimetype == "application/zip"
+
+
+def test_polis_page_needs_a_facilitator_to_import(
+    app: Flask, client: FlaskClient, meeting_id: int, observer_login: User
+) -> None:
+    assert client.get(f"/meetings/{meeting_id}/polis").status_code == 200
+    assert client.get(f"/meetings/{meeting_id}/polis-export.zip").status_code == 200
+    before = _counts(app)
+    assert _page_post(client, meeting_id, VOTES).status_code == 403
+    assert _counts(app) == before
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}], indirect=True)
+def test_polis_page_checks_the_csrf_token_of_its_larger_upload(
+    app: Flask, client: FlaskClient, meeting_id: int, make_user: Callable[..., User]
+) -> None:
+    user = make_user(Role.facilitator)
+    token = _csrf(client.get("/login").get_data(as_text=True))
+    login = {"email": user.email, "password": PASSWORD, "csrf_token": token}
+    assert client.post("/login", data=login).status_code == 302
+    token = _csrf(client.get(f"/meetings/{meeting_id}/polis").get_data(as_text=True))
+    before = _counts(app)
+    assert _page_post(client, meeting_id, VOTES).status_code in (400, 422)
+    assert _counts(app) == before
+    assert _page_post(client, meeting_id, VOTES, csrf_token=token).status_code == 302
+    assert _counts(app) != before
