@@ -214,11 +214,15 @@ def read(comments: bytes, votes: bytes, *, max_bytes: int) -> Conversation:
                 field=file.removesuffix(".csv"),
             )
     by_id: dict[int, tuple[int, Comment]] = {}
+    refused: set[int] = set()
     for line, row in _rows(COMMENTS, comments, COMMENT_COLUMNS, ("timestamp",)):
         try:
             comment = _comment(row)
         except _Bad as bad:
             problems.append((COMMENTS, line, str(bad)))
+            # Votes on it are not "unknown" too: the line to fix is this one.
+            if re.fullmatch(r"\d+", row["comment-id"].strip()):
+                refused.add(int(row["comment-id"]))
             continue
         if comment.id in by_id:
             message = _l(
@@ -241,6 +245,8 @@ def read(comments: bytes, votes: bytes, *, max_bytes: int) -> Conversation:
             value = _whole(row, "vote", low=-1)
             if value not in VALUES:
                 raise _Bad(str(_l("vote must be 1, -1 or 0, not %(value)s.", value=value)))
+            if comment_id in refused:
+                continue
             if comment_id not in by_id:
                 raise _Bad(str(_l("No comment %(id)d in comments.csv.", id=comment_id)))
         except _Bad as bad:

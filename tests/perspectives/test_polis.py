@@ -323,6 +323,17 @@ def test_polis_import_lists_every_bad_line(
     ]
 
 
+def test_polis_import_names_a_bad_comment_once_not_its_votes(
+    app: Flask, client: FlaskClient, meeting_id: int, facilitator_token: str
+) -> None:
+    comments = COMMENTS.replace("0,1,Bättre", "0,5,Bättre")  # comment 0, line 3
+    response = _send(client, meeting_id, facilitator_token, comments, VOTES)
+    error_of(response, 422, "import_rejected")
+    assert [(p["file"], p["line"]) for p in response.get_json()["error"]["problems"]] == [
+        ("comments.csv", 3)
+    ]
+
+
 @pytest.mark.parametrize("app_config", [{"POLIS_MAX_BYTES": 2048}], indirect=True)
 def test_polis_import_over_large_files_are_refused(
     app: Flask, client: FlaskClient, meeting_id: int, facilitator_token: str
