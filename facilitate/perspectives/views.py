@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 from wtforms import SelectField
 
@@ -34,9 +35,21 @@ def allow_upload() -> None:
     request.max_content_length = 2 * each + 64 * 1024
 
 
+def _file(name: str) -> FileStorage | None:
+    """The upload in the field ``name`` or ``name.csv``, or else any whose file is called
+    ``name.csv`` (scripts name their fields in different ways)."""
+    found = request.files.get(name) or request.files.get(f"{name}.csv")
+    if found is not None:
+        return found
+    for _, upload in request.files.items(multi=True):
+        if (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1].lower() == f"{name}.csv":
+            return upload
+    return None
+
+
 def read_upload() -> polis.Conversation:
     """The conversation in the request's ``comments`` and ``votes`` files, checked."""
-    files = {name: request.files.get(name) for name in ("comments", "votes")}
+    files = {name: _file(name) for name in ("comments", "votes")}
     for name, upload in files.items():
         if upload is None or not upload.filename:
             raise ValidationError(

@@ -665,3 +665,36 @@ def test_polis_page_checks_the_csrf_token_of_its_larger_upload(
     assert _counts(app) == before
     assert _page_post(client, meeting_id, VOTES, csrf_token=token).status_code == 302
     assert _counts(app) != before
+
+
+@pytest.mark.parametrize("style", ["named-with-csv", "by-filename"])
+def test_polis_import_finds_the_files_by_field_or_file_name(
+    app: Flask, client: FlaskClient, meeting_id: int, facilitator_token: str, style: str
+) -> None:
+    comments = (io.BytesIO(COMMENTS.encode()), "comments.csv")
+    votes = (io.BytesIO(VOTES.encode()), "export/votes.csv")
+    data: dict[str, Any] = (
+        {"comments.csv": comments, "votes.csv": votes}
+        if style == "named-with-csv"
+        else {"file": [comments, votes]}
+    )
+    response = client.post(
+        f"/api/v1/meetings/{meeting_id}/polis-import",
+        data=data,
+        content_type="multipart/form-data",
+        headers={"Authorization": f"Bearer {facilitator_token}"},
+    )
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["votes"] == 5
+
+
+def test_polis_import_without_votes_file_names_the_field(
+    app: Flask, client: FlaskClient, meeting_id: int, facilitator_token: str
+) -> None:
+    response = client.post(
+        f"/api/v1/meetings/{meeting_id}/polis-import",
+        data={"comments": (io.BytesIO(COMMENTS.encode()), "comments.csv")},
+        content_type="multipart/form-data",
+        headers={"Authorization": f"Bearer {facilitator_token}"},
+    )
+    assert "votes.csv" in error_of(response, 422, "validation_error", "votes")
