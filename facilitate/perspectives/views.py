@@ -41,7 +41,7 @@ def _file(name: str) -> FileStorage | None:
     found = request.files.get(name) or request.files.get(f"{name}.csv")
     if found is not None:
         return found
-    for _, upload in request.files.items(multi=True):
+    for _field, upload in request.files.items(multi=True):
         if (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1].lower() == f"{name}.csv":
             return upload
     return None
