@@ -206,6 +206,13 @@ def _announce(
         _retell_reactors(meeting, contribution)
 
 
+def announce_added(meeting: Meeting, contributions: Iterable[Contribution]) -> None:
+    """Contributions written in bulk, past the usual path (an imported Pol.is
+    conversation): each told to the room as one just added."""
+    for contribution in contributions:
+        _announce(meeting, contribution)
+
+
 def _retell_reactors(meeting: Meeting, contribution: Contribution) -> None:
     """Back on the walls: the wall event leaves ``reacted`` out, and a client that dropped
     the contribution forgot its own "me too", so each reactor hears it again."""

@@ -27,7 +27,7 @@ from facilitate.live import audience, snapshot
 from facilitate.live import operations as live_ops
 from facilitate.live.models import TEXT_MAX, Contribution, ContributionKind, Participant
 from facilitate.live.views_json import Viewer
-from facilitate.meetings.models import Meeting
+from facilitate.meetings.models import Meeting, MeetingStatus
 
 from . import polis, queries
 from .analysis import Analysis, StatementScore, analyse
@@ -391,21 +391,25 @@ def import_polis(
     )
     participant_of = dict(zip(conversation.voters, ids, strict=True))
     moderated_out = str(_l("Moderated out in Pol.is"))
-    statement_ids = session().scalars(
-        sa.insert(Contribution).returning(Contribution.id, sort_by_parameter_order=True),
-        [
-            {
-                "meeting_id": meeting.id,
-                "phase": position,
-                "participant_id": participant_of.get(c.author) if c.author is not None else None,
-                "text": c.body,
-                "kind": ContributionKind.experience,
-                "hidden": c.moderated == polis.MODERATED_OUT,
-                "hidden_reason": moderated_out if c.moderated == polis.MODERATED_OUT else "",
-                "created_at": c.at or now,
-            }
-            for c in conversation.comments
-        ],
+    statement_ids = list(
+        session().scalars(
+            sa.insert(Contribution).returning(Contribution.id, sort_by_parameter_order=True),
+            [
+                {
+                    "meeting_id": meeting.id,
+                    "phase": position,
+                    "participant_id": participant_of.get(c.author)
+                    if c.author is not None
+                    else None,
+                    "text": c.body,
+                    "kind": ContributionKind.experience,
+                    "hidden": c.moderated == polis.MODERATED_OUT,
+                    "hidden_reason": moderated_out if c.moderated == polis.MODERATED_OUT else "",
+                    "created_at": c.at or now,
+                }
+                for c in conversation.comments
+            ],
+        )
     )
     statement_of = dict(zip((c.id for c in conversation.comments), statement_ids, strict=True))
     if conversation.votes:
@@ -423,6 +427,16 @@ def import_polis(
             ],
         )
     session().flush()
+    if meeting.status is MeetingStatus.open:
+        # A room in session sees the statements arrive, as if typed in one by one.
+        live_ops.announce_added(
+            meeting,
+            session().scalars(
+                sa.select(Contribution)
+                .where(Contribution.id.in_(statement_ids))
+                .order_by(Contribution.id)
+            ),
+        )
     answers, deck_ids = analysis_input(meeting)
     publish(meeting, result_data(run(answers, deck_ids), answers, deck_ids), answers)
     return Imported(len(conversation.comments), len(conversation.votes), participant_of)

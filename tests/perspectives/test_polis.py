@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 import zipfile
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,7 @@ from conftest import PASSWORD
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
+from live.conftest import NS
 from live.test_protocol import ack
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
@@ -47,6 +49,12 @@ COMMENTS = HEADER + (
     "1403067300000,Wed Jun 18 11:55:00 WIB 2014,2,0,0,0,-1,Köp min bil\n"
     "1403067400000,Wed Jun 18 11:56:40 WIB 2014,3,7,0,1,0,Cykelvägen ska plogas först\n"
 )
+STATEMENTS_IN = [
+    "Fler vuxna ute, på kvällarna",
+    "Bättre belysning i parken",
+    "Köp min bil",
+    "Cykelvägen ska plogas först",
+]
 #: With a BOM and an extra column. Voter 1 first agrees with 0, then (later timestamp,
 #: earlier line) disagrees; voter 2's two votes on 1 share a timestamp: the later line wins.
 VOTES = "\ufefftimestamp,datetime,comment-id,voter-id,vote,extra\n" + (
@@ -698,3 +706,42 @@ def test_polis_import_without_votes_file_names_the_field(
         headers={"Authorization": f"Bearer {facilitator_token}"},
     )
     assert "votes.csv" in error_of(response, 422, "validation_error", "votes")
+
+
+def test_polis_import_into_an_open_room_reaches_its_screens(
+    app: Flask,
+    client: FlaskClient,
+    meeting_id: int,
+    connect: Connect,
+    join: Callable[..., str],
+    staff: Callable[[Role], str],
+    facilitator_token: str,
+) -> None:
+    """Staff see every statement arrive (the moderated-out one too), a phone only those the
+    room may see; then each picture is what a fresh ``state`` would give."""
+    from live.conftest import open_meeting
+    from pictures import apply, comparable
+
+    open_meeting(app, meeting_id)
+    console = connect({"token": staff(Role.facilitator), "meeting_id": meeting_id})
+    token = join(meeting_id, "Anna")
+    phone = connect({"token": token})
+    inboxes = {"console": Inbox(console), "phone": Inbox(phone)}
+    assert _send(client, meeting_id, facilitator_token, COMMENTS, VOTES).status_code == 201
+    texts = {n: [c["text"] for c in inbox.named("contribution")] for n, inbox in inboxes.items()}
+    assert sorted(texts["console"]) == sorted(STATEMENTS_IN)
+    assert "Köp min bil" not in texts["phone"]
+    assert len(texts["phone"]) == 3
+    inboxes["console"].wait("perspectives", lambda v: v["participants"] == 3)
+    inboxes["phone"].wait("perspectives", lambda v: v["participants"] == 3)
+    time.sleep(1)  # a later coalesced analysis (the deck changed) has gone out too
+    fresh = {
+        "console": connect({"token": staff(Role.facilitator), "meeting_id": meeting_id}),
+        "phone": connect({"token": token}),
+    }
+    for name, inbox in inboxes.items():
+        picture: dict[str, Any] = {}
+        for event in inbox.read():
+            picture = apply(picture, event["name"], event["args"][0])
+        state = next(e["args"][0] for e in fresh[name].get_received(NS) if e["name"] == "state")
+        assert comparable(picture) == comparable(state), name
