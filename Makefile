@@ -87,20 +87,22 @@ SOAK_KILLS ?= 20
 soak: catalogs
 	SOAK_KILLS=$(SOAK_KILLS) $(BIN)/pytest tests/test_kill.py -v -rP --durations=0
 
-# The load benchmark, outside `make test`: the five scenarios of docs/performance.md at full
+# The load benchmark, outside `make test`: the six scenarios of docs/performance.md at full
 # scale (1,000-2,000 residents over several client processes, loopback only), then a table
 # against the targets. Needs PostgreSQL and Redis for the town hall, where the tests find
 # them (TEST_POSTGRES_URL, TEST_REDIS_URL; 127.0.0.1 by default): unlike the tests, the
-# bench starts none. About five minutes; BENCH_ARGS picks scenarios or a scale, e.g.
-# BENCH_ARGS="hall baseline".
+# bench starts none. About six minutes; BENCH_ARGS picks scenarios or a scale, e.g.
+# BENCH_ARGS="hall baseline", or BENCH_ARGS=--sweep for the hall storm and the baseline
+# at 1,000, 2,000 and 3,000 residents as a curve.
 BENCH_ARGS ?=
 bench: catalogs
 	mkdir -p build
 	$(BIN)/python -m bench --json build/bench-results.json $(BENCH_ARGS)
 	$(BIN)/python -m bench.analysis --json build/bench-analysis.json
 
-# The perspectives analysis alone (seconds, no servers): 2,000 participants × 1,000
-# statements against the 2 s target, and a 30-person room.
+# The perspectives analysis (seconds, no servers): 2,000 participants × 1,000 statements
+# against the 2 s target, and a 30-person room; then the room's flush on those sizes stored
+# in SQLite, its time on the event loop against its time in the thread pool.
 bench-analysis: $(STAMP)
 	mkdir -p build
 	$(BIN)/python -m bench.analysis --json build/bench-analysis.json

@@ -4,8 +4,9 @@
   baseline), with their CPU time and resident memory watched through psutil.
 - ``setup``: the meetings, proposals and open votes, made by the app's own operations.
 - ``load``: the load generator's worker processes, each running many asyncio clients.
-- ``scenarios``: the five scenarios of docs/performance.md, each returning one result.
-- ``__main__``: ``python -m bench``, which runs them and prints the table.
+- ``scenarios``: the six scenarios of docs/performance.md, each returning one result.
+- ``pinning``: cores of their own for the servers in the sweep, where there are 4 or more.
+- ``__main__``: ``python -m bench``, which runs them (or the sweep) and prints the table.
 
 Traffic stays on 127.0.0.1, and every loop is bounded in count and in time.
 """

@@ -6,6 +6,13 @@ planted groups (bench/opinions.py): the size of the largest Pol.is open-data con
 30-person room. Each size runs ``--repeat`` times in this one process; the first run pays
 for warming the libraries and counts like the others. ``--smoke`` runs tiny rooms, as the
 test does.
+
+Then the room's flush as the live layer runs it (rooms/perspectives.py), on rooms of the same
+sizes stored in SQLite (made by the app's migrations and operations, bench/data.py): the
+time it spends on the event loop (reading the answers and the deck; storing the analysis
+and queueing each audience's view, then committing, which sends them) against the time in
+the thread pool (the analysis). The sends reach no socket here: the bench connects no
+client, so a real room adds the writes to its phones' sockets.
 """
 
 from __future__ import annotations
@@ -14,14 +21,21 @@ import argparse
 import json
 import statistics
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
 from sklearn.metrics import adjusted_rand_score
+from sqlalchemy.orm import Session
 
+from facilitate import events
+from facilitate.perspectives import operations as perspectives_ops
 from facilitate.perspectives.analysis import analyse
+from rooms.perspectives import read_room, send_room
 
+from .data import Data, migrate
 from .opinions import planted
 
 #: The issue's target for the largest conversation, on this 2-core machine.
@@ -88,6 +102,109 @@ def measure(room: Room, repeat: int) -> Timing:
     )
 
 
+@dataclass(frozen=True)
+class Flush:
+    """One room's flushes: each part's wall time per run, in seconds."""
+
+    room: str
+    residents: int
+    statements: int
+    answers: int  # stored: the last per resident and statement
+    events: int  # queued per flush: staff, the room, and each phone that answered
+    read_s: list[float]  # on the loop: the answers and the deck
+    analyse_s: list[float]  # in the thread pool
+    send_s: list[float]  # on the loop: store, build each audience's view, commit and send
+    #: CPU time of the read and the send together: what the loop cannot give anyone else,
+    #: whatever else is running on the machine.
+    on_loop_cpu_s: list[float]
+
+    @property
+    def on_loop(self) -> list[float]:
+        return [r + s for r, s in zip(self.read_s, self.send_s, strict=True)]
+
+
+def measure_flushes(rooms: list[Room], repeat: int) -> list[Flush]:
+    """Each room in one SQLite database made by the migrations, flushed ``repeat`` times
+    through the functions the flusher calls, in its order."""
+    flushes = []
+    with tempfile.TemporaryDirectory(prefix="bench-flush-") as folder:
+        instance = Path(folder)
+        url = f"sqlite:///{instance / 'bench.db'}"
+        migrate(instance, url)
+        data = Data(instance, url)
+        queued: list[int] = []  # events waiting at each commit: the last flush's count
+
+        def count(db_session: Session) -> None:
+            queued.append(len(db_session.info.get(events.PENDING, [])))
+
+        sa.event.listen(Session, "before_commit", count)
+        try:
+            for room in rooms:
+                opinions = planted(
+                    room.groups,
+                    size=room.size,
+                    partisan=room.partisan,
+                    answered=room.answered,
+                    seed=1,
+                )
+                meeting_id = data.perspectives_room(opinions, room.name)
+                reads, analyses, sends, cpus = [], [], [], []
+                queued.clear()
+                with data.app.app_context():
+                    for _ in range(repeat):
+                        start, cpu = time.perf_counter(), time.process_time()
+                        read = read_room(meeting_id)
+                        if read is None:
+                            raise RuntimeError(f"nothing to flush in {room.name}")
+                        answers, statement_ids = read
+                        reads.append(time.perf_counter() - start)
+                        cpus.append(time.process_time() - cpu)
+                        start = time.perf_counter()
+                        analysis = perspectives_ops.run(answers, statement_ids)
+                        analyses.append(time.perf_counter() - start)
+                        start, cpu = time.perf_counter(), time.process_time()
+                        send_room(meeting_id, analysis, answers, statement_ids)
+                        sends.append(time.perf_counter() - start)
+                        cpus[-1] += time.process_time() - cpu
+                flushes.append(
+                    Flush(
+                        room=room.name,
+                        residents=len(opinions.group_of),
+                        statements=len(statement_ids),
+                        answers=len(answers),
+                        events=queued[-1],
+                        read_s=reads,
+                        analyse_s=analyses,
+                        send_s=sends,
+                        on_loop_cpu_s=cpus,
+                    )
+                )
+        finally:
+            sa.event.remove(Session, "before_commit", count)
+            data.close()
+    return flushes
+
+
+def _ms(values: list[float]) -> str:
+    return f"{statistics.median(values) * 1000:,.0f} / {max(values) * 1000:,.0f}"
+
+
+def flush_table(flushes: list[Flush]) -> str:
+    lines = [
+        "| room | residents | statements | answers stored | events "
+        "| on the loop: read | on the loop: send | in the pool: analyse "
+        "| on the loop in all | its CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for f in flushes:
+        lines.append(
+            f"| {f.room} | {f.residents:,} | {f.statements:,} | {f.answers:,} | {f.events:,} "
+            f"| {_ms(f.read_s)} | {_ms(f.send_s)} | {_ms(f.analyse_s)} | {_ms(f.on_loop)} "
+            f"| {_ms(f.on_loop_cpu_s)} |"
+        )
+    return "\n".join(lines)
+
+
 def table(timings: list[Timing]) -> str:
     lines = [
         "| room | participants | statements | answers | groups (ARI) "
@@ -117,8 +234,16 @@ def main(argv: list[str] | None = None) -> int:
     verdict = f"{'ok' if holds else 'MISSED'}: slowest of {args.repeat} runs "
     verdict += f"{largest.worst:.2f} s ≤ {TARGET_S:.0f} s ({largest.room})"
     print(verdict)
+    flushes = measure_flushes(SMOKE if args.smoke else FULL, args.repeat)
+    print()
+    print("The room's flush (rooms/perspectives.py), ms median / max:")
+    print(flush_table(flushes))
     if args.json is not None:
-        report = {"timings": [asdict(t) for t in timings], "verdict": verdict}
+        report = {
+            "timings": [asdict(t) for t in timings],
+            "verdict": verdict,
+            "flushes": [asdict(f) | {"on_loop_s": f.on_loop} for f in flushes],
+        }
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     return 0 if holds or args.smoke else 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import subprocess
 import sys
@@ -13,8 +14,9 @@ from pathlib import Path
 import psycopg
 import sqlalchemy as sa
 
+import rooms
 from facilitate import create_app
-from facilitate.db import session
+from facilitate.db import session, utcnow
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.extensions import db
 from facilitate.live import operations as live_ops
@@ -22,11 +24,14 @@ from facilitate.live import participants
 from facilitate.live.models import Contribution, Participant
 from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings import operations as meeting_ops
+from facilitate.perspectives import queries as perspectives_queries
+from facilitate.perspectives.models import StatementVote
 from facilitate.proposals import operations as proposal_ops
 from facilitate.proposals.models import Vote
 from tests.processes import ROOT, app_env
 from tests.services import configured_postgres, database_url
 
+from .opinions import Opinions
 from .servers import SECRET
 
 
@@ -112,6 +117,48 @@ class Data:
             tokens = [participants.join(meeting)[1] for _ in range(count)]
             session().commit()
             return tokens
+
+    def perspectives_room(self, opinions: Opinions, title: str) -> int:
+        """An open meeting at its perspectives step holding ``opinions``: the deck added as
+        the console adds statements, the residents joined as phones join, and their answers
+        stored in one insert (setup only; the app writes them one by one), the last answer
+        per resident and statement kept, in time order. Returns the meeting's id.
+
+        This app's coalesced flushes are stopped first: each statement added marks the room,
+        and a flush running on its own would overlap the bench's own."""
+        rooms.stop(self.app)
+        with self.app.app_context():
+            dialogue = dialogue_ops.create_dialogue(title, areas=["Fröslunda"])
+            theme = dialogue_ops.create_theme(dialogue, "Belysning")
+            meeting = meeting_ops.create_meeting(theme, "Var står vi?", template="common_ground_90")
+            live_ops.open_meeting(meeting)
+            live_ops.goto_phase(meeting, perspectives_queries.perspectives_steps(meeting)[0])
+            staff = Viewer(meeting.id, ViewerRole.facilitator)
+            deck = {
+                s: live_ops.add_contribution(
+                    meeting, staff, None, f"Påstående {s}", language="sv", on_behalf=True
+                ).id
+                for s in opinions.statements
+            }
+            people = {p: participants.join(meeting)[0].id for p in opinions.group_of}
+            meeting_id = meeting.id
+            session().commit()
+            last: dict[tuple[int, int], tuple[int, int]] = {}
+            for order, (p, s, value) in enumerate(opinions.answers):
+                last[p, s] = (order, value)
+            start = utcnow()
+            rows = [
+                {
+                    "participant_id": people[p],
+                    "contribution_id": deck[s],
+                    "value": value,
+                    "updated_at": start + dt.timedelta(microseconds=order),
+                }
+                for (p, s), (order, value) in last.items()
+            ]
+            session().execute(sa.insert(StatementVote), rows)
+            session().commit()
+            return meeting_id
 
     def count_votes(self, proposal_id: int) -> int:
         with self.app.app_context():

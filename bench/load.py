@@ -3,8 +3,9 @@
 One process cannot receive fast enough for a thousand phones, so the parent (``Fleet``)
 spreads the residents over several workers and steps them together through phases with
 commands on a pipe: connect, vote, wait for the final tally, write, check deliveries,
-close. Each command is bounded in time; each resident's loop in count and time. Times are
-``time.monotonic()``, which on Linux is one clock for every process of the machine.
+reconnect, close. Each command is bounded in time; each resident's loop in count and
+time. Times are ``time.monotonic()``, which on Linux is one clock for every process of
+the machine.
 """
 
 from __future__ import annotations
@@ -46,7 +47,13 @@ class Spec:
 class Resident:
     spec: Spec
     client: Any = None
+    #: The participant token it connects with: the spec's, or the one its join gave.
+    token: str | None = None
     state: asyncio.Event = field(default_factory=asyncio.Event)
+    #: How many ``state``s it heard on its current connection.
+    states: int = 0
+    #: Set while it drops its connection on purpose, which is no dropped connection.
+    leaving: bool = False
     dropped: bool = False
     #: Each ``tally`` heard: (when, ballots); and the last one whole.
     tallies: list[tuple[float, int]] = field(default_factory=list)
@@ -60,6 +67,7 @@ class Resident:
         now = time.monotonic()
         self.events += 1
         if event == "state":
+            self.states += 1
             self.state.set()
             if isinstance(data, dict) and isinstance(data.get("tally"), dict):
                 self._tally(now, data["tally"])
@@ -152,6 +160,7 @@ class Worker:
                 if resident.spec.join_code is not None:
                     token = await self._join(resident.spec)
                 joined = time.monotonic()
+                resident.token = token
                 await self._socket(resident, token)
                 await resident.state.wait()
         except Exception as error:  # every failure is counted, none stops the run
@@ -173,7 +182,9 @@ class Worker:
         client.on("*", resident.hear, namespace=NS)
 
         def dropped() -> None:
-            resident.dropped = True
+            # Not when it leaves on purpose, nor late from a connection it already left.
+            if resident.client is client and not resident.leaving:
+                resident.dropped = True
 
         client.on("disconnect", dropped, namespace=NS)
         resident.client = client
@@ -305,6 +316,52 @@ class Worker:
             "events": self._events(),
         }
 
+    # -- the reconnect wave -----------------------------------------------------------------
+
+    async def reconnect(
+        self, drop_at: float, spread: float, deadline: float, settle: float
+    ) -> dict[str, Any]:
+        """Everyone drops its connection at ``drop_at`` and reconnects with the same token
+        at random within ``spread`` s, as phones do after a Wi-Fi blip; after ``settle`` s
+        more, how many ``state``s each one heard on its new connection."""
+        residents = self._connected()
+        offsets = self._offsets(spread)
+        timings = await asyncio.gather(
+            *(
+                self._reconnect_one(r, drop_at, drop_at + offset, deadline)
+                for r, offset in zip(residents, offsets, strict=False)
+            )
+        )
+        # A second ``state`` would come after the first, when nothing else is going on.
+        await asyncio.sleep(settle)
+        return {
+            "timings": timings,
+            "states": [r.states for r in residents],
+            "events": self._events(),
+        }
+
+    async def _reconnect_one(
+        self, resident: Resident, drop_at: float, moment: float, deadline: float
+    ) -> tuple[float, float, str]:
+        """(reconnect started, fresh ``state`` heard, error or "")."""
+        await _until(drop_at)
+        resident.leaving = True
+        started = math.nan
+        try:
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                await resident.client.disconnect()
+                resident.client = None
+                resident.state.clear()
+                resident.states = 0
+                resident.leaving = False
+                await _until(moment)
+                started = time.monotonic()
+                await self._socket(resident, resident.token)
+                await resident.state.wait()
+        except Exception as error:  # every failure is counted, none stops the run
+            return started, math.nan, type(error).__name__
+        return started, time.monotonic(), ""
+
     async def close(self) -> dict[str, Any]:
         dropped = sum(r.dropped for r in self.residents if r.state.is_set())
         clients = [r.client for r in self.residents if r.client is not None]
@@ -326,6 +383,7 @@ async def _serve(number: int, specs: Sequence[Spec], pipe: Connection) -> None:
             "final": worker.final,
             "write": worker.write,
             "deliveries": worker.deliveries,
+            "reconnect": worker.reconnect,
         }
         # Bounded: the parent sends a handful of commands and then "close".
         for _ in range(100):
@@ -359,6 +417,10 @@ class Fleet:
             process.start()
             self.pipes.append(mine)
             self.processes.append(process)
+
+    @property
+    def pids(self) -> list[int]:
+        return [p.pid for p in self.processes if p.pid is not None]
 
     def command(self, name: str, within: float, **arguments: Any) -> list[dict[str, Any]]:
         """Send ``name`` to every worker; each one's answer, within ``within`` seconds."""

@@ -1,4 +1,4 @@
-"""The five scenarios: each sets up its database and servers, drives a fleet of residents
+"""The six scenarios: each sets up its database and servers, drives a fleet of residents
 through its phases, and returns one ``Result`` with its measures and its checks."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from tests.services import configured_redis
 
 from .data import Data, Room, migrate, postgres_database
 from .load import GRACE, Fleet, Spec
+from .pinning import not_pinned, pinned, plan
 from .servers import SECRET, Usage, Watch, baseline_server, facilitate_servers
 
 #: The baseline server takes anyone: no join, no identity.
@@ -45,7 +46,13 @@ class Params:
     joins: int = 1000
     join_seconds: float = 10.0
     vote_seconds: float = 5.0
+    #: The reconnect wave: residents, and the seconds within which they all reconnect.
+    reconnect: int = 1000
+    reconnect_seconds: float = 5.0
     workers: int = 4
+    #: Whether the storms pin the servers and the load generator to cores of their own
+    #: (1 or 0), where there are enough (bench/pinning.py); ``--sweep`` sets it.
+    pin: int = 0
 
 
 FULL = Params()
@@ -59,6 +66,8 @@ SMOKE = Params(
     joins=20,
     join_seconds=2.0,
     vote_seconds=1.0,
+    reconnect=20,
+    reconnect_seconds=1.0,
     workers=2,
 )
 
@@ -81,6 +90,14 @@ class Result:
     duplicated: int
     dropped: int
     notes: list[str] = field(default_factory=list)
+    instances: int = 1
+    #: Server CPU in ms per resident for connecting (to ``state``), and per write in the
+    #: busy part (a vote, a contribution with its deliveries, a reconnect); None where
+    #: the scenario does not split them.
+    connect_cpu_ms: float | None = None
+    write_cpu_ms: float | None = None
+    #: The server CPU over that of the same run's baseline (the hall storm's alone).
+    cpu_ratio: float | None = None
 
     def as_json(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -95,7 +112,7 @@ def spread(values: Sequence[float]) -> tuple[float, float, float]:
     return (statistics.median(clean) * 1000, p95 * 1000, clean[-1] * 1000)
 
 
-def milliseconds(values: tuple[float, float, float]) -> str:
+def milliseconds(values: Sequence[float]) -> str:
     return " / ".join("-" if math.isnan(v) else f"{v:,.0f}" for v in values)
 
 
@@ -105,6 +122,19 @@ def _usage_fields(usage: Usage, residents: int) -> dict[str, Any]:
         "peak_rss": usage.peak_rss,
         "rss_per_resident": (usage.peak_rss - usage.rss_before) / max(1, residents),
     }
+
+
+def _per_resident(
+    notes: list[str], connect_cpu: float, residents: int, busy_cpu: float, writes: int, what: str
+) -> dict[str, Any]:
+    """The CPU of connecting per resident and of the busy part per ``what``, in ms, noted
+    and as the result's fields."""
+    connect_ms = 1000 * connect_cpu / max(1, residents)
+    write_ms = 1000 * busy_cpu / max(1, writes)
+    notes.append(
+        f"server CPU per resident: {connect_ms:.2f} ms to connect, {write_ms:.2f} ms per {what}"
+    )
+    return {"connect_cpu_ms": connect_ms, "write_cpu_ms": write_ms}
 
 
 @contextmanager
@@ -203,19 +233,24 @@ def _storm(
     watch = Watch(pids)
     fleet = Fleet(specs, params.workers)
     notes: list[str] = []
+    cores = plan(len(pids)) if params.pin else None
+    if params.pin:
+        notes.append(cores.describe() if cores else not_pinned())
     try:
-        storm_cpu = _connect_all(watch, fleet, notes)
-        answers = _phase(fleet, "vote", params.vote_seconds, spread=params.vote_seconds)
-        acks = [a for answer in answers for a in answer["acks"]]
-        ok = sum(1 for _, _, good, _ in acks if good)
-        refused = [code for _, _, good, code in acks if not good]
-        if refused:
-            notes.append(f"refused: {sorted(set(refused))}")
-        finals = fleet.command("final", 10 + GRACE, expected=ok, timeout=10.0)
-        usage = watch.stop()
-        storm_cpu = usage.cpu_seconds - storm_cpu
+        with pinned(cores, pids, fleet.pids):
+            connect_cpu = _connect_all(watch, fleet, notes)
+            answers = _phase(fleet, "vote", params.vote_seconds, spread=params.vote_seconds)
+            acks = [a for answer in answers for a in answer["acks"]]
+            ok = sum(1 for _, _, good, _ in acks if good)
+            refused = [code for _, _, good, code in acks if not good]
+            if refused:
+                notes.append(f"refused: {sorted(set(refused))}")
+            finals = fleet.command("final", 10 + GRACE, expected=ok, timeout=10.0)
+            usage = watch.stop()
+        storm_cpu = usage.cpu_seconds - connect_cpu
     finally:
         dropped = fleet.close()
+    per_resident = _per_resident(notes, connect_cpu, len(specs), storm_cpu, ok, "vote")
     seen = [s for answer in finals for s in answer["seen"]]
     last_vote = max(sent for sent, *_ in acks)
     first_vote = min(sent for sent, *_ in acks)
@@ -245,6 +280,7 @@ def _storm(
         duplicated=max(0, in_db - ok) + heard_more,
         dropped=dropped,
         notes=notes,
+        **per_resident,
         **_usage_fields(usage, len(specs)),
     )
 
@@ -272,7 +308,9 @@ def _vote_storm(name: str, residents: int, params: Params, *, scaled_out: bool) 
             Spec(urls[n % instances], room.meeting_id, None, token, proposal_id=proposal_id)
             for n, token in enumerate(tokens)
         ]
-        return _storm(name, specs, pids, params, lambda: data.count_votes(proposal_id))
+        result = _storm(name, specs, pids, params, lambda: data.count_votes(proposal_id))
+        result.instances = instances
+        return result
 
 
 def hall_storm(params: Params) -> Result:
@@ -323,7 +361,7 @@ def many_rooms(params: Params) -> Result:
         fleet = Fleet(specs, params.workers)
         notes: list[str] = []
         try:
-            busy = _connect_all(watch, fleet, notes)
+            connect_cpu = _connect_all(watch, fleet, notes)
             started = time.monotonic() + 0.5
             answers = _phase(
                 fleet,
@@ -339,7 +377,7 @@ def many_rooms(params: Params) -> Result:
                     expected[meeting_id].add(int(made))
             heard = fleet.command("deliveries", 15 + GRACE, expected=expected, timeout=15.0)
             usage = watch.stop()
-            busy = usage.cpu_seconds - busy
+            busy = usage.cpu_seconds - connect_cpu
             ended = time.monotonic()
         finally:
             dropped = fleet.close()
@@ -353,6 +391,9 @@ def many_rooms(params: Params) -> Result:
         if lost_in_delivery:
             notes.append(f"{lost_in_delivery} deliveries missing after 15 s")
         events = sum(a["events"] for a in answers) + sum(h["events"] for h in heard)
+        per_resident = _per_resident(
+            notes, connect_cpu, len(specs), busy, ok, "contribution (its deliveries included)"
+        )
         return Result(
             name="3 many rooms",
             residents=len(specs),
@@ -368,6 +409,7 @@ def many_rooms(params: Params) -> Result:
             duplicated=sum(h["duplicated"] + h["extra"] for h in heard),
             dropped=dropped,
             notes=notes,
+            **per_resident,
             **_usage_fields(usage, len(specs)),
         )
 
@@ -418,10 +460,85 @@ def join_storm(params: Params) -> Result:
         )
 
 
+# -- 6: the reconnect wave ----------------------------------------------------------------
+
+#: How long a reconnect may take beyond the spread of the wave, and how long after it a
+#: second ``state`` would have to come to be counted.
+RECONNECT_DEADLINE = 60.0
+RECONNECT_SETTLE = 1.0
+
+
+def reconnect_wave(params: Params) -> Result:
+    """6: ``reconnect`` residents of one meeting connected (SQLite, one instance) all drop
+    their connection at once and reconnect with the same token at random within
+    ``reconnect_seconds``, as the phones do after a Wi-Fi blip."""
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-") as tmp,
+        _facilitate(Path(tmp), 1, voting=True) as (data, (room,), urls, pids),
+    ):
+        tokens = data.join(room.meeting_id, params.reconnect)
+        specs = [
+            Spec(urls[0], room.meeting_id, None, token, proposal_id=room.proposal_id)
+            for token in tokens
+        ]
+        watch = Watch(pids)
+        fleet = Fleet(specs, params.workers)
+        notes: list[str] = []
+        try:
+            connect_cpu = _connect_all(watch, fleet, notes)
+            drop_at = time.monotonic() + 0.5
+            deadline = drop_at + params.reconnect_seconds + RECONNECT_DEADLINE
+            answers = fleet.command(
+                "reconnect",
+                deadline - time.monotonic() + RECONNECT_SETTLE + GRACE,
+                drop_at=drop_at,
+                spread=params.reconnect_seconds,
+                deadline=deadline,
+                settle=RECONNECT_SETTLE,
+            )
+            usage = watch.stop()
+        finally:
+            dropped = fleet.close()
+        wave_cpu = usage.cpu_seconds - connect_cpu
+        timings = [t for a in answers for t in a["timings"]]
+        states = [n for a in answers for n in a["states"]]
+        failed = [error for *_, error in timings if error]
+        if failed:
+            notes.append(f"failed: {sorted(set(failed))}")
+        fresh = [t for t in timings if not math.isnan(t[1])]
+        first = min((s for s, _, _ in timings if not math.isnan(s)), default=math.nan)
+        last = max((st for _, st, _ in fresh), default=first)
+        notes.append(
+            f"the wave took {last - drop_at:.1f} s from the drop to the last fresh state, "
+            f"and {wave_cpu:.1f} CPU s"
+        )
+        per_resident = _per_resident(
+            notes, connect_cpu, len(specs), wave_cpu, len(fresh), "reconnect"
+        )
+        events = sum(a["events"] for a in answers)
+        return Result(
+            name="6 reconnect wave",
+            residents=len(specs),
+            latencies={"reconnect → state": spread([st - s for s, st, _ in fresh])},
+            messages_per_second=events / max(1e-9, last - drop_at),
+            busy_cpu_seconds=wave_cpu,
+            writes_ok=len(fresh),
+            writes_refused=len(timings) - len(fresh),
+            # Exactly one fresh ``state`` each: none is a lost one, two a duplicate.
+            lost=(len(specs) - len(timings)) + sum(1 for n in states if n == 0),
+            duplicated=sum(n - 1 for n in states if n > 1),
+            dropped=dropped,
+            notes=notes,
+            **per_resident,
+            **_usage_fields(usage, len(specs)),
+        )
+
+
 SCENARIOS = {
     "hall": hall_storm,
     "townhall": town_hall,
     "rooms": many_rooms,
     "joins": join_storm,
     "baseline": baseline,
+    "reconnect": reconnect_wave,
 }

@@ -138,8 +138,12 @@ class _Canvas:
             self.text(0, part)
 
 
-def _scale(values: Sequence[Number | None], room: float) -> Callable[[Number], float]:
-    top = max((v for v in values if v is not None), default=0)
+def _scale(
+    values: Sequence[Number | None], room: float, top: Number | None = None
+) -> Callable[[Number], float]:
+    """Lengths for values in ``room``, the largest value (or ``top``) filling it."""
+    if top is None:
+        top = max((v for v in values if v is not None), default=0)
     if top <= 0:
         return lambda _v: 0.0
     return lambda v: room * max(v, 0) / top
@@ -203,9 +207,11 @@ def grouped(
     hidden: str = "not shown",
     number: Callable[[Number], str] = plain_number,
     corner: str = "",
+    top: Number | None = None,
 ) -> Chart:
     """For each category a thin bar per series, all on one scale (shares side by side).
-    Each bar is named beside its number, so no bar depends on its colour to be read."""
+    Each bar is named beside its number, so no bar depends on its colour to be read.
+    ``top`` is the value a full bar stands for (100 for percentages), the largest if None."""
     canvas = _Canvas()
     all_values = [v for _, values in series for v in values]
     texts = [[number(v) if v is not None else hidden for v in values] for _, values in series]
@@ -214,7 +220,7 @@ def grouped(
         (_estimate(f"{t} · {names[s]}", SMALL) for s, row in enumerate(texts) for t in row),
         default=0,
     )
-    length = _scale(all_values, WIDTH - widest - 8)
+    length = _scale(all_values, WIDTH - widest - 8, top)
     thin = 12.0
     for index, category in enumerate(categories):
         canvas.label(category)

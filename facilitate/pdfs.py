@@ -47,6 +47,11 @@ def draw_chart(pdf: FPDF, chart: Chart, *, width: float = 90.0) -> None:
     """A chart as on the page, drawn in the PDF's own lines at the cursor, its title above
     and its table's rows as text below, so a reader of the PDF's text gets the numbers."""
     scale = width / chart.drawing.width
+    # Title, picture, legend and notes on one page: a legend's swatch torn from its label,
+    # or a title left at a page's foot, reads as nothing.
+    whole = 5 + chart.drawing.height * scale + 4 + 5 * len(chart.legend) + 4.5 * len(chart.notes)
+    if whole < pdf.eph and pdf.will_page_break(whole):
+        pdf.add_page()
     pdf.set_font(FAMILY, "B", 10)
     pdf.multi_cell(0, 5, chart.title, new_x="LMARGIN", new_y="NEXT")
     if pdf.will_page_break(chart.drawing.height * scale + 4):

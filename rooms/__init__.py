@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
         heartbeat=app.config["PRESENCE_HEARTBEAT"],
     )
     app.extensions[engine.SHARED_KEY] = shared
+    app.extensions[engine.ROOMS_KEY] = engine.RoomStates()
     server = socketio.server  # type: ignore[attr-defined]
     app.extensions[engine.PRESENCE_KEY] = engine.PresenceFlusher(server, shared)
     app.extensions[engine.TALLY_KEY] = engine.TallyFlusher(server, shared)
@@ -40,7 +41,7 @@ def init_app(app: Flask) -> None:
     if isinstance(manager, WatchedRedisManager):
         manager.recovered = functools.partial(engine.resync_local, app)
         manager.resynced = functools.partial(engine.resync_asked, app)
-        manager.delivering = engine.delivering_to
+        manager.delivering = functools.partial(engine.delivering_to, app)
         app.extensions[engine.QUEUE_KEY] = manager
 
 

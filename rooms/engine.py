@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import enum
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,9 +29,9 @@ from facilitate.extensions import socketio
 from facilitate.live import audience
 from facilitate.live import operations as live_ops
 from facilitate.live.models import ClientWrite, Participant
-from facilitate.live.participants import cookie_name, participant_for_token
-from facilitate.live.snapshot import snapshot
-from facilitate.live.views_json import Viewer, ViewerRole
+from facilitate.live.participants import Seat, cookie_name, seat_for_token
+from facilitate.live.snapshot import Room, room
+from facilitate.live.views_json import Audience, Viewer, ViewerRole
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.models import Meeting, MeetingStatus
 from facilitate.proposals import operations as proposal_ops
@@ -60,7 +61,8 @@ def _refuse(code: str, message: str) -> ConnectionRefusedError:
 
 
 def _meeting_id(auth: dict[str, Any]) -> int | None:
-    raw = auth.get("meeting_id", request.args.get("meeting_id"))
+    # The query string only when the auth lacks it: parsing it costs more than the lookup.
+    raw = auth["meeting_id"] if "meeting_id" in auth else request.args.get("meeting_id")
     if isinstance(raw, int) and not isinstance(raw, bool):
         return raw
     if isinstance(raw, str) and raw.isdigit():
@@ -80,39 +82,37 @@ def _staff_viewer(user: User, meeting_id: int | None, view: object) -> tuple[Vie
     return Viewer(meeting_id=meeting_id, role=role, user_id=user.id), None
 
 
-def identify(auth: object) -> tuple[Viewer, Participant | None]:
+def identify(auth: object) -> tuple[Viewer, Seat | None]:
     """Who this connection is, from a token, the participant cookie or the staff login."""
     data = auth if isinstance(auth, dict) else {}
     token = data.get("token")
     meeting_id = _meeting_id(data)
     if isinstance(token, str) and token:
-        participant = participant_for_token(token, meeting_id=meeting_id)
-        if participant is not None:
-            return _participant_viewer(participant)
+        seat = seat_for_token(token, meeting_id=meeting_id)
+        if seat is not None:
+            return _participant_viewer(seat)
         user = user_for_token(token)
         if user is not None and user.active:
             return _staff_viewer(user, meeting_id, data.get("view"))
         raise _refuse("unauthorized", str(_l("This token is not valid here.")))
     if meeting_id is not None:
-        participant = participant_for_token(
-            request.cookies.get(cookie_name(meeting_id)), meeting_id=meeting_id
-        )
-        if participant is not None:
-            return _participant_viewer(participant)
+        seat = seat_for_token(request.cookies.get(cookie_name(meeting_id)), meeting_id=meeting_id)
+        if seat is not None:
+            return _participant_viewer(seat)
     if current_user.is_authenticated:
         return _staff_viewer(current_user, meeting_id, data.get("view"))
     raise _refuse("unauthorized", str(_l("Join the meeting first.")))
 
 
-def _participant_viewer(participant: Participant) -> tuple[Viewer, Participant]:
-    if participant.meeting.status is MeetingStatus.draft:
+def _participant_viewer(seat: Seat) -> tuple[Viewer, Seat]:
+    if seat.meeting_status is MeetingStatus.draft:
         raise _refuse("not_found", str(_l("No such meeting.")))
     viewer = Viewer(
-        meeting_id=participant.meeting_id,
+        meeting_id=seat.meeting_id,
         role=ViewerRole.participant,
-        participant_id=participant.id,
+        participant_id=seat.participant_id,
     )
-    return viewer, participant
+    return viewer, seat
 
 
 def connection() -> Connection:
@@ -122,19 +122,20 @@ def connection() -> Connection:
     return found
 
 
-def rooms_for(viewer: Viewer, participant: Participant | None, meeting: Meeting) -> set[str]:
-    rooms = {audience.everyone(meeting.id)}
+def rooms_for(viewer: Viewer, group: int | None, groups_running: bool) -> set[str]:
+    meeting_id = viewer.meeting_id
+    rooms = {audience.everyone(meeting_id)}
     if viewer.is_staff:
-        rooms.add(audience.staff(meeting.id))
+        rooms.add(audience.staff(meeting_id))
     else:
-        rooms.add(audience.public(meeting.id))
+        rooms.add(audience.public(meeting_id))
     if viewer.role in (ViewerRole.screen, ViewerRole.preview):
         # No group of its own: like the projector, a preview sees every group's wall.
-        rooms.add(audience.screen(meeting.id))
-    if participant is not None:
-        rooms.add(audience.participant(meeting.id, participant.id))
-        if meeting.groups_count is not None and participant.group is not None:
-            rooms.add(audience.group(meeting.id, participant.group))
+        rooms.add(audience.screen(meeting_id))
+    if viewer.participant_id is not None:
+        rooms.add(audience.participant(meeting_id, viewer.participant_id))
+        if groups_running and group is not None:
+            rooms.add(audience.group(meeting_id, group))
     return rooms
 
 
@@ -207,36 +208,117 @@ class DeliveryLocks:
 delivering = DeliveryLocks()
 
 
-def delivering_to(room: str | None) -> contextlib.AbstractContextManager[None]:
-    """For the message queue: an event from another instance waits for a snapshot here."""
-    return delivering.audiences([room])
+class RoomStates:
+    """Each meeting's shared ``state`` per audience (facilitate/live/snapshot.py, ``Room``),
+    read once and then given to everyone of that audience who connects, until the meeting
+    changes: a thousand phones arriving together cost one read of the room, not a thousand.
+
+    A change is anything said to an audience of the meeting other than one phone's own:
+    every event after a commit (``broadcast``, or the message queue's delivery from any
+    instance), every coalesced summary (presence, tally) and every resync. Each bumps the
+    meeting's generation, and a ``Room`` read under an older one is never kept. A ``Room``
+    is also read again after ``MAX_AGE`` seconds, so nothing said without an event stays
+    in new pictures for longer. Sent only under the meeting's delivery lock, so any event
+    that follows a ``Room``'s read reaches the client after its ``state``.
+    """
+
+    MAX_AGE = 2.0
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._generation: dict[int, int] = {}
+        self._rooms: dict[int, dict[Audience, tuple[int, float, Room]]] = {}
+        self.reads = 0
+
+    def __repr__(self) -> str:
+        return f"<RoomStates meetings={len(self._rooms)} reads={self.reads}>"
+
+    def changed(self, meeting_id: int | None) -> None:
+        if meeting_id is None:
+            return
+        with self._guard:
+            self._generation[meeting_id] = self._generation.get(meeting_id, 0) + 1
+            self._rooms.pop(meeting_id, None)
+
+    def forget(self, meeting_id: int) -> None:
+        """Nobody here sits in the meeting any more: its rooms go, not its generation."""
+        with self._guard:
+            self._rooms.pop(meeting_id, None)
+
+    def get(self, meeting_id: int, seeing: Audience, read: Callable[[], Room]) -> Room:
+        now = time.monotonic()
+        with self._guard:
+            generation = self._generation.get(meeting_id, 0)
+            kept = self._rooms.get(meeting_id, {}).get(seeing)
+        if kept is not None and kept[0] == generation and now - kept[1] < self.MAX_AGE:
+            return kept[2]
+        shared = read()
+        self.reads += 1
+        with self._guard:
+            if self._generation.get(meeting_id, 0) == generation:
+                self._rooms.setdefault(meeting_id, {})[seeing] = (generation, now, shared)
+        return shared
 
 
-def send_state(conn: Connection) -> None:
-    with delivering.meeting(conn.viewer.meeting_id):
-        # Read it all now, under the lock, not what this event loaded before it: a change
-        # committed in between was sent before this connection joined its rooms.
-        session().expire_all()
-        meeting = meeting_ops.get_meeting(conn.viewer.meeting_id)
-        participant = (
-            session().get(Participant, conn.viewer.participant_id)
-            if conn.viewer.participant_id is not None
-            else None
+def room_states() -> RoomStates:
+    found: RoomStates = current_app.extensions[ROOMS_KEY]
+    return found
+
+
+def changed(room_name: str | None) -> None:
+    """Something was said to ``room_name``: its meeting's shared states are old now."""
+    if not audience.personal(room_name):
+        room_states().changed(audience.meeting_of(room_name))
+
+
+@contextlib.contextmanager
+def delivering_to(app: Flask, room_name: str | None) -> Iterator[None]:
+    """For the message queue: an event (from this instance or another) waits for a
+    ``state`` being sent here, and makes the meeting's shared states old."""
+    with delivering.audiences([room_name]):
+        if not audience.personal(room_name):
+            app.extensions[ROOMS_KEY].changed(audience.meeting_of(room_name))
+        yield
+
+
+_FRESH: Any = object()
+
+
+def _read_room(meeting_id: int, seeing: Audience) -> Room:
+    # Read it all now, under the lock, not what this event loaded before it: a change
+    # committed in between was sent before this connection joined its rooms.
+    session().expire_all()
+    meeting = meeting_ops.get_meeting(meeting_id)
+    return room(meeting, seeing, presence(meeting_id, staff=seeing.staff))
+
+
+def send_state(conn: Connection, group: int | None = _FRESH) -> None:
+    """The connection's ``state``, and its rooms as it is now. ``group``: the participant's
+    breakout group when the caller has just read it (otherwise it is read here)."""
+    viewer = conn.viewer
+    with delivering.meeting(viewer.meeting_id):
+        if viewer.participant_id is None:
+            group = None
+        elif group is _FRESH:
+            group = session().scalar(
+                sa.select(Participant.group).where(Participant.id == viewer.participant_id)
+            )
+        seeing = Audience.of(viewer, group)
+        shared = room_states().get(
+            viewer.meeting_id, seeing, functools.partial(_read_room, viewer.meeting_id, seeing)
         )
-        wanted = rooms_for(conn.viewer, participant, meeting)
-        for room in conn.rooms - wanted:
-            leave_room(room, sid=conn.sid, namespace=NAMESPACE)
-        for room in wanted - conn.rooms:
-            join_room(room, sid=conn.sid, namespace=NAMESPACE)
+        wanted = rooms_for(viewer, group, shared.groups_count is not None)
+        for name in conn.rooms - wanted:
+            leave_room(name, sid=conn.sid, namespace=NAMESPACE)
+        for name in wanted - conn.rooms:
+            join_room(name, sid=conn.sid, namespace=NAMESPACE)
         conn.rooms = wanted
-        state = snapshot(
-            meeting, conn.viewer, participant, presence(meeting.id, staff=conn.viewer.is_staff)
-        )
-        socketio.emit("state", state, to=conn.sid, namespace=NAMESPACE)
+        socketio.emit("state", shared.state_for(viewer, group), to=conn.sid, namespace=NAMESPACE)
 
 
 def resync_here(meeting_id: int) -> None:
     """Everyone in the meeting connected to this instance gets a fresh ``state``."""
+    room_states().changed(meeting_id)
     for conn in registry.in_meeting(meeting_id):
         send_state(conn)
 
@@ -276,6 +358,7 @@ def resync_local(app: Flask) -> None:
 def broadcast(batch: Sequence[events.Event]) -> None:
     """Each delivery to its room, minus the skipped room's sockets."""
     for event in batch:
+        changed(event.to)
         skip = None
         if event.skip is not None:
             manager = socketio.server.manager  # type: ignore[attr-defined]
@@ -370,7 +453,11 @@ class Coalescer(abc.ABC):
                 session().close()
 
     def emit(self, event: str, payload: object, to: str) -> None:
-        self._server.emit(event, payload, to=to, namespace=NAMESPACE)
+        # Under the delivery lock, like every event: a ``state`` read before this summary
+        # must not reach a client after it.
+        with delivering.audiences([to]):
+            changed(to)
+            self._server.emit(event, payload, to=to, namespace=NAMESPACE)
 
     @abc.abstractmethod
     def flush(self, meeting_id: int) -> None:
@@ -409,12 +496,13 @@ class TallyFlusher(Coalescer):
         if staff_view is None:  # marked by a proposal before voting opened: nothing to count
             return
         self.emit("tally", staff_view, audience.staff(meeting_id))
-        public_view = proposal_ops.public_tally(meeting)
+        public_view = proposal_ops.public_of(meeting, staff_view)
         if public_view is not None:
             self.emit("tally", public_view, audience.public(meeting_id))
 
 
 PRESENCE_KEY = "facilitate.presence"
+ROOMS_KEY = "facilitate.room_states"
 TALLY_KEY = "facilitate.tally"
 #: The watched message queue, when one is configured (rooms/queue.py).
 QUEUE_KEY = "facilitate.queue"
@@ -433,25 +521,30 @@ def mark_presence(meeting_id: int) -> None:
 
 
 def on_connect(auth: object) -> None:
-    viewer, participant = identify(auth)
-    if participant is not None:
-        meeting = participant.meeting
-        if meeting.groups_count is not None and participant.group is None:
-            live_ops.place_late_joiner(meeting, participant)
+    viewer, seat = identify(auth)
+    group = seat.group if seat is not None else None
+    if seat is not None and seat.groups_running and seat.group is None:
+        participant = session().get(Participant, seat.participant_id)
+        if participant is not None:
+            live_ops.place_late_joiner(participant.meeting, participant)
+            group = participant.group
             session().commit()
     conn = Connection(sid=request.sid, viewer=viewer)  # type: ignore[attr-defined]
     registry.add(conn)
     shared().arrived(viewer.meeting_id, conn.sid, viewer.participant_id)
     _beating(current_app._get_current_object())  # type: ignore[attr-defined]
-    send_state(conn)
+    send_state(conn, group)
     mark_presence(viewer.meeting_id)
 
 
 def on_disconnect(*_args: object) -> None:
     conn = registry.remove(request.sid)  # type: ignore[attr-defined]
     if conn is not None:
-        shared().left(conn.viewer.meeting_id, conn.sid)
-        mark_presence(conn.viewer.meeting_id)
+        meeting_id = conn.viewer.meeting_id
+        shared().left(meeting_id, conn.sid)
+        if not registry.in_meeting(meeting_id):
+            room_states().forget(meeting_id)
+        mark_presence(meeting_id)
 
 
 _HEARTS: set[int] = set()
@@ -541,7 +634,9 @@ def after_commit(callback: Callable[[], None]) -> None:
     g.setdefault(AFTER_COMMIT, []).append(callback)
 
 
-def _earlier(actor: str, client_id: object) -> dict[str, Any] | None:
+def _earlier(actor: str, data: object) -> dict[str, Any] | None:
+    """The answer a write with this ``client_id`` got before, if it was applied."""
+    client_id = data.get("client_id") if isinstance(data, dict) else None
     if not isinstance(client_id, str):
         return None
     response = session().scalar(
@@ -550,6 +645,27 @@ def _earlier(actor: str, client_id: object) -> dict[str, Any] | None:
         )
     )
     return dict(response) if response is not None else None
+
+
+#: A write's answer kept for its retries: a Core statement made once, on every write's path.
+_RECORD = sa.insert(ClientWrite)
+
+
+def _writer(viewer: Viewer) -> tuple[Meeting, Participant | None]:
+    """The meeting and the participant writing, in one query for a participant."""
+    if viewer.participant_id is not None:
+        row = (
+            session()
+            .execute(
+                sa.select(Participant, Meeting)
+                .join(Meeting, Meeting.id == Participant.meeting_id)
+                .where(Participant.id == viewer.participant_id)
+            )
+            .first()
+        )
+        if row is not None:
+            return row[1], row[0]
+    return meeting_ops.get_meeting(viewer.meeting_id), None
 
 
 def _parse(model: type[M], data: object) -> M:
@@ -579,30 +695,26 @@ def write(name: str, model: type[M], who: Permission) -> Callable[[Handler[M]], 
     def register(fn: Handler[M]) -> Handler[M]:
         def handler(data: object = None) -> dict[str, Any]:
             viewer = connection().viewer
+            # A retry of a write already applied is not looked for first: its record
+            # (``ClientWrite``) refuses to be stored twice, and a retry refused for any
+            # reason is answered as the write was then. One statement less per write.
             try:
                 payload = _parse(model, data)
-                earlier = _earlier(viewer.actor, payload.client_id)
-                if earlier is not None:
-                    return earlier
                 _authorise(viewer, who, payload)
                 _check_queue()
                 limit, window = current_app.config["LIVE_WRITE_LIMIT"]
                 if not shared().allow(viewer.actor, limit, window):
                     raise Forbidden(_l("Too many writes; wait a moment."), code="rate_limited")
-                meeting = meeting_ops.get_meeting(viewer.meeting_id)
-                participant = (
-                    session().get(Participant, viewer.participant_id)
-                    if viewer.participant_id is not None
-                    else None
-                )
+                meeting, participant = _writer(viewer)
                 response = {"ok": True, **fn(connection(), meeting, participant, payload)}
-                session().add(
-                    ClientWrite(
-                        actor=viewer.actor,
-                        client_id=payload.client_id,
-                        event=name,
-                        response=response,
-                    )
+                session().connection().execute(
+                    _RECORD,
+                    {
+                        "actor": viewer.actor,
+                        "client_id": payload.client_id,
+                        "event": name,
+                        "response": response,
+                    },
                 )
                 session().commit()  # the events go out now, before the ack
                 for callback in g.pop(AFTER_COMMIT, []):
@@ -611,13 +723,12 @@ def write(name: str, model: type[M], who: Permission) -> Callable[[Handler[M]], 
             except DomainError as error:
                 session().rollback()
                 g.pop(AFTER_COMMIT, None)
-                return _error(error)
+                return _earlier(viewer.actor, data) or _error(error)
             except IntegrityError:
-                # The same client_id raced in twice: the first one's answer stands.
+                # The same client_id came again (a retry, or a race): the first answer stands.
                 session().rollback()
-                again = _earlier(
-                    viewer.actor, data.get("client_id") if isinstance(data, dict) else None
-                )
+                g.pop(AFTER_COMMIT, None)
+                again = _earlier(viewer.actor, data)
                 if again is None:
                     raise
                 return again

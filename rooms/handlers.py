@@ -343,6 +343,9 @@ def participant_block(
     conn: Connection, meeting: Meeting, _: Participant | None, p: OnParticipant
 ) -> Ack:
     live_ops.block_participant(meeting, p.participant_id)
+    # Their answers leave the analysis (perspectives.queries.answers): the room's map is
+    # made again without them, whether or not they wrote anything the wall shows.
+    after_commit(functools.partial(perspectives.mark, meeting.id))
     return {}
 
 

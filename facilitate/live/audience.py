@@ -40,3 +40,11 @@ def meeting_of(room: str | None) -> int | None:
         return None
     number = room[1:].split(":", 1)[0]
     return int(number) if number.isdigit() else None
+
+
+def personal(room: str | None) -> bool:
+    """Whether it is one phone's own audience (what only that participant hears)."""
+    if room is None or ":" not in room:
+        return False
+    last = room.rsplit(":", 1)[1]
+    return last.startswith("p") and last[1:].isdigit()

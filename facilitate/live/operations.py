@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -43,6 +43,7 @@ from .models import (
     Reaction,
 )
 from .views_json import (
+    Audience,
     Viewer,
     contribution_json,
     hand_json,
@@ -111,23 +112,32 @@ def groups_running(meeting: Meeting) -> bool:
     return meeting.groups_count is not None
 
 
+def seen_by(
+    contribution: Contribution, who: Audience, grouped: bool
+) -> Literal["all", "author"] | None:
+    """Who of ``who`` sees it: all of them, only its author among them (waiting for
+    approval), or none (hidden ones are staff-only; a group sees its own wall)."""
+    if contribution.deleted:
+        return None
+    if who.staff:
+        return "all"
+    if contribution.hidden:
+        return None
+    if contribution.waiting:  # under pre-moderation: its author, and nobody else yet
+        return "author" if who.resident else None
+    if not who.resident or not grouped or contribution.group is None:
+        return "all"  # the projector sees every group's wall side by side
+    return "all" if contribution.group == who.group else None
+
+
 def visible_to(
     contribution: Contribution, meeting: Meeting, viewer: Viewer, group: int | None
 ) -> bool:
-    """Whether ``viewer`` (in breakout ``group``) may see it: hidden ones are staff-only."""
-    if contribution.deleted:
-        return False
-    if viewer.is_staff:
-        return True
-    if contribution.hidden:
-        return False
-    if contribution.waiting:  # under pre-moderation: its author, and nobody else yet
-        return viewer.participant_id is not None and (
-            contribution.participant_id == viewer.participant_id
-        )
-    if viewer.participant_id is None or not groups_running(meeting) or contribution.group is None:
-        return True  # the projector sees every group's wall side by side
-    return contribution.group == group
+    """Whether ``viewer`` (in breakout ``group``) may see it."""
+    seen = seen_by(contribution, Audience.of(viewer, group), groups_running(meeting))
+    return seen == "all" or (
+        seen == "author" and contribution.participant_id == viewer.participant_id
+    )
 
 
 def shown(contribution: Contribution) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
@@ -86,15 +87,55 @@ def join(
     return participant, token
 
 
+def _by_token(token: str | None) -> sa.ColumnElement[bool] | None:
+    if not token or not token.startswith(TOKEN_PREFIX):
+        return None
+    return Participant.token_hash == token_hash(token)
+
+
 def participant_for_token(
     token: str | None, *, meeting_id: int | None = None
 ) -> Participant | None:
     """The participant this token belongs to (of ``meeting_id`` when given), or ``None``."""
-    if not token or not token.startswith(TOKEN_PREFIX):
-        return None
-    participant = session().scalar(
-        sa.select(Participant).where(Participant.token_hash == token_hash(token))
+    match = _by_token(token)
+    participant = (
+        session().scalar(sa.select(Participant).where(match)) if match is not None else None
     )
     if participant is None or (meeting_id is not None and participant.meeting_id != meeting_id):
         return None
     return participant
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A participant as a live connection needs them, read in one query without the ORM's
+    rows: a thousand phones connecting at once each cost one index lookup."""
+
+    participant_id: int
+    meeting_id: int
+    group: int | None
+    meeting_status: MeetingStatus
+    groups_running: bool
+
+
+_SEAT = (
+    sa.select(
+        Participant.id,
+        Participant.meeting_id,
+        Participant.group,
+        Meeting.status,
+        Meeting.groups_count.is_not(None),
+    )
+    .join(Meeting, Meeting.id == Participant.meeting_id)
+    .where(Participant.token_hash == sa.bindparam("token_hash"))
+)
+
+
+def seat_for_token(token: str | None, *, meeting_id: int | None = None) -> Seat | None:
+    """``participant_for_token``'s answer as a ``Seat``."""
+    if not token or not token.startswith(TOKEN_PREFIX):
+        return None
+    row = session().connection().execute(_SEAT, {"token_hash": token_hash(token)}).first()
+    if row is None or (meeting_id is not None and row[1] != meeting_id):
+        return None
+    return Seat(*row)

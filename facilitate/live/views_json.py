@@ -48,6 +48,25 @@ class Viewer:
         return f"{prefix}{self.user_id}"
 
 
+@dataclass(frozen=True)
+class Audience:
+    """Whose shared picture of the room: everyone with the same one sees the same
+    ``state`` but for what is theirs alone. Staff; the projector and previews (every
+    group's wall); or the residents of one breakout ``group`` (``None``: no group)."""
+
+    staff: bool
+    resident: bool
+    group: int | None = None
+
+    @classmethod
+    def of(cls, viewer: Viewer, group: int | None) -> Audience:
+        if viewer.is_staff:
+            return cls(staff=True, resident=False)
+        if viewer.participant_id is None:
+            return cls(staff=False, resident=False)
+        return cls(staff=False, resident=True, group=group)
+
+
 def iso(value: dt.datetime | None) -> str | None:
     return None if value is None else value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 

@@ -7,10 +7,10 @@ same answers always give the same analysis. It follows Pol.is's published math
 
 1. The answer matrix: participants × statements, agree 1, disagree -1, pass 0, missing where a
    participant has not answered. A participant's last answer to a statement counts.
-2. Participants who answered at least ``min_answers`` statements (every statement, when there
-   are fewer) are *placed*: only they are grouped (Pol.is's ``in-conv``). Statements that have
-   left the deck (hidden: Pol.is's "moderated out") and answers to them count here, as in
-   Pol.is, and nowhere else but in the scaling of step 3.
+2. Participants who answered at least ``min_answers`` statements (every statement anyone
+   answered, when there are fewer) are *placed*: only they are grouped (Pol.is's
+   ``in-conv``). Statements that have left the deck (hidden: Pol.is's "moderated out") and
+   answers to them count here, as in Pol.is, and nowhere else but in the scaling of step 3.
 3. Missing answers are filled with the statement's mean answer, and a PCA with two components
    is fitted over every participant's row, as Pol.is fits it over the whole matrix. Since a
    filled-in answer equals the centre the PCA subtracts, it adds nothing to a projection, which
@@ -18,10 +18,12 @@ same answers always give the same analysis. It follows Pol.is's published math
    ``sqrt(statements / statements answered)``, so that people who answered little are not
    pulled to the centre. Pol.is sets a moderated-out statement's column to 0 for everyone, so
    each hidden statement that has answers counts as answered by all in that scale.
-4. The placed participants are clustered in two levels: up to 100 base clusters by k-means,
-   then the base clusters' centres, weighted by their sizes, by k-means into k = 2..5 groups
-   (at most ``2 + base clusters // 12``), k chosen by the mean silhouette of the base
-   clusters' centres (Pol.is's own silhouette: a singleton scores 0; ties go to the smaller k).
+4. The placed participants are clustered in two levels: up to 100 base clusters by Pol.is's
+   k-means (Lloyd's, from the first 100 distinct positions in the order participants first
+   answered, as its rows are ordered), then the base clusters' centres, weighted by their
+   sizes, by k-means into k = 2..5 groups (at most ``2 + base clusters // 12``), k chosen by
+   the mean silhouette of the base clusters' centres (Pol.is's own silhouette: a singleton
+   scores 0; ties go to the larger k).
 5. Group-informed consensus of a statement: the product over *all* groups of
    ``(agree_g + 1) / (answers_g + 2)``, small groups included; shared disagreement alike.
 6. What sets a group apart ("repness"): Pol.is's comparison of the group with the rest of the
@@ -32,8 +34,10 @@ same answers always give the same analysis. It follows Pol.is's published math
 Where this differs from Pol.is, and why:
 
 - Pol.is remembers its previous clustering between updates (k-means starts from the last
-  centres, and a new k must win four updates running before it is shown). This function keeps
-  no state; seeded k-means++ (``random_state`` fixed) makes it deterministic instead.
+  centres, and a new k must win four updates running before it is shown), so its groups
+  depend on the conversation's history. This function keeps no state: the base clusters start
+  as Pol.is starts a new conversation, and the groups are the best of seeded k-means++ starts
+  (``random_state`` fixed), which stand in for Pol.is's refinement over many updates.
 - Pol.is tops up the grouped participants to 15 with the most active ones when fewer have seven
   answers. Here a participant below the threshold is never placed: the threshold is the
   promise made to residents ("answer seven to see where you stand").
@@ -81,8 +85,12 @@ MIN_PLACED_FOR_GROUPS = 4
 #: positions up to floating-point noise).
 DECIMALS = 9
 SEED = 0
+#: k-means iterations for the base clusters (conversation.clj, ``:base-iters``).
+BASE_ITERS = 100
 #: Restarts of the group-level k-means: its input is at most 100 points, so they are cheap.
 GROUP_N_INIT = 10
+#: clusters.clj, ``same-clustering?``: k-means has settled when no centre moved this far.
+SETTLED = 0.01
 #: Found once: looking up the loaded BLAS and OpenMP libraries costs 10 ms a time.
 _THREADS = ThreadpoolController()
 
@@ -169,10 +177,16 @@ class _Matrix:
     value: Floats  # 1, -1 or 0
     hidden: int  # statements answered but no longer in the deck (Pol.is's moderated out)
     hidden_answers: Ints  # per row: answers to those
+    arrival: Ints  # the rows in the order of each participant's first answer
 
     @property
     def shape(self) -> tuple[int, int]:
         return self.participants.size, self.statements.size
+
+    @property
+    def answered(self) -> int:
+        """Statements in the deck that anyone answered."""
+        return int(np.unique(self.column).size)
 
     def where(self, answered: npt.NDArray[np.bool_]) -> sparse.csr_array:
         """A 0/1 matrix of the cells where ``answered`` holds."""
@@ -197,18 +211,20 @@ def analyse(
     left out. Raises ValueError for a value other than 1, -1 or 0.
     """
     matrix = _build(answers, statement_ids)
-    n, m = matrix.shape
+    n, _ = matrix.shape
     counts = np.bincount(matrix.row, minlength=n)
-    deck = m + matrix.hidden
+    # Pol.is's n-cmts (conversation.clj): the columns of its rating matrix, which only has
+    # statements someone answered; moderated-out ones stay in as zeroed columns.
+    deck = matrix.answered + matrix.hidden
     placed = counts + matrix.hidden_answers >= max(1, min(min_answers, deck))
     _one_thread()
     positions = _positions(matrix, counts)
-    labels = _groups(positions[placed]) if positions is not None else None
-    if labels is None:
-        # No groups: everyone who answered is one group for the common ground.
-        found = [np.arange(n)]
-    else:
-        found = _ordered(matrix.participants, np.flatnonzero(placed), labels)
+    # Pol.is's rows are in the order participants first answered (named_matrix.clj,
+    # ``update-nmat``), and its k-means starts from the first rows: that order is kept here.
+    arrived = matrix.arrival[placed[matrix.arrival]]
+    labels = _groups(positions[arrived]) if positions is not None else None
+    # No groups: everyone who answered is one group for the common ground.
+    found = [np.arange(n)] if labels is None else _ordered(matrix.participants, arrived, labels)
     membership = np.zeros((len(found), n))
     for g, members in enumerate(found):
         membership[g, members] = 1.0
@@ -259,7 +275,7 @@ def _build(answers: Iterable[tuple[int, int, int]], statement_ids: Sequence[int]
     if bad.any():
         raise ValueError(f"an answer's value must be 1, -1 or 0, not {int(rows[bad][0, 2])}")
     statements = np.unique(np.asarray(statement_ids, dtype=np.int64))
-    participants, row = np.unique(rows[:, 0], return_inverse=True)
+    participants, first, row = np.unique(rows[:, 0], return_index=True, return_inverse=True)
     row = row.astype(np.int64)
     column = np.searchsorted(statements, rows[:, 1])
     known = column < statements.size
@@ -283,6 +299,7 @@ def _build(answers: Iterable[tuple[int, int, int]], statement_ids: Sequence[int]
         value=value[last].astype(np.float64),
         hidden=int(hidden_ids.size),
         hidden_answers=hidden_answers,
+        arrival=np.argsort(first, kind="stable").astype(np.int64),
     )
 
 
@@ -313,9 +330,11 @@ def _positions(matrix: _Matrix, counts: Ints) -> Floats | None:
         # ARPACK needs more rows and columns than components; so small a matrix is exact.
         pca = PCA(n_components=2, svd_solver="full")
         projected = pca.fit_transform(filled.toarray())
-    # Pol.is zeroes a moderated-out statement's column for everyone, so it counts as answered
-    # by all in this scale.
-    scale = np.sqrt((m + matrix.hidden) / np.maximum(counts + matrix.hidden, 1))
+    # pca.clj, sparsity-aware-project-ptpt: the statements are the rating matrix's columns,
+    # those someone answered. Pol.is zeroes a moderated-out statement's column for everyone, so
+    # it counts as answered by all in this scale.
+    columns = int(np.count_nonzero(answers)) + matrix.hidden
+    scale = np.sqrt(columns / np.maximum(counts + matrix.hidden, 1))
     result: Floats = projected * scale[:, None]
     return result
 
@@ -324,44 +343,90 @@ def _positions(matrix: _Matrix, counts: Ints) -> Floats | None:
 
 
 def _groups(points: Floats) -> Ints | None:
-    """A group label per point (0..k-1), or None when the points do not make groups."""
+    """A group label per point (0..k-1), or None when the points do not make groups.
+
+    conversation.clj: base clusters by Pol.is's k-means over the points (they come in its row
+    order, which decides where that k-means starts), then k-means over the base clusters'
+    centres weighted by their sizes for k = 2..``max-k-fn``, the k with the best silhouette
+    winning (``apply max-key``: ties go to the larger k).
+
+    The group level departs from Pol.is: there each k's clustering starts from the one of the
+    previous update (``:last-clusters``), so it is refined over the life of the conversation,
+    which a stateless analysis cannot repeat. Started cold from the first k centres, as Pol.is
+    starts only a new conversation, it settles in poor local optima (four and five planted
+    groups came out as three and four); the best of several k-means++ starts stands in for
+    that refinement.
+    """
     if len(points) < MIN_PLACED_FOR_GROUPS:
         return None
-    unique, inverse, weight = np.unique(
-        np.round(points, DECIMALS), axis=0, return_inverse=True, return_counts=True
+    # Identical answers give one point, up to floating-point noise; k-means moves them together,
+    # so each distinct point stands for its copies, weighted, in the order it first came.
+    rounded = np.round(points, DECIMALS)
+    unique, first, inverse, weight = np.unique(
+        rounded, axis=0, return_index=True, return_inverse=True, return_counts=True
     )
-    inverse = inverse.reshape(-1)
     if len(unique) < 2:
         return None
-    if len(unique) <= BASE_K:
-        base_of_unique = np.arange(len(unique))
-        centres = unique
-        sizes = weight
-    else:
-        base = KMeans(n_clusters=BASE_K, n_init=1, random_state=SEED)
-        base_of_unique = base.fit_predict(unique, sample_weight=weight)
-        sizes = np.bincount(base_of_unique, weights=weight, minlength=BASE_K)
-        # k-means may leave a base cluster empty; it has no centre worth grouping.
-        used = sizes > 0
-        renumber = np.cumsum(used) - 1
-        base_of_unique = renumber[base_of_unique]
-        centres = base.cluster_centers_[used]
-        sizes = sizes[used]
-    # k-means cannot make more clusters than there are distinct points.
-    distinct = len(np.unique(np.round(centres, DECIMALS), axis=0))
-    max_k = min(MAX_K, 2 + len(centres) // 12, distinct)
+    by_arrival = np.argsort(first)
+    rank = np.empty_like(by_arrival)
+    rank[by_arrival] = np.arange(len(by_arrival))
+    distinct_points = points[first[by_arrival]]
+    base_of_point, centres = _kmeans(
+        distinct_points, weight[by_arrival].astype(np.float64), BASE_K, BASE_ITERS
+    )
+    sizes = np.bincount(base_of_point, weights=weight[by_arrival]).astype(np.float64)
+    max_k = min(MAX_K, 2 + len(centres) // 12)
     distances = np.sqrt(((centres[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2))
     best: tuple[float, Ints] | None = None
     for k in range(2, max_k + 1):
+        if k > len(np.unique(np.round(centres, DECIMALS), axis=0)):
+            break  # k-means cannot make more groups than there are distinct centres
         model = KMeans(n_clusters=k, n_init=GROUP_N_INIT, random_state=SEED)
         labels: Ints = model.fit_predict(centres, sample_weight=sizes)
         score = _silhouette(distances, labels)
-        if best is None or score > best[0]:
+        if best is None or score >= best[0]:
             best = (score, labels)
     if best is None:
         return None
-    group_of_point: Ints = best[1][base_of_unique][inverse]
+    group_of_point: Ints = best[1][base_of_point][rank[inverse.reshape(-1)]]
     return group_of_point
+
+
+def _kmeans(points: Floats, weights: Floats, k: int, max_iters: int) -> tuple[Ints, Floats]:
+    """clusters.clj, ``kmeans``: Lloyd's k-means from the first k distinct points
+    (``init-clusters``), weighted means as centres, a cluster left empty dropped
+    (``cluster-step``), until no centre moves ``SETTLED`` or after ``max_iters`` more steps.
+
+    Returns a cluster per point (0.., in the order the clusters started) and their centres.
+    """
+    _, first = np.unique(np.round(points, DECIMALS), axis=0, return_index=True)
+    centres = points[np.sort(first)[:k]]
+    labels = np.zeros(len(points), dtype=np.int64)
+    for _ in range(max_iters + 1):
+        # Coordinate by coordinate: summing over a last axis of length 2 is the slow part else.
+        dx = points[:, 0, None] - centres[None, :, 0]
+        dy = points[:, 1, None] - centres[None, :, 1]
+        nearest = (dx * dx + dy * dy).argmin(axis=1)
+        _, labels = np.unique(nearest, return_inverse=True)
+        labels = labels.reshape(-1).astype(np.int64)
+        total = np.bincount(labels, weights=weights)
+        moved = np.column_stack(
+            [np.bincount(labels, weights=weights * points[:, j]) / total for j in range(2)]
+        )
+        settled = _same_clustering(centres, moved)
+        centres = moved
+        if settled:
+            break
+    return labels, centres
+
+
+def _same_clustering(before: Floats, after: Floats) -> bool:
+    """clusters.clj, ``same-clustering?``: the centres, sorted, pairwise closer than
+    ``SETTLED`` (pairs as far as the shorter list goes, as Clojure's zip does)."""
+    a = before[np.lexsort(before.T[::-1])]
+    b = after[np.lexsort(after.T[::-1])]
+    n = min(len(a), len(b))
+    return bool(np.all(np.sqrt(((a[:n] - b[:n]) ** 2).sum(axis=1)) < SETTLED))
 
 
 def _silhouette(distances: Floats, labels: Ints) -> float:

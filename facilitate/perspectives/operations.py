@@ -26,7 +26,7 @@ from facilitate.intake.models import Note, NoteTheme
 from facilitate.live import audience, snapshot
 from facilitate.live import operations as live_ops
 from facilitate.live.models import TEXT_MAX, Contribution, ContributionKind, Participant
-from facilitate.live.views_json import Viewer
+from facilitate.live.views_json import Audience, Viewer
 from facilitate.meetings.models import Meeting, MeetingStatus
 
 from . import polis, queries
@@ -113,7 +113,7 @@ def quote_statement(meeting: Meeting, viewer: Viewer, note_id: int) -> Contribut
 
 def analysis_input(meeting: Meeting) -> tuple[list[tuple[int, int, int]], list[int]]:
     """What ``analyse`` needs, read in one go (the analysis itself runs off the loop)."""
-    return queries.answers(meeting), [c.id for c in queries.statements(meeting)]
+    return queries.answers(meeting), list(queries.deck(meeting))
 
 
 def run(answers: Sequence[tuple[int, int, int]], statement_ids: Sequence[int]) -> Analysis:
@@ -166,12 +166,21 @@ def result_data(
                 "members": list(g.members),
                 "shown": g.shown,
                 "distinct": [_score(s) for s in g.distinct],
+                # Whether the group stands apart by agreeing or disagreeing, for the report;
+                # beside the scores, so the staff view and the API keep their shape.
+                "sides": [s.side for s in g.distinct],
             }
             for i, g in enumerate(analysis.groups)
         ],
         "common_ground": [_score(s) for s in analysis.common_ground],
         "common_disagreement": [_score(s) for s in analysis.common_disagreement],
         "divisive": [_score(s) for s in analysis.divisive],
+        # Each shown group's answers to the listed statements, ``[group id, agree,
+        # disagree, pass]``, for the report's shares per group.
+        "by_group": {
+            str(s.statement_id): [[c.group_id, c.agree, c.disagree, c.passed] for c in s.by_group]
+            for s in (*analysis.common_ground, *analysis.common_disagreement, *analysis.divisive)
+        },
     }
 
 
@@ -184,20 +193,19 @@ def current_data(meeting: Meeting) -> dict[str, Any]:
     return result_data(run(answers, statement_ids), answers, statement_ids)
 
 
-Texts = dict[int, Contribution]
+#: The deck's words by statement id.
+Texts = dict[int, str]
 
 
 def deck(meeting: Meeting) -> Texts:
     """The deck as it is now, by id: the words every view shows (read once per view)."""
-    return {c.id: c for c in queries.statements(meeting)}
+    return queries.deck(meeting)
 
 
 def _with_text(scores: list[dict[str, Any]], texts: Texts) -> list[Any]:
     """Scores of statements still shown in the room, with their words as they are now."""
     return [
-        {**s, "text": texts[s["contribution_id"]].text}
-        for s in scores
-        if s["contribution_id"] in texts
+        {**s, "text": texts[s["contribution_id"]]} for s in scores if s["contribution_id"] in texts
     ]
 
 
@@ -258,6 +266,91 @@ def public_view(data: dict[str, Any], texts: Texts) -> dict[str, Any]:
             {k: s[k] for k in ("contribution_id", "text", "agree_share")}
             for s in _agreed(data["common_ground"], texts)
         ],
+    }
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 3) if whole else 0.0
+
+
+def _distinct(group: dict[str, Any], texts: Texts) -> list[dict[str, Any]]:
+    """What sets a group apart: each statement with the side the group stands on and the
+    group's share on that side. A result stored before sides were kept says it by the
+    larger share."""
+    sides = group.get("sides") or [
+        "agree" if s["agree_share"] >= s["disagree_share"] else "disagree"
+        for s in group["distinct"]
+    ]
+    return [
+        {
+            "text": texts[s["contribution_id"]],
+            "side": side,
+            "share": s["agree_share"] if side == "agree" else s["disagree_share"],
+        }
+        for s, side in zip(group["distinct"], sides, strict=True)
+        if s["contribution_id"] in texts
+    ]
+
+
+def report_view(data: dict[str, Any], texts: Texts) -> dict[str, Any]:
+    """The analysis for the meeting report, which staff print, export and pass on.
+
+    So it keeps the room's rules (``public_view``): groups only of at least ``MIN_GROUP``
+    and only by label and size, no participant id, no position, no one's answers. Beyond
+    the room's view it has what staff read as numbers: the counts, every list (common
+    ground, shared disagreement, divisive statements, what sets each shown group apart)
+    with the shown groups' shares, and how many placed residents were in groups too small
+    to show (one total, never a group). Left out against ``staff_view``: members, dots,
+    and the smaller groups themselves.
+    """
+    labels = {g["id"]: g["label"] for g in data["groups"] if g["shown"]}
+    by_group: dict[str, list[list[int]]] = data.get("by_group", {})
+
+    def scored(scores: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {
+                "contribution_id": s["contribution_id"],
+                "text": s["text"],
+                "agree": s["agree"],
+                "disagree": s["disagree"],
+                "passed": s["passed"],
+                "votes": s["votes"],
+                "agree_share": s["agree_share"],
+                "disagree_share": s["disagree_share"],
+                "groups": [
+                    {
+                        "label": labels[group],
+                        "agree_share": _share(agree, agree + disagree + passed),
+                        "disagree_share": _share(disagree, agree + disagree + passed),
+                    }
+                    for group, agree, disagree, passed in by_group.get(
+                        str(s["contribution_id"]), []
+                    )
+                    if group in labels
+                ],
+            }
+            for s in _with_text(scores, texts)
+        ]
+
+    shown = [g for g in data["groups"] if g["shown"]]
+    return {
+        "statements": data["statements"],
+        "answers": data["answers"],
+        "participants": data["participants"],
+        "placed": len(data["placed"]),
+        "groups": [
+            {
+                "label": g["label"],
+                "size": len(g["members"]),
+                "distinct": _distinct(g, texts),
+            }
+            for g in shown
+        ],
+        "unshown": sum(len(g["members"]) for g in data["groups"] if not g["shown"]),
+        # As the room sees it: only what more than half of those who answered agree with.
+        "common_ground": [s for s in scored(data["common_ground"]) if s["agree_share"] > MAJORITY],
+        "common_disagreement": scored(data["common_disagreement"]),
+        "divisive": scored(data["divisive"]),
     }
 
 
@@ -463,31 +556,46 @@ def export_polis(meeting: Meeting) -> bytes:
 
 
 @snapshot.section
-def room_state(meeting: Meeting, viewer: Viewer, participant: Participant | None) -> dict[str, Any]:
-    """Perspectives' part of ``state``: the last analysis as this viewer may see it, this
-    phone's own answers and where it stands, and for staff the notes they may quote."""
-    me: dict[str, Any] = {"answers": {}, "perspectives": None}
+def room_state(meeting: Meeting, who: Audience) -> snapshot.Part:
+    """Perspectives' part of ``state``: the last analysis as this audience may see it,
+    each phone's own answers and where it stands, and for staff the notes they may quote."""
     # Staff (a few connections) get the notes they may quote even before the agenda has a
     # perspectives step, so adding one later needs no reload.
     quotes = (
         [{"note_id": n.id, "text": n.text[:TEXT_MAX]} for n in queries.theme_quotes(meeting)]
-        if viewer.is_staff
+        if who.staff
         else []
     )
     if not queries.perspectives_steps(meeting):
         # Most meetings have no perspectives step: a resident's connect reads nothing more.
-        return {"perspectives": None, "quotes": quotes, "me": me}
+        return snapshot.Part({"perspectives": None, "quotes": quotes}, _no_answers)
     stored = queries.result(meeting.id)
     texts = deck(meeting)
     view = None
+    standing = None
     if stored is not None:
-        view = (
-            staff_view(stored.data, texts) if viewer.is_staff else public_view(stored.data, texts)
-        )
-    if participant is not None:
-        mine = queries.my_answers(meeting, participant.id)
-        me["answers"] = {str(c): v for c, v in sorted(mine.items())}
-        # As ``publish`` sends it: to a phone that has answered.
-        if stored is not None and mine:
-            me["perspectives"] = Standing(stored.data, texts).of(participant.id, mine)
-    return {"perspectives": view, "quotes": quotes, "me": me}
+        view = staff_view(stored.data, texts) if who.staff else public_view(stored.data, texts)
+        standing = Standing(stored.data, texts)
+    meeting_id = meeting.id
+
+    def personal(viewer: Viewer) -> dict[str, Any]:
+        if viewer.participant_id is None:
+            return _no_answers(viewer)
+        mine = queries.answers_of(meeting_id, viewer.participant_id)
+        return {
+            "me": {
+                "answers": {str(c): v for c, v in sorted(mine.items())},
+                # As ``publish`` sends it: to a phone that has answered.
+                "perspectives": (
+                    standing.of(viewer.participant_id, mine)
+                    if standing is not None and mine
+                    else None
+                ),
+            }
+        }
+
+    return snapshot.Part({"perspectives": view, "quotes": quotes}, personal)
+
+
+def _no_answers(_viewer: Viewer) -> dict[str, Any]:
+    return {"me": {"answers": {}, "perspectives": None}}

@@ -154,6 +154,8 @@ def _rows(
         raise PolisRejected(
             [(file, line, str(_l("The file is not UTF-8 text (Pol.is exports are).")))]
         ) from None
+    # Some exports hold long comment bodies, past the csv module's default field limit.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text)))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip().lower() for h in next(reader)]
@@ -193,7 +195,9 @@ def _comment(row: dict[str, str]) -> Comment:
         raise _Bad(str(_l("moderated must be 1, 0 or -1, not %(value)s.", value=moderated)))
     body = clean_text(row["comment-body"])
     if len(body) > TEXT_MAX:
-        raise _Bad(str(_l("The comment is longer than %(max)d characters.", max=TEXT_MAX)))
+        # Pol.is allows longer comments than a statement here: the start of it, marked as
+        # cut, rather than a whole conversation refused for one long comment.
+        body = body[: TEXT_MAX - 1].rstrip() + "…"
     if not body and moderated != MODERATED_OUT:
         raise _Bad(str(_l("The comment is empty.")))
     at = _time(row) if row.get("timestamp", "").strip() else None

@@ -7,19 +7,19 @@ the meeting's state allows is checked here, on the server's data only.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz, process, utils
 
 from facilitate import events
-from facilitate.db import session
+from facilitate.db import session, utcnow
 from facilitate.errors import Conflict, NotFound, ValidationError
 from facilitate.live import audience, snapshot
 from facilitate.live import operations as live_ops
 from facilitate.live.models import REASON_MAX, Contribution, Participant
-from facilitate.live.views_json import Viewer
+from facilitate.live.views_json import Audience, Viewer
 from facilitate.meetings.models import Meeting, ResultsVisibility, VotingMethod
 from facilitate.validation import check_optional_text, check_title, clean_text
 
@@ -140,24 +140,44 @@ def public_tally(
     return dict(tally(meeting, on_ballot)) if results_public(meeting) else None
 
 
+def public_of(meeting: Meeting, staff_counts: Mapping[str, Any]) -> dict[str, Any] | None:
+    """``public_tally`` from staff's counts just made, without counting again."""
+    if not results_public(meeting):
+        return None
+    return {key: staff_counts[key] for key in ("proposals", "ballots")}
+
+
+def _budget(meeting: Meeting) -> int | None:
+    """The dots a phone has to give in this vote (``None``: not a dots vote, or none yet)."""
+    if meeting.voting_method is VotingMethod.dots and meeting.voting_status is not None:
+        return meeting.voting_dots
+    return None
+
+
 def my_votes(meeting: Meeting, participant: Participant | None) -> dict[str, Any]:
     """The ``me`` additions: this phone's own votes and, for dots, what is left to give."""
     if participant is None:
         return {"votes": {}, "remaining": None}
-    rows = session().execute(
-        sa.select(Vote.proposal_id, Vote.value, Proposal.on_ballot)
-        .join(Proposal, Proposal.id == Vote.proposal_id)
-        .where(Vote.participant_id == participant.id)
-    )
+    return votes_of(participant.id, _budget(meeting))
+
+
+_MY_VOTES = (
+    sa.select(Vote.proposal_id, Vote.value, Proposal.on_ballot)
+    .join(Proposal, Proposal.id == Vote.proposal_id)
+    .where(Vote.participant_id == sa.bindparam("participant_id"))
+)
+
+
+def votes_of(participant_id: int, budget: int | None) -> dict[str, Any]:
+    """A phone's votes (every proposal's, by id) and the dots it has left of ``budget``.
+    Read on each phone's connect, so a Core statement made once."""
+    rows = session().connection().execute(_MY_VOTES, {"participant_id": participant_id})
     votes: dict[str, int] = {}
     used = 0
     for proposal_id, value, on_ballot in rows:
         votes[str(proposal_id)] = value
         used += value if on_ballot else 0
-    remaining = None
-    if meeting.voting_method is VotingMethod.dots and meeting.voting_status is not None:
-        remaining = meeting.voting_dots - used
-    return {"votes": votes, "remaining": remaining}
+    return {"votes": votes, "remaining": None if budget is None else budget - used}
 
 
 def visible_proposals(meeting: Meeting) -> list[Proposal]:
@@ -178,36 +198,52 @@ def proposals_and_ballot(meeting: Meeting) -> tuple[list[Proposal], list[Proposa
     return visible, [p for p in every if p.on_ballot]
 
 
-def proposal_visible_to(proposal: Proposal, viewer: Viewer) -> bool:
+def proposal_seen(proposal: Proposal, who: Audience) -> Literal["all", "author"] | None:
     """Staff see every one; residents and the projector those shown, and a phone its own
     waiting ones too."""
-    if viewer.is_staff:
-        return True
+    if who.staff:
+        return "all"
     if proposal.hidden:
-        return False
+        return None
     if proposal.waiting:
-        mine = viewer.participant_id
-        return mine is not None and proposal.participant_id == mine
-    return True
+        return "author" if who.resident else None
+    return "all"
 
 
 @snapshot.section
-def room_state(meeting: Meeting, viewer: Viewer, participant: Participant | None) -> dict[str, Any]:
+def room_state(meeting: Meeting, who: Audience) -> snapshot.Part:
     """Proposals' part of a live room's ``state``: the wall of proposals, the vote, the
-    tally this viewer may see, and this phone's own votes."""
+    tally this audience may see, and each phone's own votes and waiting proposals."""
     proposals, on_ballot = proposals_and_ballot(meeting)
-    return {
-        "proposals": [
-            proposal_json(p, staff=viewer.is_staff)
-            for p in proposals
-            if proposal_visible_to(p, viewer)
-        ],
-        "voting": voting_json(meeting, on_ballot),
-        "tally": (
-            staff_tally(meeting, on_ballot) if viewer.is_staff else public_tally(meeting, on_ballot)
-        ),
-        "me": my_votes(meeting, participant),
-    }
+    items = [
+        snapshot.Item(
+            proposal_json(p, staff=who.staff), author=p.participant_id, author_only=seen == "author"
+        )
+        for p in proposals
+        if (seen := proposal_seen(p, who)) is not None
+    ]
+    budget = _budget(meeting)
+    waiting = any(item.author_only for item in items)
+
+    def personal(viewer: Viewer) -> dict[str, Any]:
+        mine = viewer.participant_id
+        if mine is None:
+            return {"me": {"votes": {}, "remaining": None}}
+        part: dict[str, Any] = {"me": votes_of(mine, budget)}
+        if waiting:
+            part["proposals"] = snapshot.items_for(items, mine, marked=False)
+        return part
+
+    return snapshot.Part(
+        {
+            "proposals": snapshot.items_for(items, None),
+            "voting": voting_json(meeting, on_ballot),
+            "tally": (
+                staff_tally(meeting, on_ballot) if who.staff else public_tally(meeting, on_ballot)
+            ),
+        },
+        personal,
+    )
 
 
 def _announce(proposal: Proposal) -> None:
@@ -524,6 +560,31 @@ def check_value(meeting: Meeting, value: int) -> None:
         )
 
 
+VOTES: sa.Table = Vote.__table__  # type: ignore[assignment]
+PARTICIPANTS: sa.Table = Participant.__table__  # type: ignore[assignment]
+_LOCK_VOTER = (
+    sa.update(PARTICIPANTS)
+    .where(PARTICIPANTS.c.id == sa.bindparam("participant_id"))
+    .values(vote_seq=PARTICIPANTS.c.vote_seq + 1)
+)
+_BALLOT_VOTES = (
+    sa.select(VOTES.c.id, VOTES.c.proposal_id, VOTES.c.value)
+    .join(Proposal.__table__, Proposal.__table__.c.id == VOTES.c.proposal_id)
+    .where(
+        VOTES.c.participant_id == sa.bindparam("participant_id"),
+        Proposal.__table__.c.on_ballot.is_(True),
+    )
+)
+_CHANGE_VOTE = (
+    sa.update(VOTES)
+    .where(VOTES.c.id == sa.bindparam("vote_id"))
+    .values(value=sa.bindparam("value"), cast_at=sa.bindparam("cast_at"))
+)
+
+_TAKE_VOTE = sa.delete(VOTES).where(VOTES.c.id == sa.bindparam("vote_id"))
+_ADD_VOTE = sa.insert(VOTES)
+
+
 def cast_vote(
     meeting: Meeting, participant: Participant | None, proposal_id: int, value: int
 ) -> int | None:
@@ -539,23 +600,19 @@ def cast_vote(
         raise Conflict(_l("This proposal is not on the ballot."), code="not_on_ballot")
     check_value(meeting, value)
     # Lock this participant first (a row lock on PostgreSQL, the write lock on SQLite):
-    # the budget below is then read and spent by one request at a time.
-    session().execute(
-        sa.update(Participant)
-        .where(Participant.id == participant.id)
-        .values(vote_seq=Participant.vote_seq + 1)
-    )
+    # the budget below is then read and spent by one request at a time. Core statements
+    # on the connection, made once: a vote storm's every vote takes this path.
+    db = session().connection()
+    db.execute(_LOCK_VOTER, {"participant_id": participant.id})
     votes = {
-        vote.proposal_id: vote
-        for vote in session().scalars(
-            sa.select(Vote)
-            .join(Proposal, Proposal.id == Vote.proposal_id)
-            .where(Vote.participant_id == participant.id, Proposal.on_ballot.is_(True))
+        proposal_id: (vote_id, given)
+        for vote_id, proposal_id, given in db.execute(
+            _BALLOT_VOTES, {"participant_id": participant.id}
         )
     }
     remaining = None
     if meeting.voting_method is VotingMethod.dots:
-        used = sum(v.value for pid, v in votes.items() if pid != proposal.id)
+        used = sum(given for pid, (_, given) in votes.items() if pid != proposal.id)
         if used + value > meeting.voting_dots:
             raise Conflict(
                 _l("You have %(left)d dots left.", left=meeting.voting_dots - used),
@@ -566,12 +623,14 @@ def cast_vote(
     existing = votes.get(proposal.id)
     if meeting.voting_method is VotingMethod.dots and value == 0:
         if existing is not None:
-            session().delete(existing)
+            db.execute(_TAKE_VOTE, {"vote_id": existing[0]})
     elif existing is not None:
-        existing.value = value
+        db.execute(_CHANGE_VOTE, {"vote_id": existing[0], "value": value, "cast_at": utcnow()})
     else:
-        session().add(Vote(proposal_id=proposal.id, participant_id=participant.id, value=value))
-    session().flush()
+        db.execute(
+            _ADD_VOTE,
+            {"proposal_id": proposal.id, "participant_id": participant.id, "value": value},
+        )
     mine: dict[str, Any] = {"proposal_id": proposal.id, "value": value, "remaining": remaining}
     events.queue("vote", mine, audience.participant(meeting.id, participant.id))
     return remaining

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
 from fpdf import FPDF
 
 from facilitate.pdfs import draw_chart, finish, use_fonts
+from facilitate.web import local_percent
 
 from .labels import tally_label
 
@@ -23,6 +25,92 @@ def _counts(counts: dict[str, int] | None) -> str:
     if not counts:
         return ""
     return ", ".join(f"{tally_label(key)}: {value}" for key, value in counts.items())
+
+
+def _shares(scores: dict[str, Any], side: str) -> str:
+    """The shown groups' shares on one side, on one line, as the page has them."""
+    if side == "agree":
+        return " · ".join(
+            _(
+                "Group %(label)s: %(share)s agree",
+                label=g["label"],
+                share=local_percent(100 * g["agree_share"]),
+            )
+            for g in scores["groups"]
+        )
+    return " · ".join(
+        _(
+            "Group %(label)s: %(share)s disagree",
+            label=g["label"],
+            share=local_percent(100 * g["disagree_share"]),
+        )
+        for g in scores["groups"]
+    )
+
+
+def _perspectives(
+    doc: FPDF,
+    view: dict[str, Any],
+    min_group: int,
+    heading: Callable[..., None],
+    line: Callable[[str], None],
+) -> None:
+    """The common-ground section, with the page's words and rules (``report_view``)."""
+    heading(_("Perspectives"))
+    line(
+        _(
+            "%(participants)s people answered %(answers)s times; %(placed)s placed",
+            participants=view["participants"],
+            answers=view["answers"],
+            placed=view["placed"],
+        )
+    )
+    heading(_("Opinion groups"), 11)
+    for group in view["groups"]:
+        line(_("Group %(label)s: %(num)s people", label=group["label"], num=group["size"]))
+    if not view["groups"] and not view["unshown"]:
+        line(_("No opinion groups: too few people were placed, or their answers did not differ."))
+    if view["unshown"]:
+        line(_("%(num)d people were placed in groups too small to show.", num=view["unshown"]))
+    line(
+        _(
+            "Groups under %(num)d people are not shown as groups, and no one's answers are shown.",
+            num=min_group,
+        )
+    )
+    for title, scores, side in (
+        (_("Common ground"), view["common_ground"], "agree"),
+        (_("Common disagreement"), view["common_disagreement"], "disagree"),
+        (_("Divisive"), view["divisive"], "agree"),
+    ):
+        heading(title, 11)
+        for score in scores:
+            line(f"• {score['text']}")
+            counts = _(
+                "Agree %(agree)s · Disagree %(disagree)s · Pass %(pass)s",
+                agree=score["agree"],
+                disagree=score["disagree"],
+                **{"pass": score["passed"]},
+            )
+            line(f"  {counts}")
+            if score["groups"]:
+                line(f"  {_shares(score, side)}")
+        if not scores:
+            line(_("None."))
+    for chart in view["charts"]:
+        draw_chart(doc, chart)
+    for group in view["groups"]:
+        heading(_("What sets group %(label)s apart", label=group["label"]), 11)
+        for score in group["distinct"]:
+            share = local_percent(100 * score["share"])
+            said = (
+                _("%(share)s of the group agree", share=share)
+                if score["side"] == "agree"
+                else _("%(share)s of the group disagree", share=share)
+            )
+            line(f"• {score['text']} ({said})")
+        if not group["distinct"]:
+            line(_("None."))
 
 
 def meeting_report(context: dict[str, Any], *, compress: bool = True) -> bytes:
@@ -96,6 +184,8 @@ def meeting_report(context: dict[str, Any], *, compress: bool = True) -> bytes:
         for text, reactions in phase.contributions:
             suffix = f" (+{reactions})" if reactions else ""
             line(f"• {text}{suffix}")
+    if context["perspectives"] is not None:
+        _perspectives(doc, context["perspectives"], context["min_group"], heading, line)
     if context["proposals"]:
         heading(_("Proposals"))
         for proposal in context["proposals"]:

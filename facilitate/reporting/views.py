@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
@@ -24,6 +25,8 @@ from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings import queries as meeting_queries
 from facilitate.meetings.forms import method_choices
 from facilitate.meetings.models import Meeting
+from facilitate.perspectives import operations as perspectives_ops
+from facilitate.perspectives import queries as perspectives_queries
 from facilitate.web import local_percent, local_zone
 
 from . import atom, pdf, queries, shares
@@ -64,6 +67,56 @@ def participation_charts(participation: queries.Participation) -> list[charts.Ch
     ]
 
 
+def shares_chart(title: str, scores: list[dict[str, Any]]) -> charts.Chart | None:
+    """Each statement's agree share by shown group (by everyone who answered when no
+    group is shown), on a scale to 100 %; None without statements."""
+    if not scores:
+        return None
+    labels = [g["label"] for g in scores[0]["groups"]]
+    if labels:
+        series = [
+            (
+                _("Group %(num)s", num=label),
+                [
+                    round(100 * g["agree_share"], 1)
+                    for s in scores
+                    for g in s["groups"]
+                    if g["label"] == label
+                ],
+            )
+            for label in labels
+        ]
+    else:
+        series = [(_("Everyone who answered"), [round(100 * s["agree_share"], 1) for s in scores])]
+    chart = charts.grouped(
+        title,
+        [s["text"] for s in scores],
+        series,
+        number=local_percent,
+        corner=_("Statement"),
+        top=100,
+    )
+    return dataclasses.replace(chart, notes=(_("The bars are the share who agree."),))
+
+
+def perspectives_section(meeting: Meeting) -> dict[str, Any] | None:
+    """Common ground for the report, by ``report_view``'s rules (no ids, no small
+    groups); None when the meeting has no perspectives step or nobody answered. The
+    analysis the room last saw, as the API gives it."""
+    if not perspectives_queries.perspectives_steps(meeting):
+        return None
+    data = perspectives_ops.current_data(meeting)
+    if not data["answers"]:
+        return None
+    view = perspectives_ops.report_view(data, perspectives_ops.deck(meeting))
+    made = (
+        shares_chart(_("Common ground"), view["common_ground"]),
+        shares_chart(_("Divisive"), view["divisive"]),
+    )
+    view["charts"] = [chart for chart in made if chart is not None]
+    return view
+
+
 def report_context(meeting: Meeting) -> dict[str, Any]:
     participation = queries.participation(
         meeting, no_area=_("No district given"), no_age=_("No age given")
@@ -78,6 +131,8 @@ def report_context(meeting: Meeting) -> dict[str, Any]:
         "statuses": proposal_status_labels(),
         "method": dict(method_choices()).get(meeting.voting_method.value, ""),
         "fewer": _("not shown"),
+        "perspectives": perspectives_section(meeting),
+        "min_group": perspectives_ops.MIN_GROUP,
     }
 
 

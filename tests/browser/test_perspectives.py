@@ -14,7 +14,7 @@ import pytest
 from phones import Phone
 from playwright.sync_api import BrowserContext, Page, expect
 
-from .conftest import NARROW, Server
+from .conftest import LAPTOP, NARROW, PHONE, Server
 from .test_accessibility import findings, sticking_out
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
@@ -155,3 +155,22 @@ def test_phone_answers_one_at_a_time_and_sees_where_it_stands(
     expect(screen.locator(".perspectives-legend li")).to_have_count(2)
     screen.screenshot(path=str(SCREENSHOTS / "perspectives-projector.png"))
     assert findings(screen) == []
+
+    # After the meeting: the report's section, by group sizes and shares, nobody named.
+    report = staff.new_page()
+    report.set_viewport_size(LAPTOP)
+    report.goto(f"/meetings/{meeting_id}/report")
+    section = report.locator(".report-perspectives")
+    expect(section).to_contain_text("Group A: 6 people")
+    expect(section).to_contain_text("Group B: 6 people")
+    expect(section.locator("ul.said").nth(1)).to_contain_text(STATEMENTS[-1])
+    expect(section.locator("figure.chart")).to_have_count(2)
+    assert "Anna" not in section.inner_text()
+    report.evaluate("for (const d of document.querySelectorAll('details')) d.open = true")
+    section.screenshot(path=str(SCREENSHOTS / "perspectives-report-laptop.png"))
+    assert findings(report) == []
+    report.set_viewport_size(PHONE)
+    section.screenshot(path=str(SCREENSHOTS / "perspectives-report-phone.png"))
+    report.set_viewport_size(NARROW)
+    wide = report.evaluate("document.documentElement.scrollWidth")
+    assert wide <= NARROW["width"], sticking_out(report, NARROW["width"])

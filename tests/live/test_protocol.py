@@ -23,7 +23,8 @@ from facilitate.auth.models import Role
 from facilitate.db import session
 from facilitate.extensions import db
 from facilitate.live.models import ClientWrite, Contribution
-from facilitate.live.snapshot import snapshot
+from facilitate.live.snapshot import Room
+from facilitate.live.snapshot import room as read_room
 from facilitate.meetings import operations as meeting_ops
 from rooms import engine
 
@@ -364,8 +365,16 @@ def test_state_plus_events_equals_fresh_state(
         "console": state_of(connect(dict(room["console"].connect_auth))),
         "screen": state_of(connect(dict(room["screen"].connect_auth))),
     }
+    # Connecting again, each gets the room as kept since the first (nothing changed).
+    kept = {
+        "anna": state_of(connect({"token": room["anna"].connect_auth["token"]})),
+        "bo": state_of(connect({"token": room["bo"].connect_auth["token"]})),
+        "console": state_of(connect(dict(room["console"].connect_auth))),
+        "screen": state_of(connect(dict(room["screen"].connect_auth))),
+    }
     for name in watchers:
         assert comparable(pictures[name]) == comparable(fresh[name]), name
+        assert comparable(kept[name]) == comparable(fresh[name]), name
     # The pictures differ by who is looking: staff see the hidden and waiting ones, residents
     # do not, except their own waiting ones.
     assert len(fresh["console"]["contributions"]) == 10
@@ -391,6 +400,7 @@ def test_state_plus_events_equals_fresh_state(
 
 
 def test_write_committed_while_a_state_is_read_reaches_the_new_client(
+    app: Flask,
     room: dict[str, SocketIOTestClient],
     connect: Connect,
     join: Callable[..., str],
@@ -401,8 +411,8 @@ def test_write_committed_while_a_state_is_read_reaches_the_new_client(
     client after the state: before it, the state would wipe it from the picture for good."""
     writers: list[threading.Thread] = []
 
-    def read_then_write(*args: Any) -> dict[str, Any]:
-        state = snapshot(*args)
+    def read_then_write(*args: Any) -> Room:
+        state = read_room(*args)
         writer = threading.Thread(
             target=ack, args=(room["anna"], "contribution_add"), kwargs={"text": "Under tiden"}
         )
@@ -411,7 +421,8 @@ def test_write_committed_while_a_state_is_read_reaches_the_new_client(
         writer.join(timeout=0.5)  # committed at once; its event is what must wait
         return state
 
-    monkeypatch.setattr(engine, "snapshot", read_then_write)
+    monkeypatch.setattr(engine, "room", read_then_write)
+    app.extensions[engine.ROOMS_KEY].changed(meeting_id)  # so the room is read, not kept
     late = connect({"token": join(meeting_id, "Dan")})
     monkeypatch.undo()
     writers[0].join(timeout=5)

@@ -263,6 +263,35 @@ def test_answers_to_hidden_statements_count_only_towards_placing() -> None:
     assert analysis.placed == (1, 2, 3, 4, 5, 6)
 
 
+def test_statements_nobody_answered_do_not_raise_the_threshold() -> None:
+    """Pol.is's min(7, n-cmts) counts the statements in its rating matrix: those answered."""
+    answers = [(p, s, 1 if (p % 2) == (s % 2) else -1) for p in range(1, 21) for s in (1, 2, 3)]
+    analysis = analyse(answers, range(1, 11))
+
+    assert analysis.placed == tuple(range(1, 21))
+    assert len(analysis.groups) == 2
+
+
+def test_groups_follow_the_answers_not_the_participant_ids() -> None:
+    """Pol.is's k-means starts from its first rows, in the order participants first answered:
+    numbering them differently must not move anyone."""
+    rng = random.Random(3)  # noqa: S311 -- reproducible answers, not a secret
+    answers = [
+        (p, s, rng.choice([1, -1, 0]))
+        for p in range(1, 151)
+        for s in range(1, 21)
+        if rng.random() < 0.6
+    ]
+    rng.shuffle(answers)
+    analysis = analyse(answers, range(1, 21))
+    renamed = analyse([(1000 - p, s, v) for p, s, v in answers], range(1, 21))
+
+    assert len(analysis.groups) >= 2
+    assert {g.members for g in analysis.groups} == {
+        tuple(sorted(1000 - p for p in g.members)) for g in renamed.groups
+    }
+
+
 def test_bad_answer_value_is_refused() -> None:
     with pytest.raises(ValueError, match="1, -1 or 0, not 2"):
         analyse([(1, 1, 1), (1, 2, 2)], [1, 2])
@@ -307,8 +336,8 @@ def test_analysis_promises_hold_for_any_answers(
     analysis = analyse(answers, statements, min_answers=min_answers, min_group=min_group)
 
     counted: Counter[int] = Counter(p for p, s in _last_answers(answers))
-    hidden = {s for _, s, _ in answers if s > deck}
-    threshold = min(min_answers, deck + len(hidden))
+    # Pol.is's min(7, n-cmts): its statements are those anyone answered, hidden ones included.
+    threshold = min(min_answers, len({s for _, s, _ in answers}))
     assert set(analysis.placed) == {p for p, n in counted.items() if n >= threshold}
     assert set(analysis.positions) == set(analysis.placed)
     if analysis.groups:

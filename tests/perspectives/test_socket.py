@@ -304,3 +304,48 @@ def test_hiding_a_statement_analyses_the_room_again(
     assert after["placed"] == len(phones)
     where = anna_in.wait("perspectives_me", lambda v: v["common_ground"] == [])
     assert (where["placed"], where["answered"], where["needed"]) == (True, 7, 7)
+
+
+def test_blocked_residents_answers_leave_the_analysis(
+    app: Flask,
+    meeting_id: int,
+    connect: Connect,
+    join: Callable[..., str],
+    staff: Callable[[Role], str],
+) -> None:
+    """A resident blocked for abusing the room no longer shapes its map: the analysis is
+    made again without their answers, even when they wrote nothing the wall shows."""
+    console, ids = start(app, meeting_id, connect, staff)
+    inbox = Inbox(console)
+    phones = {name: connect({"token": join(meeting_id, name)}) for name in [*CAMP_A, "Troll"]}
+    for name, phone in phones.items():
+        for statement, value in zip(ids, camp_answers(name != "Troll"), strict=True):
+            ack(phone, "statement_vote", contribution_id=statement, value=value)
+    before = inbox.wait("perspectives", lambda v: v["placed"] == len(phones))
+    assert before["answers"] == len(phones) * len(STATEMENTS)
+    troll = Inbox(phones["Troll"])
+    troll_id = next(
+        e["args"][0]["me"]["participant_id"] for e in troll.read() if e["name"] == "state"
+    )
+    assert any(troll_id in g["participant_ids"] for g in before["groups"])
+
+    inbox.read()
+    inbox.received.clear()  # an analysis from before the troll's last answer placed six too
+    assert ack(console, "participant_block", participant_id=troll_id)["ok"] is True
+    after = inbox.wait("perspectives", lambda v: v["placed"] == len(CAMP_A))
+    assert after["answers"] == len(CAMP_A) * len(STATEMENTS)
+    assert all(troll_id not in g["participant_ids"] for g in after["groups"])
+    # The statement all seven agreed with now counts the six.
+    bridge = next(s for s in after["common_ground"] if s["contribution_id"] == ids[BRIDGE])
+    assert (bridge["agree"], bridge["disagree"]) == (len(CAMP_A), 0)
+    # The API and a fresh connection say the same; the troll's answers are still on record.
+    fresh = connect({"token": staff(Role.facilitator), "meeting_id": meeting_id})
+    state = next(e["args"][0] for e in fresh.get_received(NS) if e["name"] == "state")
+    assert state["perspectives"]["placed"] == len(CAMP_A)
+    with app.app_context():
+        kept = (
+            session()
+            .scalars(sa.select(StatementVote).where(StatementVote.participant_id == troll_id))
+            .all()
+        )
+        assert len(kept) == len(STATEMENTS)
