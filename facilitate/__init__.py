@@ -74,6 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     from .live import views as live_views
     from .mail import views as mail_views
     from .meetings import views as meeting_views
+    from .perspectives import views as perspectives_views
     from .reporting import views as reporting_views
     from .site import views as site_views
 
@@ -88,6 +89,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(action_views.bp)
     app.register_blueprint(intake_views.bp)
     app.register_blueprint(baseline_views.bp)
+    app.register_blueprint(perspectives_views.bp)
     app.register_blueprint(reporting_views.bp)
     app.register_blueprint(site_views.bp)
     app.register_blueprint(mail_views.bp)

@@ -115,6 +115,9 @@ def from_environment() -> dict[str, Any]:
             "LOGIN_FREE_FAILURES", DEFAULTS["LOGIN_FREE_FAILURES"], 0, 100, "failures"
         ),
         "LOGIN_MAX_WAIT": _whole("LOGIN_MAX_WAIT", DEFAULTS["LOGIN_MAX_WAIT"], 1, 3600, "seconds"),
+        "POLIS_MAX_BYTES": _whole(
+            "POLIS_MAX_BYTES", DEFAULTS["POLIS_MAX_BYTES"], 1024, 200 * 1024 * 1024, "bytes"
+        ),
         # Mail (facilitate/mail): without SMTP_URL it stays in the outbox, shown to staff.
         "SMTP_URL": os.environ.get("SMTP_URL") or None,
         "MAIL_FROM": os.environ.get("MAIL_FROM") or DEFAULTS["MAIL_FROM"],
@@ -171,6 +174,9 @@ DEFAULTS: dict[str, Any] = {
     #: The login throttle's clock (seconds since the epoch); tests move it instead of sleeping.
     "LOGIN_CLOCK": time.time,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    #: Each file of a Pol.is import (comments.csv, votes.csv) at most; the largest open-data
+    #: conversations are a few MB. The import's request may be twice this (and a little).
+    "POLIS_MAX_BYTES": 20 * 1024 * 1024,
     #: Participants one meeting admits; joins beyond it are refused, never per address.
     "MAX_PARTICIPANTS": 5000,
     #: Failed joins (unknown or closed codes) allowed per address, against code guessing.

@@ -160,7 +160,9 @@ def online_participants(meeting_id: int) -> set[int]:
 def presence(meeting_id: int, *, staff: bool) -> dict[str, Any]:
     online = online_participants(meeting_id)
     joined = session().scalar(
-        sa.select(sa.func.count(Participant.id)).where(Participant.meeting_id == meeting_id)
+        sa.select(sa.func.count(Participant.id)).where(
+            Participant.meeting_id == meeting_id, Participant.imported.is_(False)
+        )
     )
     data: dict[str, Any] = {"online": len(online), "joined": joined or 0}
     if staff:

@@ -57,6 +57,39 @@ UPLOAD_BODY: dict[str, Any] = {
 }
 
 
+def _csv_file(description: str) -> dict[str, Any]:
+    return {"type": "string", "format": "binary", "description": description}
+
+
+#: The body of a Pol.is import: both files of the conversation's open data.
+POLIS_BODY: dict[str, Any] = {
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["comments", "votes"],
+                "properties": {
+                    "comments": _csv_file(
+                        "comments.csv (UTF-8): columns comment-id, author-id, moderated "
+                        "(1, 0 or -1), comment-body, optionally timestamp; others ignored."
+                    ),
+                    "votes": _csv_file(
+                        "votes.csv (UTF-8): columns timestamp (epoch ms), comment-id, "
+                        "voter-id, vote (1 agree, -1 disagree, 0 pass); the later vote wins."
+                    ),
+                    "step": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "description": "The perspectives step's `position` in the agenda; "
+                        "the meeting's first perspectives step when left out.",
+                    },
+                },
+            }
+        }
+    }
+}
+
+
 def _document_what_apiflask_leaves_out(spec: dict[str, Any] | str) -> dict[str, Any] | str:
     """Say what APIFlask's generated document leaves open, so that clients (and tests
     generated from it) know: every body is required, path ids are row ids, and any
@@ -65,10 +98,11 @@ def _document_what_apiflask_leaves_out(spec: dict[str, Any] | str) -> dict[str, 
 
     if isinstance(spec, str):  # YAML, which this app never serves (SPEC_FORMAT is json)
         return spec
-    from .views import UPLOADS
+    from .views import POLIS_IMPORT, UPLOADS
 
     for path in UPLOADS:
         spec["paths"][path]["post"]["requestBody"] = UPLOAD_BODY
+    spec["paths"][POLIS_IMPORT]["post"]["requestBody"] = POLIS_BODY
     for operations in spec["paths"].values():
         for operation in operations.values():
             # Every operation reads the database, the token check first (errors_web.py).

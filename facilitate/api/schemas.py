@@ -366,6 +366,17 @@ class ImportOut(Output):
     replaced: int
 
 
+class PolisImportOut(Output):
+    """A Pol.is conversation imported into a meeting's perspectives step."""
+
+    meeting_id: int
+    statements: int = Field(description="Comments imported, moderated-out ones included.")
+    votes: int = Field(description="Answers stored: each voter's last vote per comment.")
+    participants: dict[str, int] = Field(
+        description="Pol.is voter-id (and author-id) → the imported participant's id."
+    )
+
+
 class AreaOut(Output):
     id: int
     name: str
@@ -617,10 +628,19 @@ ERROR_SCHEMA: dict[str, Any] = {
                         "required": ["line", "message"],
                         "additionalProperties": False,
                         "properties": {
+                            "file": {
+                                "type": "string",
+                                "description": "Which file, where an import takes more "
+                                "than one (`comments.csv`, `votes.csv`).",
+                            },
                             "line": {"type": "integer", "description": "1 is the header."},
                             "message": {"type": "string"},
                         },
                     },
+                },
+                "more_problems": {
+                    "type": "integer",
+                    "description": "Bad lines beyond those listed in `problems`.",
                 },
             },
         }

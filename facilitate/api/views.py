@@ -39,6 +39,7 @@ from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.links import join_url
 from facilitate.meetings.models import Meeting
 from facilitate.perspectives import operations as perspectives_ops
+from facilitate.perspectives import views as perspectives_views
 from facilitate.proposals import operations as proposal_ops
 from facilitate.reporting.trail import trail, trail_json
 
@@ -64,6 +65,7 @@ from .schemas import (
     NoteThemesIn,
     NoteTrailOut,
     PhaseOut,
+    PolisImportOut,
     ProposalOut,
     ThemeIn,
     ThemeOut,
@@ -436,6 +438,70 @@ def common_ground(meeting_id: int) -> CommonGroundOut:
     )
     view.pop("dots")
     return CommonGroundOut(**view)
+
+
+#: The Pol.is import takes two files (multipart/form-data); ``facilitate.api`` documents it.
+POLIS_IMPORT = "/api/v1/meetings/{meeting_id}/polis-import"
+
+
+@bp.post("/meetings/<int:meeting_id>/polis-import")
+@token_required(bp, Role.facilitator)
+@bp.output(PolisImportOut, status_code=201)
+@bp.doc(
+    responses={
+        403: "The token's role is too low for this.",
+        409: "The meeting has no perspectives step (`no_perspectives_step`), already holds "
+        "an imported conversation (`already_imported`), or is archived.",
+        413: "The request is larger than both files may be together.",
+        415: "The body is not `multipart/form-data`.",
+        422: "The files are refused and nothing was imported: a file too large or missing, "
+        "not UTF-8, a header without the needed columns, or bad lines (each listed in "
+        "`problems` with its file, line number and the reason), e.g. a vote other than "
+        "1, -1 or 0, or on a comment-id that comments.csv lacks.",
+    }
+)
+def polis_import(meeting_id: int) -> PolisImportOut:
+    """Import a Pol.is conversation into the meeting's perspectives step
+
+    The files of Pol.is's open data (`comments.csv`, `votes.csv`). Comments become the
+    step's statements (moderated out, `-1`: hidden), voters become anonymous participants
+    marked as imported (never counted as joined), and each voter's last vote per comment
+    an answer. The room's analysis is made again at once. The meeting need not be open.
+    """
+    perspectives_views.allow_upload()
+    meeting = meeting_ops.get_meeting(meeting_id)
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaType(
+            _l("Send the files as multipart/form-data, in the fields comments and votes.")
+        )
+    step = perspectives_views.step_of(meeting, request.form.get("step"))
+    perspectives_ops.import_step(meeting, step)
+    made = perspectives_ops.import_polis(meeting, perspectives_views.read_upload(), step=step)
+    perspectives_views.log_import(meeting, made)
+    return PolisImportOut(
+        meeting_id=meeting.id,
+        statements=made.statements,
+        votes=made.votes,
+        participants={str(voter): pid for voter, pid in made.participants.items()},
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/polis-export.zip")
+@token_required(bp, Role.observer)
+@bp.output(
+    FileSchema(),
+    content_type="application/zip",
+    description="`comments.csv` and `votes.csv` as in Pol.is's open data.",
+)
+def polis_export(meeting_id: int) -> Response:
+    """A meeting's statements and answers in Pol.is's open-data format
+
+    Only the statements of its perspectives steps and the answers to them. Comments are
+    numbered from 0 in the order written, voters from 0 in the order they joined: no ids
+    of ours, no names. A statement the room did not see is `moderated` -1, without its
+    words.
+    """
+    return perspectives_views.export_response(meeting_ops.get_meeting(meeting_id))
 
 
 @bp.get("/dialogues/<int:dialogue_id>/actions")

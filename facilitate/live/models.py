@@ -69,6 +69,9 @@ class Participant(Base):
     #: are counted one after another and the dots budget holds (SQLite and PostgreSQL).
     vote_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     joined_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: A voter of an imported Pol.is conversation: their answers count in the analysis,
+    #: but nobody joined on a phone, so they are no one "in the room" (or at its limit).
+    imported: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     meeting: Mapped[Meeting] = relationship()
     area: Mapped[Area | None] = relationship()

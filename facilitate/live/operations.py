@@ -225,6 +225,13 @@ def _announce(
         _retell_reactors(meeting, contribution)
 
 
+def announce_added(meeting: Meeting, contributions: Iterable[Contribution]) -> None:
+    """Contributions written in bulk, past the usual path (an imported Pol.is
+    conversation): each told to the room as one just added."""
+    for contribution in contributions:
+        _announce(meeting, contribution)
+
+
 def _retell_reactors(meeting: Meeting, contribution: Contribution) -> None:
     """Back on the walls: the wall event leaves ``reacted`` out, and a client that dropped
     the contribution forgot its own "me too", so each reactor hears it again."""
@@ -484,7 +491,9 @@ def people_and_words(meeting: Meeting) -> list[tuple[Participant, list[Contribut
     """Everyone who joined, in order, with what they still have on record (hidden too):
     how staff find the resident who asks, during the meeting or long after it."""
     people = session().scalars(
-        sa.select(Participant).where(Participant.meeting_id == meeting.id).order_by(Participant.id)
+        sa.select(Participant)
+        .where(Participant.meeting_id == meeting.id, Participant.imported.is_(False))
+        .order_by(Participant.id)
     )
     words: dict[int, list[Contribution]] = {}
     for contribution in session().scalars(

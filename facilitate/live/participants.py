@@ -68,7 +68,9 @@ def join(
     area_row = find_area(meeting.theme.dialogue, area) if area else None
     limit: int = current_app.config["MAX_PARTICIPANTS"]
     count = session().scalar(
-        sa.select(sa.func.count(Participant.id)).where(Participant.meeting_id == meeting.id)
+        sa.select(sa.func.count(Participant.id)).where(
+            Participant.meeting_id == meeting.id, Participant.imported.is_(False)
+        )
     )
     if (count or 0) >= limit:
         raise Conflict(_l("This meeting is full."), code="meeting_full")

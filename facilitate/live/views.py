@@ -135,7 +135,9 @@ def privacy() -> str:
 
 def _joined(meeting_id: int) -> int:
     count = session().scalar(
-        sa.select(sa.func.count(Participant.id)).where(Participant.meeting_id == meeting_id)
+        sa.select(sa.func.count(Participant.id)).where(
+            Participant.meeting_id == meeting_id, Participant.imported.is_(False)
+        )
     )
     return count or 0
 

@@ -10,23 +10,26 @@ answer to a person.
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from facilitate import events
-from facilitate.db import session
+from facilitate.db import Base, session
 from facilitate.errors import Conflict, NotFound, ValidationError
 from facilitate.intake.models import Note, NoteTheme
 from facilitate.live import audience, snapshot
 from facilitate.live import operations as live_ops
-from facilitate.live.models import TEXT_MAX, Contribution, Participant
+from facilitate.live.models import TEXT_MAX, Contribution, ContributionKind, Participant
 from facilitate.live.views_json import Audience, Viewer
-from facilitate.meetings.models import Meeting
+from facilitate.meetings.models import Meeting, MeetingStatus
 
-from . import queries
+from . import polis, queries
 from .analysis import Analysis, StatementScore, analyse
 from .models import VALUES, PerspectivesResult, StatementQuote, StatementVote
 
@@ -406,15 +409,150 @@ def publish(
     events.queue("perspectives", staff_view(data, texts), audience.staff(meeting.id))
     events.queue("perspectives", public_view(data, texts), audience.public(meeting.id))
     standing = Standing(data, texts)
+    # Voters of an imported conversation have no phone to tell.
+    imported = queries.imported(meeting)
     answered: dict[int, dict[int, int]] = {}
     for participant_id, statement_id, value in answers:
-        answered.setdefault(participant_id, {})[statement_id] = value
+        if participant_id not in imported:
+            answered.setdefault(participant_id, {})[statement_id] = value
     for participant_id, mine in answered.items():
         events.queue(
             "perspectives_me",
             standing.of(participant_id, mine),
             audience.participant(meeting.id, participant_id),
         )
+
+
+# -- Pol.is conversations ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Imported:
+    statements: int
+    votes: int
+    participants: dict[int, int]  # Pol.is voter-id → participant id
+
+
+def import_step(meeting: Meeting, step: int | None) -> int:
+    """The perspectives step an import goes into: the one given (its agenda position), or
+    the meeting's first."""
+    steps = queries.perspectives_steps(meeting)
+    if not steps:
+        raise Conflict(
+            _l("The meeting has no perspectives step: add one to the agenda first."),
+            code="no_perspectives_step",
+        )
+    if step is None:
+        return steps[0]
+    if step not in steps:
+        raise ValidationError(_l("That step is not a perspectives step."), field="step")
+    return step
+
+
+def import_polis(
+    meeting: Meeting, conversation: polis.Conversation, *, step: int | None = None
+) -> Imported:
+    """A Pol.is conversation as the step's statements, its voters as imported anonymous
+    participants and their last votes as answers; then the room analysed again.
+
+    One import per meeting: a second would count every voter twice. Rows go in as bulk
+    inserts (a large conversation has 200,000 votes) and the analysis is stored before
+    the commit, so the next read of the common ground shows the conversation."""
+    if meeting.is_archived:
+        raise Conflict(_l("The meeting is archived."), code="archived")
+    position = import_step(meeting, step)
+    if queries.imported(meeting):
+        raise Conflict(
+            _l("This meeting already holds an imported Pol.is conversation."),
+            code="already_imported",
+        )
+    now = dt.datetime.now(dt.UTC)
+    seen = conversation.first_seen()
+    ids = session().scalars(
+        sa.insert(Participant).returning(Participant.id, sort_by_parameter_order=True),
+        [
+            {
+                "meeting_id": meeting.id,
+                # A hash no token has: nobody can ever act as an imported voter.
+                "token_hash": secrets.token_hex(32),
+                "display_name": "",
+                "imported": True,
+                "joined_at": seen.get(voter, now),
+            }
+            for voter in conversation.voters
+        ],
+    )
+    participant_of = dict(zip(conversation.voters, ids, strict=True))
+    moderated_out = str(_l("Moderated out in Pol.is"))
+    statement_ids = list(
+        session().scalars(
+            sa.insert(Contribution).returning(Contribution.id, sort_by_parameter_order=True),
+            [
+                {
+                    "meeting_id": meeting.id,
+                    "phase": position,
+                    "participant_id": participant_of.get(c.author)
+                    if c.author is not None
+                    else None,
+                    "text": c.body,
+                    "kind": ContributionKind.experience,
+                    "hidden": c.moderated == polis.MODERATED_OUT,
+                    "hidden_reason": moderated_out if c.moderated == polis.MODERATED_OUT else "",
+                    "created_at": c.at or now,
+                }
+                for c in conversation.comments
+            ],
+        )
+    )
+    statement_of = dict(zip((c.id for c in conversation.comments), statement_ids, strict=True))
+    if conversation.votes:
+        # Core, not the ORM's bulk path: the table's insert skips a per-row ORM pass.
+        session().execute(
+            sa.insert(sa.Table(StatementVote.__tablename__, Base.metadata)),
+            [
+                {
+                    "participant_id": participant_of[voter],
+                    "contribution_id": statement_of[comment],
+                    "value": value,
+                    "updated_at": at,
+                }
+                for (voter, comment), (value, at) in conversation.votes.items()
+            ],
+        )
+    session().flush()
+    if meeting.status is MeetingStatus.open:
+        # A room in session sees the statements arrive, as if typed in one by one.
+        live_ops.announce_added(
+            meeting,
+            session().scalars(
+                sa.select(Contribution)
+                .where(Contribution.id.in_(statement_ids))
+                .order_by(Contribution.id)
+            ),
+        )
+    answers, deck_ids = analysis_input(meeting)
+    publish(meeting, result_data(run(answers, deck_ids), answers, deck_ids), answers)
+    return Imported(len(conversation.comments), len(conversation.votes), participant_of)
+
+
+def export_polis(meeting: Meeting) -> bytes:
+    """The meeting's statements and answers as Pol.is's open data (see ``polis.export``):
+    every statement of its perspectives steps that was not deleted, and the answers to them."""
+    steps = queries.perspectives_steps(meeting)
+    contributions = session().scalars(
+        sa.select(Contribution)
+        .where(
+            Contribution.meeting_id == meeting.id,
+            Contribution.phase.in_(steps),
+            Contribution.deleted.is_(False),
+        )
+        .order_by(Contribution.id)
+    )
+    statements = [
+        polis.Statement(c.id, c.participant_id, live_ops.shown(c), c.text, c.created_at)
+        for c in contributions
+    ]
+    return polis.export(statements, queries.timed_answers(meeting))
 
 
 @snapshot.section

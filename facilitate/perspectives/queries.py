@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import sqlalchemy as sa
 
 from facilitate.db import session
@@ -45,12 +48,7 @@ def deck(meeting: Meeting) -> dict[int, str]:
     return dict(rows.all())
 
 
-def answers(meeting: Meeting) -> list[tuple[int, int, int]]:
-    """Every answer given in the meeting as (participant, statement, value), in the order
-    given; answers to statements hidden since included (the analysis counts them towards a
-    resident's threshold, as Pol.is counts its moderated-out ones). A blocked resident's
-    answers are left out, as their words leave the wall: whoever was blocked for abusing
-    the room does not shape its groups or its common ground either."""
+def _answers(meeting: Meeting, *columns: Any) -> sa.Select[Any]:
     # Subqueries, not joins: the meeting's contributions by their index, and the blocked
     # (few or none) left out by id, where a join looked up each answer's participant (a
     # fifth of the read's CPU in a room of 60,000 answers, which the flush reads on the loop).
@@ -58,15 +56,46 @@ def answers(meeting: Meeting) -> list[tuple[int, int, int]]:
     blocked = sa.select(Participant.id).where(
         Participant.meeting_id == meeting.id, Participant.blocked.is_(True)
     )
-    rows = session().execute(
-        sa.select(StatementVote.participant_id, StatementVote.contribution_id, StatementVote.value)
+    return (
+        sa.select(
+            StatementVote.participant_id,
+            StatementVote.contribution_id,
+            StatementVote.value,
+            *columns,
+        )
         .where(
             StatementVote.contribution_id.in_(statements),
             StatementVote.participant_id.not_in(blocked),
         )
         .order_by(StatementVote.updated_at, StatementVote.id)
     )
-    return [(p, c, v) for p, c, v in rows]
+
+
+def answers(meeting: Meeting) -> list[tuple[int, int, int]]:
+    """Every answer given in the meeting as (participant, statement, value), in the order
+    given; answers to statements hidden since included (the analysis counts them towards a
+    resident's threshold, as Pol.is counts its moderated-out ones). A blocked resident's
+    answers are left out, as their words leave the wall: whoever was blocked for abusing
+    the room does not shape its groups or its common ground either."""
+    return [(p, c, v) for p, c, v in session().execute(_answers(meeting))]
+
+
+def timed_answers(meeting: Meeting) -> list[tuple[int, int, int, dt.datetime]]:
+    """The answers of ``answers`` with when each was last given: (participant, statement,
+    value, time)."""
+    rows = session().execute(_answers(meeting, StatementVote.updated_at))
+    return [(p, c, v, at) for p, c, v, at in rows]
+
+
+def imported(meeting: Meeting) -> set[int]:
+    """The meeting's participants imported from a Pol.is conversation."""
+    return set(
+        session().scalars(
+            sa.select(Participant.id).where(
+                Participant.meeting_id == meeting.id, Participant.imported.is_(True)
+            )
+        )
+    )
 
 
 def answers_of(meeting_id: int, participant_id: int) -> dict[int, int]:

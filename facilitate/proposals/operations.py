@@ -107,7 +107,9 @@ def results_public(meeting: Meeting) -> bool:
 def joined(meeting: Meeting) -> int:
     return (
         session().scalar(
-            sa.select(sa.func.count(Participant.id)).where(Participant.meeting_id == meeting.id)
+            sa.select(sa.func.count(Participant.id)).where(
+                Participant.meeting_id == meeting.id, Participant.imported.is_(False)
+            )
         )
         or 0
     )

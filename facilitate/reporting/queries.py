@@ -52,7 +52,7 @@ def participation(meeting: Meeting, *, no_area: str, no_age: str) -> Participati
     people = list(
         session().scalars(
             sa.select(Participant)
-            .where(Participant.meeting_id == meeting.id)
+            .where(Participant.meeting_id == meeting.id, Participant.imported.is_(False))
             .options(selectinload(Participant.area))
         )
     )
@@ -319,7 +319,10 @@ def representation(
     people = list(
         session().scalars(
             sa.select(Participant)
-            .where(Participant.meeting_id.in_([m.id for m in meetings]))
+            .where(
+                Participant.meeting_id.in_([m.id for m in meetings]),
+                Participant.imported.is_(False),
+            )
             .options(selectinload(Participant.area))
         )
     )

@@ -175,6 +175,16 @@ class Api:
         self.validate("POST", "/api/v1" + path, response)
         return response
 
+    def upload_files(self, path: str, files: dict[str, bytes]) -> TestResponse:
+        """POST files as multipart/form-data, each in the field of its name (``.csv`` added)."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        data = {name: (io.BytesIO(body), f"{name}.csv") for name, body in files.items()}
+        response = self.client.post(
+            "/api/v1" + path, data=data, content_type="multipart/form-data", headers=headers
+        )
+        self.validate("POST", "/api/v1" + path, response)
+        return response
+
     def get(self, path: str, **kwargs: Any) -> TestResponse:
         return self.call("GET", path, **kwargs)
 
@@ -294,6 +304,8 @@ def test_openapi_document_lists_every_api_route(app: Flask, doc: dict[str, Any])
         ("put", "/api/v1/notes/{note_id}/themes"),
         ("post", "/api/v1/dialogues/{dialogue_id}/population"),
         ("post", "/api/v1/dialogues/{dialogue_id}/indicators"),
+        ("post", "/api/v1/meetings/{meeting_id}/polis-import"),
+        ("get", "/api/v1/meetings/{meeting_id}/polis-export.zip"),
     }
 
 
@@ -349,6 +361,8 @@ def test_openapi_bearer_scheme_on_every_operation(doc: dict[str, Any]) -> None:
         ("put", "/api/v1/notes/{note_id}/themes"): "facilitator",
         ("post", "/api/v1/dialogues/{dialogue_id}/population"): "facilitator",
         ("post", "/api/v1/dialogues/{dialogue_id}/indicators"): "facilitator",
+        ("post", "/api/v1/meetings/{meeting_id}/polis-import"): "facilitator",
+        ("get", "/api/v1/meetings/{meeting_id}/polis-export.zip"): "observer",
     }
     # Proposals are readable with a participant token too (tallies once results are public).
     shared = {("get", "/api/v1/meetings/{meeting_id}/proposals")}
@@ -439,7 +453,14 @@ def test_check_refuses_mismatches(doc: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize(
     "app_config",
-    [{"MAX_PARTICIPANTS": 1, "RATELIMIT_ENABLED": True, "JOIN_FAILURE_LIMIT": "2 per minute"}],
+    [
+        {
+            "MAX_PARTICIPANTS": 1,
+            "RATELIMIT_ENABLED": True,
+            "JOIN_FAILURE_LIMIT": "2 per minute",
+            "POLIS_MAX_BYTES": 4096,
+        }
+    ],
     indirect=True,
 )
 def test_openapi_responses_match_document_for_every_status(
@@ -589,6 +610,30 @@ def test_openapi_responses_match_document_for_every_status(
         assert observer.upload(path, "table.csv", table).status_code == 403
         assert anonymous.upload(path, "table.csv", table).status_code == 401
         assert facilitator.upload(f"/dialogues/999/{kind}", "t.csv", table).status_code == 404
+    # A Pol.is conversation in (once), refused files, too large a body; and out again.
+    polis = facilitator.post(
+        f"/themes/{theme_id}/meetings", json={"title": "Pol.is", "template": "common_ground_90"}
+    )
+    polis_id = polis.get_json()["id"]
+    conversation = {
+        "comments": b"comment-id,author-id,moderated,comment-body\n0,0,1,Mer ljus\n",
+        "votes": b"timestamp,comment-id,voter-id,vote\n1500000000000,0,0,1\n",
+    }
+    into = f"/meetings/{polis_id}/polis-import"
+    wrong = {**conversation, "votes": conversation["votes"] + b"1500000000001,7,0,1\n"}
+    assert facilitator.upload_files(into, wrong).status_code == 422
+    assert facilitator.upload_files(into, conversation).status_code == 201
+    assert facilitator.upload_files(into, conversation).status_code == 409
+    assert observer.upload_files(into, conversation).status_code == 403
+    assert anonymous.upload_files(into, conversation).status_code == 401
+    assert facilitator.upload_files("/meetings/999/polis-import", conversation).status_code == 404
+    huge = {name: body * 1000 for name, body in conversation.items()}
+    assert facilitator.upload_files(into, huge).status_code == 413
+    out = f"/meetings/{polis_id}/polis-export.zip"
+    assert observer.get(out).status_code == 200
+    assert anonymous.get(out).status_code == 401
+    assert resident.get(out).status_code == 403
+    assert observer.get("/meetings/999/polis-export.zip").status_code == 404
     with app.app_context():
         from facilitate.db import session
         from facilitate.dialogues.models import Dialogue, DialogueStatus
