@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
     import rooms
+    import rooms.wire
 
     socketio.init_app(
         app,
@@ -61,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
         # and would allow cross-site hijacking of a resident's socket).
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),  # type: ignore[arg-type]
         max_http_buffer_size=64 * 1024,
+        json=rooms.wire,
     )
 
     from . import cli, errors_web, web

@@ -36,6 +36,7 @@ from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.models import Meeting, MeetingStatus
 from facilitate.proposals import operations as proposal_ops
 
+from . import wire
 from .connections import Connection, registry
 from .queue import WatchedRedisManager
 from .shared import Shared
@@ -296,7 +297,9 @@ def _read_room(meeting_id: int, seeing: Audience) -> Room:
     # committed in between was sent before this connection joined its rooms.
     session().expire_all()
     meeting = meeting_ops.get_meeting(meeting_id)
-    return room(meeting, seeing, presence(meeting_id, staff=seeing.staff))
+    shared = room(meeting, seeing, presence(meeting_id, staff=seeing.staff))
+    shared.freeze(wire.fragment)
+    return shared
 
 
 def send_state(conn: Connection, group: int | None = _FRESH) -> None:
@@ -320,7 +323,15 @@ def send_state(conn: Connection, group: int | None = _FRESH) -> None:
         for name in wanted - conn.rooms:
             join_room(name, sid=conn.sid, namespace=NAMESPACE)
         conn.rooms = wanted
-        socketio.emit("state", shared.state_for(viewer, group), to=conn.sid, namespace=NAMESPACE)
+        # Straight to the socket, never through the message queue: it is connected here,
+        # and the queue would have to copy the shared fragments (rooms/wire.py).
+        socketio.emit(
+            "state",
+            shared.state_for(viewer, group),
+            to=conn.sid,
+            namespace=NAMESPACE,
+            ignore_queue=True,  # type: ignore[call-arg]  # passed on to python-socketio
+        )
 
 
 def resync_here(meeting_id: int) -> None:

@@ -16,7 +16,7 @@ part of the room through ``section``, so ``live`` imports none of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,15 +83,21 @@ class Item:
 
 
 def items_for(
-    items: Iterable[Item], mine: int | None, *, marked: bool = True
-) -> list[dict[str, Any]]:
-    """A list as viewer ``mine`` sees it; the shared dicts themselves where nothing is theirs.
-    ``marked`` lists (contributions) say on each item whether it is theirs (``own``) and
-    has their "me too" (``reacted``)."""
+    items: Sequence[Item],
+    mine: int | None,
+    *,
+    marked: bool = True,
+    sent: Sequence[Any] | None = None,
+) -> list[Any]:
+    """A list as viewer ``mine`` sees it; the shared items themselves where nothing is
+    theirs (as ``sent``, when the engine encoded them once). ``marked`` lists
+    (contributions) say on each item whether it is theirs (``own``) and has their "me too"
+    (``reacted``)."""
+    shared = [item.data for item in items] if sent is None else sent
     if mine is None:
-        return [item.data for item in items if not item.author_only]
-    seen: list[dict[str, Any]] = []
-    for item in items:
+        return [shared[i] for i, item in enumerate(items) if not item.author_only]
+    seen: list[Any] = []
+    for i, item in enumerate(items):
         own = item.author == mine
         if item.author_only and not own:
             continue
@@ -99,7 +105,7 @@ def items_for(
         if marked and (own or reacted):
             seen.append({**item.data, "own": own, "reacted": reacted})
         else:
-            seen.append(item.data)
+            seen.append(shared[i])
     return seen
 
 
@@ -112,15 +118,25 @@ class Room:
     contributions: list[Item]
     groups_count: int | None
     personal: list[Personal] = field(default_factory=list)
+    #: The contributions as ``freeze`` encoded them, in ``contributions``' order.
+    sent: list[Any] | None = None
 
     def __repr__(self) -> str:
-        return f"<Room {self.keys['meeting']['id']} {self.audience}>"
+        return f"<Room {self.audience} keys={len(self.keys)}>"
+
+    def freeze(self, encode: Callable[[Any], Any]) -> None:
+        """Encode what every viewer gets as it is once, with ``encode`` (the engine's JSON
+        fragments), for a room kept for many. The clock is each viewer's own."""
+        self.keys = {k: v if k == "timer" else encode(v) for k, v in self.keys.items()}
+        self.sent = [encode(item.data) for item in self.contributions]
 
     def state_for(self, viewer: Viewer, group: int | None) -> dict[str, Any]:
         """The state one viewer gets: the shared keys, their own parts, a fresh clock."""
         state = dict(self.keys)
         state["timer"] = {**state["timer"], "now": iso(utcnow())}
-        state["contributions"] = items_for(self.contributions, viewer.participant_id)
+        state["contributions"] = items_for(
+            self.contributions, viewer.participant_id, sent=self.sent
+        )
         me: dict[str, Any] = {
             "participant_id": viewer.participant_id,
             "role": viewer.role.value,
