@@ -50,6 +50,7 @@ NOT_HTML = {
     "reporting.dialogue_calendar": "the dialogue's meetings as an iCalendar feed",
     "reporting.meeting_calendar": "one meeting as an iCalendar file",
     "reporting.feedback_feed": "the feedback page as an Atom feed",
+    "perspectives.polis_export": "a meeting's statements and answers for Pol.is, a ZIP",
 }
 #: The JSON API (blueprint ``api``) answers only JSON; tests/api/ checks it.
 NOT_HTML_BLUEPRINTS = ("api.",)
@@ -111,6 +112,7 @@ PAGES: tuple[Check, ...] = (
     Check("facilitator", f"/meetings/{MEETING}/preview"),
     Check("facilitator", f"/meetings/{MEETING}/people"),
     Check("facilitator", f"/meetings/{MEETING}/paper"),
+    Check("facilitator", f"/meetings/{MEETING}/polis"),  # tests/browser/test_polis.py: errors
     # After the meeting: report, actions and their trail, participation.
     Check("facilitator", f"/meetings/{MEETING}/report"),
     Check("facilitator", f"/dialogues/{DIALOGUE}/actions"),
