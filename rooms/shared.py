@@ -34,7 +34,7 @@ import redis
 from limits import RateLimitItemPerSecond
 from limits.errors import StorageError
 from limits.storage import RedisStorage
-from limits.strategies import SlidingWindowCounterRateLimiter
+from limits.strategies import MovingWindowRateLimiter
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -84,7 +84,7 @@ class Shared:
         self._ttl = max(1, math.ceil(3 * heartbeat))
         self._redis: redis.Redis | None = None
         self._local_limits = LocalWindow()
-        self._limits: SlidingWindowCounterRateLimiter | None = None
+        self._limits: MovingWindowRateLimiter | None = None
         if url is not None:
             # Short timeouts and no retries: a join or a write must not wait for a Redis
             # that does not answer; the fallbacks below take over at once.
@@ -102,9 +102,7 @@ class Shared:
                 socket_timeout=0.5,
                 socket_connect_timeout=0.5,
             )
-            # Two counters per phone, not a list of every hit: the moving window's script
-            # was a sixth of a vote's server CPU on one instance with Redis (issue 21).
-            self._limits = SlidingWindowCounterRateLimiter(storage)
+            self._limits = MovingWindowRateLimiter(storage)
 
     def __repr__(self) -> str:
         where = "redis" if self._redis is not None else "memory"
