@@ -48,7 +48,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
     import rooms
-    import rooms.wire
 
     socketio.init_app(
         app,

@@ -10,10 +10,11 @@ from flask import Flask
 from facilitate import events
 from facilitate.extensions import socketio
 
+from . import wire
 from .queue import WatchedRedisManager, client_manager
 from .shared import Shared
 
-__all__ = ["client_manager", "init_app", "stop"]
+__all__ = ["client_manager", "init_app", "stop", "wire"]
 
 
 def init_app(app: Flask) -> None:
