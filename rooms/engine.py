@@ -248,6 +248,12 @@ class RoomStates:
             self._generation[meeting_id] = self._generation.get(meeting_id, 0) + 1
             self._rooms.pop(meeting_id, None)
 
+    def said(self, room_name: str | None) -> None:
+        """Something was said to ``room_name``: unless it is one phone's own, its meeting's
+        shared states are old now."""
+        if not audience.personal(room_name):
+            self.changed(audience.meeting_of(room_name))
+
     def forget(self, meeting_id: int) -> None:
         """Nobody here sits in the meeting any more: its rooms go, not its generation."""
         with self._guard:
@@ -274,9 +280,7 @@ def room_states() -> RoomStates:
 
 
 def changed(room_name: str | None) -> None:
-    """Something was said to ``room_name``: its meeting's shared states are old now."""
-    if not audience.personal(room_name):
-        room_states().changed(audience.meeting_of(room_name))
+    room_states().said(room_name)
 
 
 @contextlib.contextmanager
@@ -284,8 +288,7 @@ def delivering_to(app: Flask, room_name: str | None) -> Iterator[None]:
     """For the message queue: an event (from this instance or another) waits for a
     ``state`` being sent here, and makes the meeting's shared states old."""
     with delivering.audiences([room_name]):
-        if not audience.personal(room_name):
-            app.extensions[ROOMS_KEY].changed(audience.meeting_of(room_name))
+        app.extensions[ROOMS_KEY].said(room_name)
         yield
 
 

@@ -121,6 +121,18 @@ def groups_running(meeting: Meeting) -> bool:
     return meeting.groups_count is not None
 
 
+def seen_as(who: Audience, *, hidden: bool, waiting: bool) -> Literal["all", "author"] | None:
+    """Who of ``who`` sees a resident's item by its moderation: staff every one; nobody
+    else a hidden one; only its author one waiting for approval (under pre-moderation)."""
+    if who.staff:
+        return "all"
+    if hidden:
+        return None
+    if waiting:
+        return "author" if who.resident else None
+    return "all"
+
+
 def seen_by(
     contribution: Contribution, who: Audience, grouped: bool
 ) -> Literal["all", "author"] | None:
@@ -128,12 +140,9 @@ def seen_by(
     approval), or none (hidden ones are staff-only; a group sees its own wall)."""
     if contribution.deleted:
         return None
-    if who.staff:
-        return "all"
-    if contribution.hidden:
-        return None
-    if contribution.waiting:  # under pre-moderation: its author, and nobody else yet
-        return "author" if who.resident else None
+    seen = seen_as(who, hidden=contribution.hidden, waiting=contribution.waiting)
+    if seen != "all" or who.staff:
+        return seen
     if not who.resident or not grouped or contribution.group is None:
         return "all"  # the projector sees every group's wall side by side
     return "all" if contribution.group == who.group else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import TypeGuard
 
 import sqlalchemy as sa
 from flask import current_app
@@ -87,10 +88,12 @@ def join(
     return participant, token
 
 
+def _is_token(token: str | None) -> TypeGuard[str]:
+    return token is not None and token.startswith(TOKEN_PREFIX)
+
+
 def _by_token(token: str | None) -> sa.ColumnElement[bool] | None:
-    if not token or not token.startswith(TOKEN_PREFIX):
-        return None
-    return Participant.token_hash == token_hash(token)
+    return Participant.token_hash == token_hash(token) if _is_token(token) else None
 
 
 def participant_for_token(
@@ -133,7 +136,7 @@ _SEAT = (
 
 def seat_for_token(token: str | None, *, meeting_id: int | None = None) -> Seat | None:
     """``participant_for_token``'s answer as a ``Seat``."""
-    if not token or not token.startswith(TOKEN_PREFIX):
+    if not _is_token(token):
         return None
     row = session().connection().execute(_SEAT, {"token_hash": token_hash(token)}).first()
     if row is None or (meeting_id is not None and row[1] != meeting_id):

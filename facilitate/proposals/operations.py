@@ -155,13 +155,6 @@ def _budget(meeting: Meeting) -> int | None:
     return None
 
 
-def my_votes(meeting: Meeting, participant: Participant | None) -> dict[str, Any]:
-    """The ``me`` additions: this phone's own votes and, for dots, what is left to give."""
-    if participant is None:
-        return {"votes": {}, "remaining": None}
-    return votes_of(participant.id, _budget(meeting))
-
-
 _MY_VOTES = (
     sa.select(Vote.proposal_id, Vote.value, Proposal.on_ballot)
     .join(Proposal, Proposal.id == Vote.proposal_id)
@@ -202,13 +195,7 @@ def proposals_and_ballot(meeting: Meeting) -> tuple[list[Proposal], list[Proposa
 def proposal_seen(proposal: Proposal, who: Audience) -> Literal["all", "author"] | None:
     """Staff see every one; residents and the projector those shown, and a phone its own
     waiting ones too."""
-    if who.staff:
-        return "all"
-    if proposal.hidden:
-        return None
-    if proposal.waiting:
-        return "author" if who.resident else None
-    return "all"
+    return live_ops.seen_as(who, hidden=proposal.hidden, waiting=proposal.waiting)
 
 
 @snapshot.section
