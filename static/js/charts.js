@@ -189,6 +189,9 @@
      pace comes after the page around it was laid out (the projector fits it again). */
   function paint(box, state, opts) {
     box._drawnAt = Date.now();
+    // Heard when a drawing starts, so the pace can be seen from outside (devtools, tests)
+    // without the drawing's own length in it.
+    box.dispatchEvent(new CustomEvent("chart-drawing"));
     drawNow(box, state, opts);
     if (opts.drawn) opts.drawn(box);
   }
