@@ -145,6 +145,9 @@ DEFAULTS: dict[str, Any] = {
     "SOCKETIO_CHANNEL": "flask-socketio",
     "HOST": "127.0.0.1",
     "PORT": 5000,
+    #: PostgreSQL: a pooled connection idle longer than this (seconds) is pinged before it
+    #: is lent again (facilitate/db.py, _ping_if_idle).
+    "DATABASE_IDLE_PING": 1.0,
     #: Proxies in front that set X-Forwarded-For/-Proto (nginx: 1). Without it, behind a
     #: proxy every resident has the proxy's address, and per-address limits hit them all.
     "TRUSTED_PROXIES": 0,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
+import functools
 import inspect
 import logging
+import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -139,10 +142,41 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def configure_engine(engine: Engine) -> None:
+def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(idle: float, dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Ping a connection that sat in the pool, as ``pool_pre_ping`` would, but only then.
+
+    A restart or a network cut while the pool was idle is found here, so the request that
+    gets the connection does not fail on it. A connection lent again within the second
+    (``idle``: every one in a vote storm, where a ping was one round trip in six) is not pinged: if
+    the server went away in that second, the statement fails, SQLAlchemy sees the
+    disconnect and renews the whole pool, and the write is refused as unavailable and sent
+    again by the phone (docs/reliability.md).
+    """
+    idle_since = record.info.get("idle_since")
+    if idle_since is None or time.monotonic() - idle_since < idle:
+        return
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SELECT 1")
+    except Exception as error:
+        # The pool drops this connection and lends a fresh one (SQLAlchemy's recipe).
+        raise sa.exc.DisconnectionError() from error
+    finally:
+        with contextlib.suppress(Exception):  # a dead connection's cursor may refuse to close
+            cursor.close()
+
+
+def configure_engine(engine: Engine, idle_ping: float = 1.0) -> None:
     """Attach the per-connection settings a backend needs."""
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        sa.event.listen(engine, "checkin", _note_checkin)
+        sa.event.listen(engine, "checkout", functools.partial(_ping_if_idle, idle_ping))
 
 
 #: libpq's settings for how long a dead PostgreSQL may hold a request or a socket write
@@ -168,9 +202,7 @@ def engine_options(url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):
         options["connect_args"] = {"timeout": 5}
     else:
-        # A pooled connection that a restart or a network cut dropped is found by a ping
-        # when it is checked out, so the write that gets it does not fail on it.
-        options["pool_pre_ping"] = True
+        # No ``pool_pre_ping``: configure_engine pings only a connection that sat idle.
         if url.startswith("postgresql"):
             options["connect_args"] = dict(POSTGRES_CONNECT_ARGS)
     return options
@@ -264,7 +296,7 @@ def init_app(app: Flask) -> None:
         func for func in app.teardown_appcontext_funcs if not inspect.iscoroutinefunction(func)
     ]
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, app.config["DATABASE_IDLE_PING"])
 
     @app.after_request
     def _commit(response: Response) -> Response:

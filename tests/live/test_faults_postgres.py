@@ -81,6 +81,48 @@ def test_postgres_down_refuses_the_write_then_takes_the_retry_once(
     assert stored_texts(app) == [payload["text"]]
 
 
+#: How long a pooled connection may idle unpinged, for the tests that say so.
+IDLE = 0.3
+
+
+@pytest.mark.parametrize("app_config", [{"DATABASE_IDLE_PING": IDLE}], indirect=True)
+def test_postgres_restarted_while_the_pool_idled_costs_no_write(
+    app: Flask, room: dict[str, SocketIOTestClient], proxy: Proxy, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The pooled connections died while nobody wrote: the first write after finds that
+    out by a ping before it is sent (an idle connection is pinged), and goes through."""
+    first = {"client_id": "before", "text": "Före omstarten"}
+    assert room["anna"].emit("contribution_add", first, namespace=NS, callback=True)["ok"]
+    proxy.cut()  # every pooled connection dropped
+    proxy.restore()
+    time.sleep(IDLE + 0.2)
+    after = {"client_id": "after", "text": "Efter omstarten"}
+    answer = room["anna"].emit("contribution_add", after, namespace=NS, callback=True)
+    assert answer["ok"] is True, answer
+    assert "failed in the database" not in caplog.text
+    assert stored_texts(app) == [first["text"], after["text"]]
+
+
+@pytest.mark.parametrize("app_config", [{"DATABASE_IDLE_PING": 30.0}], indirect=True)
+def test_postgres_cut_within_the_idle_time_refuses_one_write_then_renews_the_pool(
+    app: Flask, room: dict[str, SocketIOTestClient], proxy: Proxy
+) -> None:
+    """A connection lent again soon is not pinged (a vote storm's are not): a cut in that
+    time costs the write that meets it a refusal, which the phone sends again; the
+    pool is renewed by that failure, so the next write goes through."""
+    first = {"client_id": "before", "text": "Före avbrottet"}
+    assert room["anna"].emit("contribution_add", first, namespace=NS, callback=True)["ok"]
+    proxy.cut()
+    proxy.restore()
+    held = {"client_id": "held", "text": "Mitt i avbrottet"}
+    refused = room["anna"].emit("contribution_add", held, namespace=NS, callback=True)
+    assert refused["ok"] is False
+    assert refused["error"]["code"] == "unavailable"
+    again = room["anna"].emit("contribution_add", held, namespace=NS, callback=True)
+    assert again["ok"] is True, again
+    assert stored_texts(app) == [first["text"], held["text"]]
+
+
 def test_postgres_down_pages_and_api_answer_503_then_work(
     app: Flask,
     client: FlaskClient,
