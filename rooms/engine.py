@@ -394,10 +394,12 @@ def send_events(batch: Sequence[events.Event]) -> None:
 
 
 class Coalescer(abc.ABC):
-    """Sends a room's changing summary at most once per ``INTERVAL``, however often it changes.
+    """Sends a room's changing summary at most once per ``interval``, however often it changes.
 
-    A join storm or a vote storm marks a room many times; it is flushed once. Each app
-    (a test's, a restart's) has its own, on its own Socket.IO server and database.
+    A join storm or a vote storm marks a room many times; it is flushed once. Each room
+    keeps its own pace (``interval``), so a big room's slower one never holds a small
+    room's back. Each app (a test's, a restart's) has its own, on its own Socket.IO server
+    and database.
     """
 
     INTERVAL = 1.0
@@ -412,13 +414,17 @@ class Coalescer(abc.ABC):
         self._server = server
         self._shared = shared
         self._dirty: set[int] = set()
-        self._scheduled = False
+        self._scheduled: set[int] = set()
         self._stopped = False
-        self._flushing = False
+        self._flushing = 0
+
+    def interval(self, meeting_id: int) -> float:
+        """How long a room's marks gather before it is flushed."""
+        return self.INTERVAL
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Flush no more (the app is going away), once a flush under way has ended:
-        otherwise it could open a database connection after the app closed its pool."""
+        """Flush no more (the app is going away), once the flushes under way have ended:
+        otherwise one could open a database connection after the app closed its pool."""
         self._stopped = True
         deadline = time.monotonic() + timeout
         while self._flushing and time.monotonic() < deadline:
@@ -429,47 +435,47 @@ class Coalescer(abc.ABC):
         # room sends it, and the others leave it to them.
         if meeting_id in self._dirty:
             return
-        if not self._shared.claim(self.KIND, meeting_id, ttl=4 * self.INTERVAL):
+        interval = self.interval(meeting_id)
+        if not self._shared.claim(self.KIND, meeting_id, ttl=4 * interval):
             return
         self._dirty.add(meeting_id)
-        self._schedule(app, self.INTERVAL, 0)
+        self._schedule(app, meeting_id, interval, 0)
 
-    def _schedule(self, app: Flask, delay: float, attempt: int) -> None:
-        if not self._scheduled:
-            self._scheduled = True
-            socketio.start_background_task(self._flush_later, app, delay, attempt)
+    def _schedule(self, app: Flask, meeting_id: int, delay: float, attempt: int) -> None:
+        if meeting_id not in self._scheduled:
+            self._scheduled.add(meeting_id)
+            socketio.start_background_task(self._flush_later, app, meeting_id, delay, attempt)
 
-    def _flush_later(self, app: Flask, delay: float, attempt: int) -> None:
+    def _flush_later(self, app: Flask, meeting_id: int, delay: float, attempt: int) -> None:
         socketio.sleep(delay)  # type: ignore[arg-type]  # any number of seconds
-        self._scheduled = False
+        self._scheduled.discard(meeting_id)
         if self._stopped:
             return
-        self._flushing = True
+        self._flushing += 1
         try:
-            self._flush_now(app, attempt)
+            self._flush_now(app, meeting_id, attempt)
         finally:
-            self._flushing = False
+            self._flushing -= 1
 
-    def _flush_now(self, app: Flask, attempt: int) -> None:
-        dirty, self._dirty = self._dirty, set()
+    def _flush_now(self, app: Flask, meeting_id: int, attempt: int) -> None:
+        self._dirty.discard(meeting_id)
         # Released before the room is read: a mark from now on claims the next flush.
-        self._shared.release(self.KIND, dirty)
+        self._shared.release(self.KIND, [meeting_id])
         with app.app_context():
             try:
-                for meeting_id in dirty:
-                    self.flush(meeting_id)
+                self.flush(meeting_id)
             except DBAPIError as error:
                 session().rollback()
                 if attempt >= self.RETRIES:
                     app.logger.error(
-                        "%s gave up on meetings %s: %s", type(self).__name__, dirty, error.orig
+                        "%s gave up on meeting %s: %s", type(self).__name__, meeting_id, error.orig
                     )
                     return
                 app.logger.warning("%s waits for the database: %s", type(self).__name__, error.orig)
-                # Only rooms someone here still sits in are worth waiting for.
-                self._dirty |= {m for m in dirty if registry.in_meeting(m)}
-                if self._dirty:
-                    self._schedule(app, self.RETRY_DELAY, attempt + 1)
+                # Only a room someone here still sits in is worth waiting for.
+                if registry.in_meeting(meeting_id):
+                    self._dirty.add(meeting_id)
+                    self._schedule(app, meeting_id, self.RETRY_DELAY, attempt + 1)
             finally:
                 session().close()
 
@@ -500,22 +506,44 @@ class PresenceFlusher(Coalescer):
 
 
 class TallyFlusher(Coalescer):
-    """``tally`` at most about four times a second per room, however fast votes come.
+    """``tally`` at most four times a second per room, however fast votes come; in a big
+    room less often (``interval``).
 
     Staff always get the counts; residents and the projector only while results are
     public (live results, or after close): with hidden results they get nothing at all.
     """
 
     INTERVAL = 0.25
-    KIND = "tally"
+    #: The slowest pace, for the biggest rooms: the final count still reaches everyone
+    #: within about a second of the last vote.
+    SLOWEST = 0.75
+    #: A room's tallies are paced to about this many messages a second in all. In a
+    #: storm of 1,000 (measured, docs/performance.md) four tallies a second to everyone
+    #: were most of the server's sending and put the votes' acks behind them; a resident
+    #: needs their ack more than a fifth chart update a second.
+    MESSAGES_PER_SECOND = 2000
+
+    def __init__(self, server: Any, shared: Shared) -> None:
+        super().__init__(server, shared)
+        self._pace: dict[int, float] = {}
+
+    def interval(self, meeting_id: int) -> float:
+        return self._pace.get(meeting_id, self.INTERVAL)
+
+    def pace_for(self, joined: int) -> float:
+        """The interval for a room that ``joined`` residents have joined."""
+        return min(self.SLOWEST, max(self.INTERVAL, joined / self.MESSAGES_PER_SECOND))
 
     def flush(self, meeting_id: int) -> None:
         meeting = session().get(Meeting, meeting_id)
         if meeting is None:
+            self._pace.pop(meeting_id, None)
             return
         staff_view = proposal_ops.staff_tally(meeting)
         if staff_view is None:  # marked by a proposal before voting opened: nothing to count
             return
+        # Who joined (every instance's residents) sets the pace of this room's next tallies.
+        self._pace[meeting_id] = self.pace_for(staff_view["joined"])
         self.emit("tally", staff_view, audience.staff(meeting_id))
         public_view = proposal_ops.public_of(meeting, staff_view)
         if public_view is not None:

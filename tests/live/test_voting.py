@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from facilitate.actions.models import ActionItem, ActionStatus
 from facilitate.auth.models import User
 from facilitate.db import session
 from facilitate.dialogues import operations as dialogue_ops
+from facilitate.live.models import Participant
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.models import VotingMethod
 from facilitate.proposals.models import Proposal, ProposalStatus, Vote
@@ -192,6 +194,54 @@ def test_approval_vote_live_results_and_refusals(
     assert sorted(votes_of(app)) == sorted(
         [(a, state_of(room["anna"])["me"]["participant_id"], 1), (a, 2, 1)]
     )
+
+
+def tally_gaps(
+    room: dict[str, SocketIOTestClient], proposal_id: int, seconds: float
+) -> list[float]:
+    """Anna and Bo take turns to change their votes every 100 ms (within the write limit)
+    for ``seconds``: the gaps between the tallies the console heard, looked for every 20 ms."""
+    drain(room)
+    heard: list[float] = []
+    end = time.monotonic() + seconds
+    turn = 0
+    while time.monotonic() < end:
+        if turn % 5 == 0:
+            voter = ("anna", "bo")[turn // 5 % 2]
+            value = turn // 10 % 2
+            assert ack(room[voter], "vote_cast", proposal_id=proposal_id, value=value)["ok"]
+        turn += 1
+        now = time.monotonic()
+        heard += [now] * len(named(room["console"].get_received(NS), "tally"))
+        time.sleep(0.02)
+    return [b - a for a, b in itertools.pairwise(heard)]
+
+
+def test_tally_pace_slows_in_a_big_room_only(
+    app: Flask, room: dict[str, SocketIOTestClient], meeting_id: int
+) -> None:
+    set_voting(app, meeting_id, VotingMethod.approval)
+    (a,) = open_vote(room, "Belysning")
+    small = tally_gaps(room, a, 1.6)
+    # Four a second in a room of a few: none within the pace, most near it.
+    assert len(small) >= 3, small
+    assert min(small) >= 0.2, small
+    assert sorted(small)[len(small) // 2] < 0.45, small
+    # 1,500 more join (on paper, as it were: joined, not connected): the next tallies
+    # come at the slowest pace, 0.75 s, and none sooner.
+    with app.app_context():
+        session().execute(
+            sa.insert(Participant),
+            [
+                {"meeting_id": meeting_id, "token_hash": f"big-{n}", "display_name": ""}
+                for n in range(1500)
+            ],
+        )
+        session().commit()
+    big = tally_gaps(room, a, 3.2)[1:]  # the first came at the pace before the room grew
+    assert len(big) >= 2, big
+    assert min(big) >= 0.7, big
+    assert ack(room["console"], "voting_close")["ok"]
 
 
 def test_dots_budget_and_cap(
