@@ -108,6 +108,13 @@ def from_environment() -> dict[str, Any]:
         "ASYNC_MODE": mode,
         "TRUSTED_PROXIES": _count("TRUSTED_PROXIES"),
         "PRESENCE_HEARTBEAT": _seconds("PRESENCE_HEARTBEAT", DEFAULTS["PRESENCE_HEARTBEAT"]),
+        "TALLY_MESSAGES_PER_SECOND": _whole(
+            "TALLY_MESSAGES_PER_SECOND",
+            DEFAULTS["TALLY_MESSAGES_PER_SECOND"],
+            0,
+            1_000_000,
+            "messages a second",
+        ),
         "PERSPECTIVES_INTERVAL": _seconds(
             "PERSPECTIVES_INTERVAL", DEFAULTS["PERSPECTIVES_INTERVAL"]
         ),
@@ -156,6 +163,9 @@ DEFAULTS: dict[str, Any] = {
     "PRESENCE_HEARTBEAT": 10.0,
     #: At most this often the perspectives analysis of a room is recomputed and sent.
     "PERSPECTIVES_INTERVAL": 3.0,
+    #: A room's tallies go out at most four times a second, and in a big room less often,
+    #: so that all its residents together get about this many a second (0: always four).
+    "TALLY_MESSAGES_PER_SECOND": 2000,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,

@@ -517,14 +517,15 @@ class TallyFlusher(Coalescer):
     #: The slowest pace, for the biggest rooms: the final count still reaches everyone
     #: within about a second of the last vote.
     SLOWEST = 0.75
-    #: A room's tallies are paced to about this many messages a second in all. In a
-    #: storm of 1,000 (measured, docs/performance.md) four tallies a second to everyone
-    #: were most of the server's sending and put the votes' acks behind them; a resident
-    #: needs their ack more than a fifth chart update a second.
-    MESSAGES_PER_SECOND = 2000
 
-    def __init__(self, server: Any, shared: Shared) -> None:
+    def __init__(self, server: Any, shared: Shared, *, budget: int) -> None:
+        """``budget``: a room's tallies are paced to about this many messages a second
+        to all its residents together (``TALLY_MESSAGES_PER_SECOND``; 0: always the
+        fastest pace). In a storm of 1,000 (docs/performance.md) four tallies a second to
+        everyone were most of the server's sending and put the votes' acks behind them; a
+        resident needs the ack of their vote more than a third chart update a second."""
         super().__init__(server, shared)
+        self._budget = budget
         self._pace: dict[int, float] = {}
 
     def interval(self, meeting_id: int) -> float:
@@ -532,7 +533,9 @@ class TallyFlusher(Coalescer):
 
     def pace_for(self, joined: int) -> float:
         """The interval for a room that ``joined`` residents have joined."""
-        return min(self.SLOWEST, max(self.INTERVAL, joined / self.MESSAGES_PER_SECOND))
+        if not self._budget:
+            return self.INTERVAL
+        return min(self.SLOWEST, max(self.INTERVAL, joined / self._budget))
 
     def flush(self, meeting_id: int) -> None:
         meeting = session().get(Meeting, meeting_id)

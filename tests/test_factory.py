@@ -30,3 +30,14 @@ def test_presence_heartbeat_from_environment(tmp_path: Path, monkeypatch) -> Non
         monkeypatch.setenv("PRESENCE_HEARTBEAT", bad)
         with pytest.raises(SystemExit, match="PRESENCE_HEARTBEAT must be a number of seconds"):
             create_app()
+
+
+def test_tally_messages_per_second_from_environment(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    assert create_app().config["TALLY_MESSAGES_PER_SECOND"] == 2000
+    monkeypatch.setenv("TALLY_MESSAGES_PER_SECOND", "0")
+    assert create_app().config["TALLY_MESSAGES_PER_SECOND"] == 0
+    for bad in ("many", "-5", "1.5", "2000000"):
+        monkeypatch.setenv("TALLY_MESSAGES_PER_SECOND", bad)
+        with pytest.raises(SystemExit, match="TALLY_MESSAGES_PER_SECOND must be a whole number"):
+            create_app()

@@ -217,6 +217,19 @@ def tally_gaps(
     return [b - a for a, b in itertools.pairwise(heard)]
 
 
+def grow(app: Flask, meeting_id: int, residents: int) -> None:
+    """``residents`` more join (on paper, as it were: joined, not connected)."""
+    with app.app_context():
+        session().execute(
+            sa.insert(Participant),
+            [
+                {"meeting_id": meeting_id, "token_hash": f"big-{n}", "display_name": ""}
+                for n in range(residents)
+            ],
+        )
+        session().commit()
+
+
 def test_tally_pace_slows_in_a_big_room_only(
     app: Flask, room: dict[str, SocketIOTestClient], meeting_id: int
 ) -> None:
@@ -227,20 +240,24 @@ def test_tally_pace_slows_in_a_big_room_only(
     assert len(small) >= 3, small
     assert min(small) >= 0.2, small
     assert sorted(small)[len(small) // 2] < 0.45, small
-    # 1,500 more join (on paper, as it were: joined, not connected): the next tallies
-    # come at the slowest pace, 0.75 s, and none sooner.
-    with app.app_context():
-        session().execute(
-            sa.insert(Participant),
-            [
-                {"meeting_id": meeting_id, "token_hash": f"big-{n}", "display_name": ""}
-                for n in range(1500)
-            ],
-        )
-        session().commit()
+    # 1,500 more join: the next tallies come at the slowest pace, 0.75 s, and none sooner.
+    grow(app, meeting_id, 1500)
     big = tally_gaps(room, a, 3.2)[1:]  # the first came at the pace before the room grew
     assert len(big) >= 2, big
     assert min(big) >= 0.7, big
+    assert ack(room["console"], "voting_close")["ok"]
+
+
+@pytest.mark.parametrize("app_config", [{"TALLY_MESSAGES_PER_SECOND": 0}], indirect=True)
+def test_tally_pace_stays_fastest_when_not_budgeted(
+    app: Flask, room: dict[str, SocketIOTestClient], meeting_id: int
+) -> None:
+    set_voting(app, meeting_id, VotingMethod.approval)
+    (a,) = open_vote(room, "Belysning")
+    grow(app, meeting_id, 1500)
+    gaps = tally_gaps(room, a, 1.6)[1:]
+    assert len(gaps) >= 3, gaps
+    assert sorted(gaps)[len(gaps) // 2] < 0.45, gaps
     assert ack(room["console"], "voting_close")["ok"]
 
 
