@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from processes import ROOT
 
 SCENARIOS = [
@@ -72,6 +73,7 @@ def test_bench_smoke(tmp_path: Path, postgres_admin: str, redis_url: str) -> Non
     assert "| 6 reconnect wave |" in stdout
 
 
+@pytest.mark.soak  # the same scenarios as above, three sizes each: about a minute more
 def test_bench_sweep_smoke(tmp_path: Path) -> None:
     out = tmp_path / "sweep.json"
     stdout = bench(out, "--sweep", "--set", "hall=10")
