@@ -416,7 +416,8 @@ class Coalescer(abc.ABC):
         self._dirty: set[int] = set()
         self._scheduled: set[int] = set()
         self._stopped = False
-        self._flushing = 0
+        # One token per flush under way (a set: adding and removing are atomic in threads).
+        self._flushing: set[object] = set()
 
     def interval(self, meeting_id: int) -> float:
         """How long a room's marks gather before it is flushed."""
@@ -451,11 +452,12 @@ class Coalescer(abc.ABC):
         self._scheduled.discard(meeting_id)
         if self._stopped:
             return
-        self._flushing += 1
+        token = object()
+        self._flushing.add(token)
         try:
             self._flush_now(app, meeting_id, attempt)
         finally:
-            self._flushing -= 1
+            self._flushing.discard(token)
 
     def _flush_now(self, app: Flask, meeting_id: int, attempt: int) -> None:
         self._dirty.discard(meeting_id)
