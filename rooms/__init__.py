@@ -35,9 +35,7 @@ def init_app(app: Flask) -> None:
     app.extensions[engine.ROOMS_KEY] = engine.RoomStates()
     server = socketio.server  # type: ignore[attr-defined]
     app.extensions[engine.PRESENCE_KEY] = engine.PresenceFlusher(server, shared)
-    app.extensions[engine.TALLY_KEY] = engine.TallyFlusher(
-        server, shared, budget=app.config["TALLY_MESSAGES_PER_SECOND"]
-    )
+    app.extensions[engine.TALLY_KEY] = engine.TallyFlusher(server, shared)
     perspectives.init_app(app, server, shared)
     app.config.setdefault("LIVE_WRITE_LIMIT", (30, 10.0))
     manager = server.manager

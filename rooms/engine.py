@@ -520,24 +520,23 @@ class TallyFlusher(Coalescer):
     #: within about a second of the last vote.
     SLOWEST = 0.75
 
-    def __init__(self, server: Any, shared: Shared, *, budget: int) -> None:
-        """``budget``: a room's tallies are paced to about this many messages a second
-        to all its residents together (``TALLY_MESSAGES_PER_SECOND``; 0: always the
-        fastest pace). In a storm of 1,000 (docs/performance.md) four tallies a second to
-        everyone were most of the server's sending and put the votes' acks behind them; a
-        resident needs the ack of their vote more than a third chart update a second."""
+    def __init__(self, server: Any, shared: Shared) -> None:
         super().__init__(server, shared)
-        self._budget = budget
         self._pace: dict[int, float] = {}
 
     def interval(self, meeting_id: int) -> float:
         return self._pace.get(meeting_id, self.INTERVAL)
 
-    def pace_for(self, joined: int) -> float:
-        """The interval for a room that ``joined`` residents have joined."""
-        if not self._budget:
+    def pace_for(self, joined: int, budget: int) -> float:
+        """The interval for a room that ``joined`` residents have joined, its tallies paced
+        to about ``budget`` messages a second to all of them together
+        (``TALLY_MESSAGES_PER_SECOND``; 0: always the fastest pace). In a storm of 1,000
+        (docs/performance.md) four tallies a second to everyone were most of the server's
+        sending and put the votes' acks behind them; a resident needs the ack of their
+        vote more than a third chart update a second."""
+        if not budget:
             return self.INTERVAL
-        return min(self.SLOWEST, max(self.INTERVAL, joined / self._budget))
+        return min(self.SLOWEST, max(self.INTERVAL, joined / budget))
 
     def flush(self, meeting_id: int) -> None:
         meeting = session().get(Meeting, meeting_id)
@@ -548,7 +547,8 @@ class TallyFlusher(Coalescer):
         if staff_view is None:  # marked by a proposal before voting opened: nothing to count
             return
         # Who joined (every instance's residents) sets the pace of this room's next tallies.
-        self._pace[meeting_id] = self.pace_for(staff_view["joined"])
+        budget = current_app.config["TALLY_MESSAGES_PER_SECOND"]
+        self._pace[meeting_id] = self.pace_for(staff_view["joined"], budget)
         self.emit("tally", staff_view, audience.staff(meeting_id))
         public_view = proposal_ops.public_of(meeting, staff_view)
         if public_view is not None:

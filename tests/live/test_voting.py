@@ -197,23 +197,25 @@ def test_approval_vote_live_results_and_refusals(
 
 
 def tally_gaps(
-    room: dict[str, SocketIOTestClient], proposal_id: int, seconds: float
+    app: Flask, room: dict[str, SocketIOTestClient], proposal_id: int, gaps: int
 ) -> list[float]:
-    """Anna and Bo take turns to change their votes every 100 ms (within the write limit)
-    for ``seconds``: the gaps between the tallies the console heard, looked for every 20 ms."""
+    """Anna and Bo take turns to change their votes every 60 ms until the console has heard
+    ``gaps`` + 1 tallies (10 s at most): the gaps between them, looked for every 20 ms."""
+    app.config["LIVE_WRITE_LIMIT"] = (1000, 10.0)  # the test votes faster than a phone
     drain(room)
     heard: list[float] = []
-    end = time.monotonic() + seconds
+    deadline = time.monotonic() + 10
     turn = 0
-    while time.monotonic() < end:
-        if turn % 5 == 0:
-            voter = ("anna", "bo")[turn // 5 % 2]
-            value = turn // 10 % 2
+    while len(heard) <= gaps and time.monotonic() < deadline:
+        if turn % 3 == 0:
+            voter = ("anna", "bo")[turn // 3 % 2]
+            value = turn // 6 % 2
             assert ack(room[voter], "vote_cast", proposal_id=proposal_id, value=value)["ok"]
         turn += 1
         now = time.monotonic()
         heard += [now] * len(named(room["console"].get_received(NS), "tally"))
         time.sleep(0.02)
+    assert len(heard) > gaps, f"{len(heard)} tallies in 10 s"
     return [b - a for a, b in itertools.pairwise(heard)]
 
 
@@ -230,34 +232,41 @@ def grow(app: Flask, meeting_id: int, residents: int) -> None:
         session().commit()
 
 
+#: The slowest pace's lower bound, and the fast pace's upper bound with room for a busy
+#: machine (a vote every 60 ms, so a mark comes at most that late after a flush).
+SLOW, FAST = 0.7, 0.6
+
+
+def median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
 def test_tally_pace_slows_in_a_big_room_only(
     app: Flask, room: dict[str, SocketIOTestClient], meeting_id: int
 ) -> None:
     set_voting(app, meeting_id, VotingMethod.approval)
     (a,) = open_vote(room, "Belysning")
-    small = tally_gaps(room, a, 1.6)
-    # Four a second in a room of a few: none within the pace, most near it.
-    assert len(small) >= 3, small
+    small = tally_gaps(app, room, a, 5)
+    # Four a second in a room of a few: none sooner than the pace, most near it.
     assert min(small) >= 0.2, small
-    assert sorted(small)[len(small) // 2] < 0.45, small
+    assert median(small) < FAST, small
     # 1,500 more join: the next tallies come at the slowest pace, 0.75 s, and none sooner.
     grow(app, meeting_id, 1500)
-    big = tally_gaps(room, a, 3.2)[1:]  # the first came at the pace before the room grew
-    assert len(big) >= 2, big
-    assert min(big) >= 0.7, big
+    big = tally_gaps(app, room, a, 4)[1:]  # the first came at the pace before the room grew
+    assert min(big) >= SLOW, big
     assert ack(room["console"], "voting_close")["ok"]
 
 
-@pytest.mark.parametrize("app_config", [{"TALLY_MESSAGES_PER_SECOND": 0}], indirect=True)
 def test_tally_pace_stays_fastest_when_not_budgeted(
     app: Flask, room: dict[str, SocketIOTestClient], meeting_id: int
 ) -> None:
+    app.config["TALLY_MESSAGES_PER_SECOND"] = 0
     set_voting(app, meeting_id, VotingMethod.approval)
     (a,) = open_vote(room, "Belysning")
     grow(app, meeting_id, 1500)
-    gaps = tally_gaps(room, a, 1.6)[1:]
-    assert len(gaps) >= 3, gaps
-    assert sorted(gaps)[len(gaps) // 2] < 0.45, gaps
+    gaps = tally_gaps(app, room, a, 5)[1:]
+    assert min(gaps) >= 0.2, gaps
+    assert median(gaps) < FAST, gaps
     assert ack(room["console"], "voting_close")["ok"]
 
 
