@@ -108,6 +108,7 @@ def from_environment() -> dict[str, Any]:
         "ASYNC_MODE": mode,
         "TRUSTED_PROXIES": _count("TRUSTED_PROXIES"),
         "PRESENCE_HEARTBEAT": _seconds("PRESENCE_HEARTBEAT", DEFAULTS["PRESENCE_HEARTBEAT"]),
+        "DATABASE_IDLE_PING": _seconds("DATABASE_IDLE_PING", DEFAULTS["DATABASE_IDLE_PING"]),
         "TALLY_MESSAGES_PER_SECOND": _whole(
             "TALLY_MESSAGES_PER_SECOND",
             DEFAULTS["TALLY_MESSAGES_PER_SECOND"],

@@ -41,3 +41,14 @@ def test_tally_messages_per_second_from_environment(tmp_path: Path, monkeypatch)
         monkeypatch.setenv("TALLY_MESSAGES_PER_SECOND", bad)
         with pytest.raises(SystemExit, match="TALLY_MESSAGES_PER_SECOND must be a whole number"):
             create_app()
+
+
+def test_database_idle_ping_from_environment(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    assert create_app().config["DATABASE_IDLE_PING"] == 1.0
+    monkeypatch.setenv("DATABASE_IDLE_PING", "0.5")
+    assert create_app().config["DATABASE_IDLE_PING"] == 0.5
+    for bad in ("often", "0", "-1"):
+        monkeypatch.setenv("DATABASE_IDLE_PING", bad)
+        with pytest.raises(SystemExit, match="DATABASE_IDLE_PING must be a number of seconds"):
+            create_app()
