@@ -82,7 +82,8 @@ test: prerequisites lint typecheck pytest
 
 # The long runs, outside `make test`: 20 kill -9s per database in a storm of contributions
 # and votes; -rP prints each database's counts (results and how to read them:
-# docs/reliability.md); then the tests marked `soak` (the bench's sweep at a tiny scale).
+# docs/reliability.md); then the tests marked `soak` (the bench's scenarios and its sweep
+# at a tiny scale).
 SOAK_KILLS ?= 20
 soak: catalogs
 	SOAK_KILLS=$(SOAK_KILLS) $(BIN)/pytest tests/test_kill.py -v -rP --durations=0

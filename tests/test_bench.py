@@ -44,6 +44,7 @@ def bench(out: Path, *arguments: str, env: dict[str, str] | None = None) -> str:
     return done.stdout
 
 
+@pytest.mark.soak  # six servers and their data, about two minutes, out of make test
 def test_bench_smoke(tmp_path: Path, postgres_admin: str, redis_url: str) -> None:
     out = tmp_path / "bench.json"
     # The town hall's PostgreSQL and Redis: the session's, embedded ones included.
