@@ -150,9 +150,9 @@ def _ping_if_idle(idle: float, dbapi_connection: Any, record: Any, _proxy: Any) 
     """Ping a connection that sat in the pool, as ``pool_pre_ping`` would, but only then.
 
     A restart or a network cut while the pool was idle is found here, so the request that
-    gets the connection does not fail on it. A connection lent again within the second
-    (``idle``: every one in a vote storm, where a ping was one round trip in six) is not pinged: if
-    the server went away in that second, the statement fails, SQLAlchemy sees the
+    gets the connection does not fail on it. A connection lent again within ``idle``
+    seconds (every one in a vote storm, where a ping was one round trip in six) is not
+    pinged: if the server went away meanwhile, the statement fails, SQLAlchemy sees the
     disconnect and renews the whole pool, and the write is refused as unavailable and sent
     again by the phone (docs/reliability.md).
     """
@@ -170,7 +170,7 @@ def _ping_if_idle(idle: float, dbapi_connection: Any, record: Any, _proxy: Any) 
             cursor.close()
 
 
-def configure_engine(engine: Engine, idle_ping: float = 1.0) -> None:
+def configure_engine(engine: Engine, idle_ping: float) -> None:
     """Attach the per-connection settings a backend needs."""
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)

@@ -516,6 +516,7 @@ class TallyFlusher(Coalescer):
     """
 
     INTERVAL = 0.25
+    KIND = "tally"
     #: The slowest pace, for the biggest rooms: the final count still reaches everyone
     #: within about a second of the last vote.
     SLOWEST = 0.75

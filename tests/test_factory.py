@@ -22,33 +22,41 @@ def test_create_app_secret_key_generated_once(tmp_path: Path, monkeypatch) -> No
     assert (tmp_path / "secret_key").read_text().strip() == first
 
 
-def test_presence_heartbeat_from_environment(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize(
+    ("name", "default", "good", "bad", "refusal"),
+    [
+        (
+            "PRESENCE_HEARTBEAT",
+            10.0,
+            ("2.5", 2.5),
+            ("soon", "0", "-1", "7200"),
+            "a number of seconds",
+        ),
+        ("DATABASE_IDLE_PING", 1.0, ("0.5", 0.5), ("often", "0", "-1"), "a number of seconds"),
+        (
+            "TALLY_MESSAGES_PER_SECOND",
+            2000,
+            ("0", 0),
+            ("many", "-5", "1.5", "2000000"),
+            "a whole number",
+        ),
+    ],
+)
+def test_setting_from_environment(
+    tmp_path: Path,
+    monkeypatch,
+    name: str,
+    default: object,
+    good: tuple[str, object],
+    bad: tuple[str, ...],
+    refusal: str,
+) -> None:
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
-    monkeypatch.setenv("PRESENCE_HEARTBEAT", "2.5")
-    assert create_app().config["PRESENCE_HEARTBEAT"] == 2.5
-    for bad in ("soon", "0", "-1", "7200"):
-        monkeypatch.setenv("PRESENCE_HEARTBEAT", bad)
-        with pytest.raises(SystemExit, match="PRESENCE_HEARTBEAT must be a number of seconds"):
-            create_app()
-
-
-def test_tally_messages_per_second_from_environment(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
-    assert create_app().config["TALLY_MESSAGES_PER_SECOND"] == 2000
-    monkeypatch.setenv("TALLY_MESSAGES_PER_SECOND", "0")
-    assert create_app().config["TALLY_MESSAGES_PER_SECOND"] == 0
-    for bad in ("many", "-5", "1.5", "2000000"):
-        monkeypatch.setenv("TALLY_MESSAGES_PER_SECOND", bad)
-        with pytest.raises(SystemExit, match="TALLY_MESSAGES_PER_SECOND must be a whole number"):
-            create_app()
-
-
-def test_database_idle_ping_from_environment(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
-    assert create_app().config["DATABASE_IDLE_PING"] == 1.0
-    monkeypatch.setenv("DATABASE_IDLE_PING", "0.5")
-    assert create_app().config["DATABASE_IDLE_PING"] == 0.5
-    for bad in ("often", "0", "-1"):
-        monkeypatch.setenv("DATABASE_IDLE_PING", bad)
-        with pytest.raises(SystemExit, match="DATABASE_IDLE_PING must be a number of seconds"):
+    monkeypatch.delenv(name, raising=False)
+    assert create_app().config[name] == default
+    monkeypatch.setenv(name, good[0])
+    assert create_app().config[name] == good[1]
+    for value in bad:
+        monkeypatch.setenv(name, value)
+        with pytest.raises(SystemExit, match=f"{name} must be {refusal}"):
             create_app()
