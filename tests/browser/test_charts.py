@@ -341,6 +341,12 @@ def shoot(page: Page, name: str) -> None:
     """What the screen shows with the chart's top in view (a whole page costs seconds)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.locator("#proposals .chart-box").scroll_into_view_if_needed()
+    # The projector fades new content in (0.6 s): the picture is of what the room then sees.
+    page.evaluate(
+        """() => Promise.all(document.getAnimations()
+          .filter(a => a.effect.getComputedTiming().iterations !== Infinity)
+          .map(a => a.finished))"""
+    )
     page.screenshot(path=str(SCREENSHOTS / f"charts-{name}.png"))
 
 
