@@ -5,6 +5,7 @@ module (``flask --app wsgi ...``, tests) patches nothing and uses threading mode
 so the CLI works whatever ASYNC_MODE says.
 """
 
+import gc
 import os
 import sys
 from typing import Any
@@ -52,6 +53,13 @@ def main() -> None:
         # Ends the connection after a WebSocket, which gevent's own handler keeps for
         # HTTP keep-alive (facilitate/serving.py says what that costs).
         options["handler_class"] = WSGIHandler
+    # What was made at start-up (the app, its imports' modules and tables: over a million
+    # objects with numpy, scikit-learn and fpdf2) lives as long as the process; frozen, a
+    # garbage collection no longer walks it. Collections run often under load, as each
+    # connection and event allocates: this took a connect's CPU down by a sixth and a
+    # vote's by a twelfth in the hall storm (docs/performance.md).
+    gc.collect()
+    gc.freeze()
     print(
         f"Facilitate is serving on http://{host}:{port}/ (ASYNC_MODE={ASYNC_MODE}); "
         "stop it with Ctrl+C.",
