@@ -53,7 +53,7 @@ def main() -> None:
         # Ends the connection after a WebSocket, which gevent's own handler keeps for
         # HTTP keep-alive (facilitate/serving.py says what that costs).
         options["handler_class"] = WSGIHandler
-    # What was made at start-up (the app, its imports' modules and tables: over a million
+    # What was made at start-up (the app, its imports' modules and tables: some 300,000
     # objects with numpy, scikit-learn and fpdf2) lives as long as the process; frozen, a
     # garbage collection no longer walks it. Collections run often under load, as each
     # connection and event allocates: this took a connect's CPU down by a sixth and a
