@@ -23,12 +23,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from facilitate import events
 from facilitate.auth.models import Role, User
 from facilitate.auth.operations import user_for_token
-from facilitate.db import session
+from facilitate.db import autocommit_connection, begin_explicitly, session
 from facilitate.errors import DomainError, Forbidden, Unavailable, ValidationError
 from facilitate.extensions import socketio
 from facilitate.live import audience
 from facilitate.live import operations as live_ops
-from facilitate.live.models import ClientWrite, Participant
+from facilitate.live.models import ClientWrite, Participant, WriteRecord
 from facilitate.live.participants import Seat, cookie_name, seat_for_token
 from facilitate.live.snapshot import Room, room
 from facilitate.live.views_json import Audience, Viewer, ViewerRole
@@ -576,9 +576,13 @@ def mark_presence(meeting_id: int) -> None:
 
 
 def on_connect(auth: object) -> None:
+    # A connect only reads (the seat, the phone's own part of the state), but for a late
+    # joiner's group, written in a transaction of its own.
+    db = autocommit_connection()
     viewer, seat = identify(auth)
     group = seat.group if seat is not None else None
     if seat is not None and seat.groups_running and seat.group is None:
+        begin_explicitly(db)
         participant = session().get(Participant, seat.participant_id)
         if participant is not None:
             live_ops.place_late_joiner(participant.meeting, participant)
@@ -733,7 +737,7 @@ def _parse(model: type[M], data: object) -> M:
 
 
 Handler = Callable[[Connection, Meeting, Participant | None, M], dict[str, Any]]
-LeanHandler = Callable[[Connection, M], dict[str, Any]]
+LeanHandler = Callable[[Connection, M, WriteRecord], dict[str, Any]]
 
 #: The write events by name; ``rooms.init_app`` puts them on each app's Socket.IO server
 #: (a server made by a later ``init_app`` would not have handlers registered earlier).
@@ -749,7 +753,7 @@ def write(name: str, model: type[M], who: Permission) -> Callable[[Handler[M]], 
     """
 
     def register(fn: Handler[M]) -> Handler[M]:
-        def apply(conn: Connection, payload: M) -> dict[str, Any]:
+        def apply(conn: Connection, payload: M, _record: WriteRecord) -> dict[str, Any]:
             meeting, participant = _writer(conn.viewer)
             return fn(conn, meeting, participant, payload)
 
@@ -764,7 +768,8 @@ def lean_write(
 ) -> Callable[[LeanHandler[M]], LeanHandler[M]]:
     """``write`` for a handler that reads what it needs itself, by the viewer's ids: the
     hottest writes (a vote storm's), where loading the meeting and the participant as
-    rows would cost more than the write."""
+    rows would cost more than the write. It gets the write's record too, to store with
+    its own statement where it can."""
 
     def register(fn: LeanHandler[M]) -> LeanHandler[M]:
         _register(name, model, who, fn)
@@ -787,16 +792,20 @@ def _register(name: str, model: type[M], who: Permission, apply: LeanHandler[M])
             limit, window = current_app.config["LIVE_WRITE_LIMIT"]
             if not shared().allow(viewer.actor, limit, window):
                 raise Forbidden(_l("Too many writes; wait a moment."), code="rate_limited")
-            response = {"ok": True, **apply(conn, payload)}
-            session().connection().execute(
-                _RECORD,
-                {
-                    "actor": viewer.actor,
-                    "client_id": payload.client_id,
-                    "event": name,
-                    "response": response,
-                },
-            )
+            record = WriteRecord(viewer.actor, payload.client_id, name)
+            extra = apply(conn, payload, record)
+            response = record.response
+            if response is None:
+                response = {"ok": True, **extra}
+                session().connection().execute(
+                    _RECORD,
+                    {
+                        "actor": record.actor,
+                        "client_id": record.client_id,
+                        "event": name,
+                        "response": response,
+                    },
+                )
             session().commit()  # the events go out now, before the ack
             for callback in g.pop(AFTER_COMMIT, []):
                 callback()

@@ -10,7 +10,7 @@ from pydantic import Field
 from facilitate.actions import operations as action_ops
 from facilitate.i18n import select_locale
 from facilitate.live import operations as live_ops
-from facilitate.live.models import LANGUAGE_MAX, Participant
+from facilitate.live.models import LANGUAGE_MAX, Participant, WriteRecord
 from facilitate.live.views_json import screen_json
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.models import Meeting
@@ -471,8 +471,8 @@ def voting_close(conn: Connection, meeting: Meeting, _: Participant | None, p: W
 
 
 @lean_write("vote_cast", VoteCast, PARTICIPANT)
-def vote_cast(conn: Connection, p: VoteCast) -> Ack:
-    remaining = proposal_ops.vote(participant_of(conn), p.proposal_id, p.value)
+def vote_cast(conn: Connection, p: VoteCast, record: WriteRecord) -> Ack:
+    remaining = proposal_ops.vote(participant_of(conn), p.proposal_id, p.value, record)
     after_commit(functools.partial(mark_tally, conn.viewer.meeting_id))
     return {} if remaining is None else {"remaining": remaining}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 
@@ -207,6 +208,21 @@ class ClientWrite(Base):
 
     def __repr__(self) -> str:
         return f"<ClientWrite {self.actor} {self.client_id!r} {self.event}>"
+
+
+@dataclasses.dataclass
+class WriteRecord:
+    """A write's ``ClientWrite`` before it is stored. The engine stores it after the write,
+    unless the write stored it in its own statement; ``response`` is then what it stored,
+    and the write's answer."""
+
+    actor: str
+    client_id: str
+    event: str
+    response: dict[str, object] | None = None
+
+    def __repr__(self) -> str:
+        return f"<WriteRecord {self.actor} {self.client_id!r} {self.event}>"
 
 
 #: The most one cell of paper counts may hold: a hall, not a typo's extra digits.

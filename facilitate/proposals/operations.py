@@ -15,11 +15,17 @@ from rapidfuzz import fuzz, process, utils
 from sqlalchemy.dialects import postgresql, sqlite
 
 from facilitate import events
-from facilitate.db import session, utcnow
+from facilitate.db import autocommit_connection, begin_explicitly, session, utcnow
 from facilitate.errors import Conflict, NotFound, ValidationError
 from facilitate.live import audience, snapshot
 from facilitate.live import operations as live_ops
-from facilitate.live.models import REASON_MAX, Contribution, Participant
+from facilitate.live.models import (
+    REASON_MAX,
+    ClientWrite,
+    Contribution,
+    Participant,
+    WriteRecord,
+)
 from facilitate.live.views_json import Audience, Viewer
 from facilitate.meetings.models import Meeting, ResultsVisibility, VotingMethod
 from facilitate.validation import check_optional_text, check_title, clean_text
@@ -596,6 +602,35 @@ _PUT_VOTE = {
 }
 
 
+CLIENT_WRITES: sa.Table = ClientWrite.__table__  # type: ignore[assignment]
+
+
+def _put_vote_recorded() -> Any:
+    """PostgreSQL: the vote and its write's record in one statement (one round trip), each
+    stored only with the other; a retry's record already there refuses both."""
+    put = (
+        _upsert(
+            postgresql.insert(VOTES).values(
+                proposal_id=sa.bindparam("proposal_id"),
+                participant_id=sa.bindparam("participant_id"),
+                value=sa.bindparam("value"),
+                cast_at=sa.bindparam("cast_at"),
+            )
+        )
+        .returning(VOTES.c.id)
+        .cte("put_vote")
+    )
+    columns = ("actor", "client_id", "event", "response")
+    row = sa.select(
+        *(sa.bindparam(name, type_=CLIENT_WRITES.c[name].type) for name in columns),
+        sa.bindparam("cast_at", type_=CLIENT_WRITES.c.created_at.type),
+    ).select_from(put)
+    return sa.insert(CLIENT_WRITES).from_select([*columns, "created_at"], row).add_cte(put)
+
+
+_PUT_VOTE_RECORDED = {"postgresql": _put_vote_recorded()}
+
+
 def cast_vote(
     meeting: Meeting, participant: Participant | None, proposal_id: int, value: int
 ) -> int | None:
@@ -631,10 +666,18 @@ _VOTE_CHECK = (
 )
 
 
-def vote(participant_id: int, proposal_id: int, value: int) -> int | None:
+def vote(
+    participant_id: int, proposal_id: int, value: int, record: WriteRecord | None = None
+) -> int | None:
     """``cast_vote`` by ids, in Core statements made once: a vote storm's every vote
-    comes this way, and the ORM's rows would cost more than the vote itself."""
-    db = session().connection()
+    comes this way, and the ORM's rows would cost more than the vote itself.
+
+    ``record``, the live write's, is stored with the vote where one statement can hold
+    both (``record.response`` is then set). Each statement commits on its own on
+    PostgreSQL (``autocommit_connection``): the check only reads, and the vote is one
+    statement, but for dots, whose budget is read and spent in a transaction.
+    """
+    db = autocommit_connection()
     row = db.execute(
         _VOTE_CHECK, {"participant_id": participant_id, "proposal_id": proposal_id}
     ).first()
@@ -656,17 +699,31 @@ def vote(participant_id: int, proposal_id: int, value: int) -> int | None:
     put = _PUT_VOTE.get(db.dialect.name)
     if method is not VotingMethod.dots and put is not None:
         # No budget to read: the pair's unique constraint settles two votes at once.
-        db.execute(
-            put,
-            {
-                "proposal_id": proposal_id,
-                "participant_id": participant_id,
-                "value": value,
-                "cast_at": utcnow(),
-            },
-        )
+        ballot_row = {
+            "proposal_id": proposal_id,
+            "participant_id": participant_id,
+            "value": value,
+            "cast_at": utcnow(),
+        }
+        recorded = _PUT_VOTE_RECORDED.get(db.dialect.name)
+        if record is not None and recorded is not None:
+            response: dict[str, object] = {"ok": True}
+            db.execute(
+                recorded,
+                {
+                    **ballot_row,
+                    "actor": record.actor,
+                    "client_id": record.client_id,
+                    "event": record.event,
+                    "response": response,
+                },
+            )
+            record.response = response
+        else:
+            db.execute(put, ballot_row)
         events.queue("vote", mine, audience.participant(meeting_id, participant_id))
         return None
+    begin_explicitly(db)
     # Lock this participant first (a row lock on PostgreSQL, the write lock on SQLite):
     # the budget below is then read and spent by one request at a time. Core statements
     # on the connection, made once: a vote storm's every vote takes this path.

@@ -18,7 +18,7 @@ from facilitate.actions.models import ActionItem, ActionStatus
 from facilitate.auth.models import User
 from facilitate.db import session
 from facilitate.dialogues import operations as dialogue_ops
-from facilitate.live.models import Participant
+from facilitate.live.models import ClientWrite, Participant
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.models import VotingMethod
 from facilitate.proposals.models import Proposal, ProposalStatus, Vote
@@ -286,6 +286,33 @@ def test_dots_budget_and_cap(
     me = state_of_fresh_me(room["anna"])
     assert me["votes"] == {str(b): 1}
     assert me["remaining"] == 2
+
+
+@pytest.mark.parametrize("method", [VotingMethod.approval, VotingMethod.dots])
+def test_vote_retried_with_its_client_id_applied_once(
+    app: Flask, room: dict[str, SocketIOTestClient], meeting_id: int, method: VotingMethod
+) -> None:
+    """A phone's retry gets the first answer and changes nothing, even with another value:
+    on PostgreSQL an approval vote and its record are one statement, a dots vote a
+    transaction, and either is refused whole by the record already there."""
+    set_voting(app, meeting_id, method, dots=3)
+    a, _ = open_vote(room, "Belysning", "Bänkar")
+    drain(room)
+    first = ack(room["anna"], "vote_cast", client_id="vote-1", proposal_id=a, value=1)
+    assert first == (
+        {"ok": True} if method is VotingMethod.approval else {"ok": True, "remaining": 2}
+    )
+    own = named(room["anna"].get_received(NS), "vote")
+    assert [(v["proposal_id"], v["value"]) for v in own] == [(a, 1)]
+    again = ack(room["anna"], "vote_cast", client_id="vote-1", proposal_id=a, value=0)
+    assert again == first
+    assert named(room["anna"].get_received(NS), "vote") == []
+    me = state_of_fresh_me(room["anna"])
+    assert me["votes"] == {str(a): 1}
+    assert votes_of(app) == [(a, me["participant_id"], 1)]
+    with app.app_context():
+        records = session().execute(sa.select(ClientWrite.event, ClientWrite.response)).all()
+    assert [tuple(r) for r in records if r[0] == "vote_cast"] == [("vote_cast", first)]
 
 
 def fresh_state(client: SocketIOTestClient) -> dict[str, Any]:
