@@ -109,6 +109,9 @@ def from_environment() -> dict[str, Any]:
         "TRUSTED_PROXIES": _count("TRUSTED_PROXIES"),
         "PRESENCE_HEARTBEAT": _seconds("PRESENCE_HEARTBEAT", DEFAULTS["PRESENCE_HEARTBEAT"]),
         "DATABASE_IDLE_PING": _seconds("DATABASE_IDLE_PING", DEFAULTS["DATABASE_IDLE_PING"]),
+        "DATABASE_POOL_SIZE": _whole(
+            "DATABASE_POOL_SIZE", DEFAULTS["DATABASE_POOL_SIZE"], 1, 500, "connections"
+        ),
         "TALLY_MESSAGES_PER_SECOND": _whole(
             "TALLY_MESSAGES_PER_SECOND",
             DEFAULTS["TALLY_MESSAGES_PER_SECOND"],
@@ -156,6 +159,9 @@ DEFAULTS: dict[str, Any] = {
     #: PostgreSQL: a pooled connection idle longer than this (seconds) is pinged before it
     #: is lent again (facilitate/db.py, _ping_if_idle).
     "DATABASE_IDLE_PING": 1.0,
+    #: Database connections each instance keeps open for its requests and socket events
+    #: (and 10 more lent in a burst); facilitate/db.py, engine_options.
+    "DATABASE_POOL_SIZE": 20,
     #: Proxies in front that set X-Forwarded-For/-Proto (nginx: 1). Without it, behind a
     #: proxy every resident has the proxy's address, and per-address limits hit them all.
     "TRUSTED_PROXIES": 0,

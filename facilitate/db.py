@@ -199,8 +199,19 @@ POSTGRES_CONNECT_ARGS: dict[str, Any] = {
 }
 
 
-def engine_options(url: str) -> dict[str, Any]:
+#: Connections a pool lends beyond ``DATABASE_POOL_SIZE`` in a burst; closed when returned.
+POOL_OVERFLOW = 10
+
+
+def engine_options(url: str, pool_size: int | None = None) -> dict[str, Any]:
     options: dict[str, Any] = {"url": url}
+    if pool_size is not None and ":memory:" not in url and url.rstrip("/") != "sqlite:":
+        # A storm's events hold a connection each while they run, dozens at once under
+        # gevent. SQLAlchemy's default of 5 kept opened and closed one per event beyond
+        # them (a PostgreSQL connection's start-up each time, in the server and in the
+        # database); the pool keeps enough now (docs/performance.md).
+        options["pool_size"] = pool_size
+        options["max_overflow"] = POOL_OVERFLOW
     if url.startswith("sqlite"):
         options["connect_args"] = {"timeout": 5}
     else:
@@ -318,7 +329,9 @@ def init_app(app: Flask) -> None:
     asked for a rollback; any error status rolls back, so a failed request never
     leaves half its writes behind.
     """
-    app.config["SQLALCHEMY_ENGINES"] = {"default": engine_options(app.config["DATABASE_URL"])}
+    app.config["SQLALCHEMY_ENGINES"] = {
+        "default": engine_options(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"])
+    }
     db.init_app(app)
     # Only sync sessions are used. The extension also registers an async teardown, which
     # Flask runs through asgiref on every request; under gevent, concurrent requests share

@@ -4,8 +4,10 @@ from pathlib import Path
 
 import pytest
 from conftest import make_config
+from sqlalchemy.pool import QueuePool
 
 from facilitate import create_app
+from facilitate.db import POOL_OVERFLOW, db
 
 
 def test_create_app_testing_flag(tmp_path: Path) -> None:
@@ -33,6 +35,7 @@ def test_create_app_secret_key_generated_once(tmp_path: Path, monkeypatch) -> No
             "a number of seconds",
         ),
         ("DATABASE_IDLE_PING", 1.0, ("0.5", 0.5), ("often", "0", "-1"), "a number of seconds"),
+        ("DATABASE_POOL_SIZE", 20, ("8", 8), ("many", "0", "2.5", "501"), "a whole number"),
         (
             "TALLY_MESSAGES_PER_SECOND",
             2000,
@@ -60,3 +63,11 @@ def test_setting_from_environment(
         monkeypatch.setenv(name, value)
         with pytest.raises(SystemExit, match=f"{name} must be {refusal}"):
             create_app()
+
+
+def test_database_pool_keeps_the_configured_connections(tmp_path: Path) -> None:
+    app = create_app(make_config(tmp_path, DATABASE_POOL_SIZE=7))
+    with app.app_context():
+        pool = db.engine.pool
+        assert isinstance(pool, QueuePool)
+        assert (pool.size(), pool._max_overflow) == (7, POOL_OVERFLOW)
