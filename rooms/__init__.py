@@ -12,6 +12,7 @@ from facilitate.extensions import socketio
 
 from . import wire
 from .queue import WatchedRedisManager, client_manager
+from .sessions import EventSessionInterface
 from .shared import Shared
 
 __all__ = ["client_manager", "init_app", "stop", "wire"]
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
     for name, handler in engine.EVENTS.items():
         socketio.on_event(name, handler, namespace=engine.NAMESPACE)
     events.set_sender(_send)
+    app.session_interface = EventSessionInterface()
     shared = Shared(
         app.config.get("SOCKETIO_MESSAGE_QUEUE"),
         app.config["SOCKETIO_CHANNEL"],
