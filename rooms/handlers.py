@@ -346,8 +346,10 @@ def participant_block(
 ) -> Ack:
     live_ops.block_participant(meeting, p.participant_id)
     # Their answers leave the analysis (perspectives.queries.answers): the room's map is
-    # made again without them, whether or not they wrote anything the wall shows.
+    # made again without them, whether or not they wrote anything the wall shows. Their
+    # votes leave the tally (proposals.tally) the same way.
     after_commit(functools.partial(perspectives.mark, meeting.id))
+    after_commit(functools.partial(mark_tally, meeting.id))
     return {}
 
 

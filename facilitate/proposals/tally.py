@@ -14,6 +14,7 @@ from typing import TypedDict
 import sqlalchemy as sa
 
 from facilitate.db import session
+from facilitate.live.models import Participant
 from facilitate.meetings.models import Meeting, VotingMethod
 
 from .models import PaperVotes, Proposal, Vote
@@ -101,10 +102,13 @@ def tally(meeting: Meeting, on_ballot: list[Proposal] | None = None) -> Tally:
     papers: dict[int, list[Mapping[str, int]]] = {pid: [] for pid in ids}
     voters: set[int] = set()
     if ids:
+        # A blocked resident's votes stay on record (their phone still shows them) but
+        # leave the count, as their answers leave the perspectives analysis: whoever was
+        # blocked for abusing the room does not decide its proposals.
         for proposal_id, participant_id, value in session().execute(
-            sa.select(Vote.proposal_id, Vote.participant_id, Vote.value).where(
-                Vote.proposal_id.in_(ids)
-            )
+            sa.select(Vote.proposal_id, Vote.participant_id, Vote.value)
+            .join(Participant, Participant.id == Vote.participant_id)
+            .where(Vote.proposal_id.in_(ids), Participant.blocked.is_(False))
         ):
             values[proposal_id].append(value)
             voters.add(participant_id)

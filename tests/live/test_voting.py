@@ -196,6 +196,30 @@ def test_approval_vote_live_results_and_refusals(
     )
 
 
+def test_blocked_resident_s_votes_leave_the_tally(
+    app: Flask, room: dict[str, SocketIOTestClient], meeting_id: int
+) -> None:
+    set_voting(app, meeting_id, VotingMethod.approval)
+    a, b = open_vote(room, "Belysning", "Bänkar")
+    assert ack(room["anna"], "vote_cast", proposal_id=a, value=1)["ok"]
+    assert ack(room["bo"], "vote_cast", proposal_id=a, value=1)["ok"]
+    assert ack(room["bo"], "vote_cast", proposal_id=b, value=1)["ok"]
+    time.sleep(SETTLE)
+    drain(room)
+    bo = state_of_fresh_me(room["bo"])
+    assert ack(room["console"], "participant_block", participant_id=bo["participant_id"])["ok"]
+    time.sleep(SETTLE)
+    counted = {str(a): {"yes": 1, "no": 0}, str(b): {"yes": 0, "no": 0}}
+    (heard,) = named(room["anna"].get_received(NS), "tally")
+    assert (heard["proposals"], heard["ballots"]) == (counted, 1)
+    staff = named(room["console"].get_received(NS), "tally")[-1]
+    assert (staff["proposals"], staff["ballots"]) == (counted, 1)
+    # A fresh picture counts the same; the blocked phone still sees its own votes.
+    assert fresh_state(room["screen"])["tally"]["proposals"] == counted
+    assert state_of_fresh_me(room["bo"])["votes"] == {str(a): 1, str(b): 1}
+    assert len(votes_of(app)) == 3  # kept on record
+
+
 def tally_gaps(
     app: Flask, room: dict[str, SocketIOTestClient], proposal_id: int, gaps: int
 ) -> list[float]:
