@@ -338,6 +338,40 @@ def test_every_mode_fits_every_size_busy_and_empty(console: Page, screens: dict[
     assert "(200)" in busy.locator("#wall > li:not(.pinned)").first.inner_text()
 
 
+#: Whether two elements' boxes overlap on the page.
+OVERLAP = """([a, b]) => {
+  const r = document.querySelector(a).getBoundingClientRect();
+  const s = document.querySelector(b).getBoundingClientRect();
+  return r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom;
+}"""
+
+
+def test_offline_notice_covers_neither_the_step_nor_the_join_code(
+    browser: Browser, projector_server: Server, console: Page
+) -> None:
+    """A Wi-Fi blip says so in the foot's corner, over the online count it makes stale,
+    not over the step and its timer at the head, nor over how to join."""
+    switch(console, "wall")
+    context = logged_in(browser, projector_server, "demo@facilitate.local")
+    try:
+        page = context.new_page()
+        page.goto(f"/meetings/{BUSY}/screen")
+        expect(page.locator("#conn")).to_have_attribute("data-state", "online")
+        for size in (FULL_HD, {"width": 1024, "height": 768}):
+            fitted(page, size)
+            context.set_offline(True)
+            expect(page.locator("#conn")).to_have_attribute("data-state", "offline")
+            expect(page.locator("#conn")).to_be_visible()
+            expect(page.locator("#presence")).to_be_hidden()
+            for other in (".pj-phase", ".pj-join .join-box"):
+                assert not page.evaluate(OVERLAP, ["#conn", other]), (size, other)
+            context.set_offline(False)
+            expect(page.locator("#conn")).to_have_attribute("data-state", "online")
+            expect(page.locator("#presence")).to_be_visible()
+    finally:
+        context.close()
+
+
 def test_type_is_large_at_full_hd(console: Page, screens: dict[int, Page]) -> None:
     busy = screens[BUSY]
     busy.set_viewport_size(FULL_HD)
