@@ -196,6 +196,22 @@ def test_approval_vote_live_results_and_refusals(
     )
 
 
+def last_tally(client: SocketIOTestClient, quiet: float = 1.0) -> dict[str, Any]:
+    """The last ``tally`` the client hears before none comes for ``quiet`` seconds (longer
+    than the slowest pace), within 10 s."""
+    heard: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 10
+    last_heard = time.monotonic()
+    while time.monotonic() - last_heard < quiet and time.monotonic() < deadline:
+        new = named(client.get_received(NS), "tally")
+        if new:
+            heard.extend(new)
+            last_heard = time.monotonic()
+        time.sleep(0.05)
+    assert heard, "no tally heard"
+    return heard[-1]
+
+
 def test_blocked_resident_s_votes_leave_the_tally(
     app: Flask, room: dict[str, SocketIOTestClient], meeting_id: int
 ) -> None:
@@ -204,16 +220,13 @@ def test_blocked_resident_s_votes_leave_the_tally(
     assert ack(room["anna"], "vote_cast", proposal_id=a, value=1)["ok"]
     assert ack(room["bo"], "vote_cast", proposal_id=a, value=1)["ok"]
     assert ack(room["bo"], "vote_cast", proposal_id=b, value=1)["ok"]
-    time.sleep(SETTLE)
-    drain(room)
     bo = state_of_fresh_me(room["bo"])
     assert ack(room["console"], "participant_block", participant_id=bo["participant_id"])["ok"]
-    time.sleep(SETTLE)
     counted = {str(a): {"yes": 1, "no": 0}, str(b): {"yes": 0, "no": 0}}
-    (heard,) = named(room["anna"].get_received(NS), "tally")
-    assert (heard["proposals"], heard["ballots"]) == (counted, 1)
-    staff = named(room["console"].get_received(NS), "tally")[-1]
-    assert (staff["proposals"], staff["ballots"]) == (counted, 1)
+    # The tally the room hears last (the votes' own may come first on a slow machine).
+    for watcher in ("anna", "console"):
+        heard = last_tally(room[watcher])
+        assert (heard["proposals"], heard["ballots"]) == (counted, 1), watcher
     # A fresh picture counts the same; the blocked phone still sees its own votes.
     assert fresh_state(room["screen"])["tally"]["proposals"] == counted
     assert state_of_fresh_me(room["bo"])["votes"] == {str(a): 1, str(b): 1}
