@@ -797,15 +797,7 @@ def _register(name: str, model: type[M], who: Permission, apply: LeanHandler[M])
             response = record.response
             if response is None:
                 response = {"ok": True, **extra}
-                session().connection().execute(
-                    _RECORD,
-                    {
-                        "actor": record.actor,
-                        "client_id": record.client_id,
-                        "event": name,
-                        "response": response,
-                    },
-                )
+                session().connection().execute(_RECORD, record.row(response))
             session().commit()  # the events go out now, before the ack
             for callback in g.pop(AFTER_COMMIT, []):
                 callback()

@@ -224,6 +224,15 @@ class WriteRecord:
     def __repr__(self) -> str:
         return f"<WriteRecord {self.actor} {self.client_id!r} {self.event}>"
 
+    def row(self, response: dict[str, object]) -> dict[str, object]:
+        """The ``ClientWrite`` row's values, with the answer given."""
+        return {
+            "actor": self.actor,
+            "client_id": self.client_id,
+            "event": self.event,
+            "response": response,
+        }
+
 
 #: The most one cell of paper counts may hold: a hall, not a typo's extra digits.
 PAPER_MAX = 2000

@@ -708,16 +708,7 @@ def vote(
         recorded = _PUT_VOTE_RECORDED.get(db.dialect.name)
         if record is not None and recorded is not None:
             response: dict[str, object] = {"ok": True}
-            db.execute(
-                recorded,
-                {
-                    **ballot_row,
-                    "actor": record.actor,
-                    "client_id": record.client_id,
-                    "event": record.event,
-                    "response": response,
-                },
-            )
+            db.execute(recorded, {**ballot_row, **record.row(response)})
             record.response = response
         else:
             db.execute(put, ballot_row)
