@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
 from processes import free_port
 
-from rooms.shared import Shared
+from rooms.shared import POOL_SIZE, Shared
 
 
 @pytest.fixture
@@ -102,3 +103,15 @@ def test_without_redis_everything_is_local() -> None:
     assert shared.claim("tally", 7, ttl=1)
     assert shared.claim("tally", 7, ttl=1)
     assert [shared.allow("p:1", 1, 10.0) for _ in range(2)] == [True, False]
+
+
+def test_write_limits_in_a_storm_share_a_few_redis_connections(redis_url: str, prefix: str) -> None:
+    """Hundreds of writes at once wait for one of ``POOL_SIZE`` connections rather than
+    open one each; every one is still counted against its actor's shared window."""
+    shared = Shared(redis_url, prefix)
+    actors = [f"participant:{n}" for n in range(40)]
+    with ThreadPoolExecutor(max_workers=120) as pool:
+        allowed = list(pool.map(lambda a: shared.allow(a, 3, 10.0), actors * 4))
+    assert allowed.count(True) == 3 * len(actors)  # the fourth write of each refused
+    names = [c["name"] for c in redis.Redis.from_url(redis_url).client_list()]
+    assert 0 < names.count(f"{prefix}:{shared.host_id}") <= POOL_SIZE
