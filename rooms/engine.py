@@ -378,13 +378,21 @@ def resync_local(app: Flask) -> None:
 
 def broadcast(batch: Sequence[events.Event]) -> None:
     """Each delivery to its room, minus the skipped room's sockets."""
+    manager = socketio.server.manager  # type: ignore[attr-defined]
+    alone = current_app.extensions.get(QUEUE_KEY) is None  # no other instance has sockets
     for event in batch:
         changed(event.to)
         skip = None
         if event.skip is not None:
-            manager = socketio.server.manager  # type: ignore[attr-defined]
             skip = [sid for sid, _ in manager.get_participants(NAMESPACE, event.skip)] or None
+            if skip and alone and _only(manager, event.to, skip):
+                continue  # a voter's one phone: it hears its vote in the answer
         socketio.emit(event.name, event.payload, to=event.to, namespace=NAMESPACE, skip_sid=skip)
+
+
+def _only(manager: Any, room: str, skipped: list[str]) -> bool:
+    """Whether every connection in ``room`` here is one of ``skipped``."""
+    return all(sid in skipped for sid, _ in manager.get_participants(NAMESPACE, room))
 
 
 def send_events(batch: Sequence[events.Event]) -> None:
@@ -763,25 +771,48 @@ def write(name: str, model: type[M], who: Permission) -> Callable[[Handler[M]], 
     return register
 
 
+#: Reads the writer's own events (``WriteRecord.own``) as they stand now, for a retry.
+Again = Callable[[Connection, M], dict[str, dict[str, Any]]]
+
+
 def lean_write(
-    name: str, model: type[M], who: Permission
+    name: str, model: type[M], who: Permission, *, again: Again[M] | None = None
 ) -> Callable[[LeanHandler[M]], LeanHandler[M]]:
     """``write`` for a handler that reads what it needs itself, by the viewer's ids: the
     hottest writes (a vote storm's), where loading the meeting and the participant as
     rows would cost more than the write. It gets the write's record too, to store with
-    its own statement where it can."""
+    its own statement where it can.
+
+    A handler that answers the writer's own events (``WriteRecord.tell``) names
+    ``again``: a retry of it is answered with them read afresh, since the phone may not
+    have heard the first answer."""
 
     def register(fn: LeanHandler[M]) -> LeanHandler[M]:
-        _register(name, model, who, fn)
+        _register(name, model, who, fn, again)
         return fn
 
     return register
 
 
-def _register(name: str, model: type[M], who: Permission, apply: LeanHandler[M]) -> None:
+def _register(
+    name: str,
+    model: type[M],
+    who: Permission,
+    apply: LeanHandler[M],
+    again: Again[M] | None = None,
+) -> None:
+    def replayed(conn: Connection, payload: M | None, data: object) -> dict[str, Any] | None:
+        """The answer the write got, if it was applied; with its own events as they are now."""
+        answer = _earlier(conn.viewer.actor, data)
+        if answer is None or again is None or payload is None:
+            return answer
+        own = again(conn, payload)
+        return {**answer, "events": own} if own else answer
+
     def handler(data: object = None) -> dict[str, Any]:
         conn = connection()
         viewer = conn.viewer
+        payload: M | None = None
         # A retry of a write already applied is not looked for first: its record
         # (``ClientWrite``) refuses to be stored twice, and a retry refused for any
         # reason is answered as the write was then. One statement less per write.
@@ -792,7 +823,7 @@ def _register(name: str, model: type[M], who: Permission, apply: LeanHandler[M])
             limit, window = current_app.config["LIVE_WRITE_LIMIT"]
             if not shared().allow(viewer.actor, limit, window):
                 raise Forbidden(_l("Too many writes; wait a moment."), code="rate_limited")
-            record = WriteRecord(viewer.actor, payload.client_id, name)
+            record = WriteRecord(viewer.actor, payload.client_id, name, writer=conn.sid)
             extra = apply(conn, payload, record)
             response = record.response
             if response is None:
@@ -801,19 +832,21 @@ def _register(name: str, model: type[M], who: Permission, apply: LeanHandler[M])
             session().commit()  # the events go out now, before the ack
             for callback in g.pop(AFTER_COMMIT, []):
                 callback()
-            return response
+            # The writer's own events, after the others' went out under the delivery lock:
+            # a ``state`` read before the commit has been sent to this connection by now.
+            return {**response, "events": record.own} if record.own else response
         except DomainError as error:
             session().rollback()
             g.pop(AFTER_COMMIT, None)
-            return _earlier(viewer.actor, data) or _error(error)
+            return replayed(conn, payload, data) or _error(error)
         except IntegrityError:
             # The same client_id came again (a retry, or a race): the first answer stands.
             session().rollback()
             g.pop(AFTER_COMMIT, None)
-            again = _earlier(viewer.actor, data)
-            if again is None:
+            answer = replayed(conn, payload, data)
+            if answer is None:
                 raise
-            return again
+            return answer
         except DBAPIError:
             # The database is down or locked: a clear refusal, never a false success.
             # The phone keeps the write and sends it again with the same client_id.

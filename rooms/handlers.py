@@ -472,7 +472,12 @@ def voting_close(conn: Connection, meeting: Meeting, _: Participant | None, p: W
     return {}
 
 
-@lean_write("vote_cast", VoteCast, PARTICIPANT)
+def _vote_now(conn: Connection, p: VoteCast) -> dict[str, dict[str, Any]]:
+    vote = proposal_ops.vote_now(participant_of(conn), p.proposal_id)
+    return {} if vote is None else {"vote": vote}
+
+
+@lean_write("vote_cast", VoteCast, PARTICIPANT, again=_vote_now)
 def vote_cast(conn: Connection, p: VoteCast, record: WriteRecord) -> Ack:
     remaining = proposal_ops.vote(participant_of(conn), p.proposal_id, p.value, record)
     after_commit(functools.partial(mark_tally, conn.viewer.meeting_id))

@@ -208,6 +208,9 @@ class Client(abc.ABC):
         if not isinstance(answer, dict):
             self.problems.append(f"{self.name}: {write} answered {answer!r}")
             return 0.1
+        # The writer's own events come in the answer (a vote's), as static/js/live.js hears them.
+        for name, payload in answer.pop("events", {}).items():
+            self._event(name, payload)
         if answer.get("ok") is False and answer.get("error", {}).get("code") in RETRY:
             return 0.5
         self.outbox.popleft()

@@ -9,6 +9,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from facilitate import events
 from facilitate.db import Base, Holds, UtcDateTime, holds, utcnow, value_enum
 from facilitate.dialogues.models import Area
 from facilitate.meetings.models import Meeting
@@ -220,9 +221,21 @@ class WriteRecord:
     client_id: str
     event: str
     response: dict[str, object] | None = None
+    #: The writing connection, as an audience (its own Socket.IO room).
+    writer: str | None = None
+    #: The events the writer hears in the write's answer rather than as messages of their
+    #: own (name → payload): one message fewer per vote. Answered live only, never stored
+    #: with ``response``: replayed to a retry later, it could undo a newer write.
+    own: dict[str, dict[str, object]] = dataclasses.field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"<WriteRecord {self.actor} {self.client_id!r} {self.event}>"
+
+    def tell(self, name: str, payload: dict[str, object], to: str) -> None:
+        """Queue event ``name`` for ``to``, the writer's own audience: the writing
+        connection hears it in the answer, the writer's other connections as a message."""
+        self.own[name] = payload
+        events.queue(name, payload, to, skip=self.writer)
 
     def row(self, response: dict[str, object]) -> dict[str, object]:
         """The ``ClientWrite`` row's values, with the answer given."""

@@ -180,6 +180,20 @@ def votes_of(participant_id: int, budget: int | None) -> dict[str, Any]:
     return {"votes": votes, "remaining": None if budget is None else budget - used}
 
 
+def vote_now(participant_id: int, proposal_id: int) -> dict[str, Any] | None:
+    """The ``vote`` event a phone would hear now for its vote on ``proposal_id`` (None when
+    it has none to hear): for the answer to a retried vote, whose own event of the time
+    could be older than a vote cast since."""
+    participant = session().get(Participant, participant_id)
+    if participant is None:
+        return None
+    mine = votes_of(participant_id, _budget(participant.meeting))
+    value = mine["votes"].get(str(proposal_id))
+    if value is None and participant.meeting.voting_method is not VotingMethod.dots:
+        return None
+    return {"proposal_id": proposal_id, "value": value or 0, "remaining": mine["remaining"]}
+
+
 def visible_proposals(meeting: Meeting) -> list[Proposal]:
     """Every proposal of the meeting before the whole room (not merged away, not waiting
     for approval, not rejected), in ``id`` order."""
@@ -712,7 +726,7 @@ def vote(
             record.response = response
         else:
             db.execute(put, ballot_row)
-        events.queue("vote", mine, audience.participant(meeting_id, participant_id))
+        _tell_voter(mine, audience.participant(meeting_id, participant_id), record)
         return None
     begin_explicitly(db)
     # Lock this participant first (a row lock on PostgreSQL, the write lock on SQLite):
@@ -745,8 +759,17 @@ def vote(
             {"proposal_id": proposal_id, "participant_id": participant_id, "value": value},
         )
     mine["remaining"] = remaining
-    events.queue("vote", mine, audience.participant(meeting_id, participant_id))
+    _tell_voter(mine, audience.participant(meeting_id, participant_id), record)
     return remaining
+
+
+def _tell_voter(mine: dict[str, Any], voter: str, record: WriteRecord | None) -> None:
+    """The voter's phones hear their vote: the one that cast it in its answer, when it
+    came live (``record``), the others as an event."""
+    if record is None:
+        events.queue("vote", mine, voter)
+    else:
+        record.tell("vote", mine, voter)
 
 
 def check_paper_counts(meeting: Meeting, counts: Mapping[str, object]) -> dict[str, int]:

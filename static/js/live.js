@@ -199,18 +199,21 @@
       room.flush(); // what waited while offline goes out once the room is known again
     });
     FOLDED.forEach(function (name) {
-      room.socket.on(name, function (payload) {
-        if (name === "timer") room.skew = Date.parse(payload.now) - Date.now();
-        room.state = apply(room.state, name, payload);
-        room.onEvent(name, payload, room);
-        if (room.state) room.render(room.state, room);
-      });
+      room.socket.on(name, function (payload) { room.hear(name, payload); });
     });
     ["hand_given", "notice", "proposal_duplicates"].forEach(function (name) {
       room.socket.on(name, function (payload) { room.onEvent(name, payload, room); });
     });
     window.setInterval(function () { room.tick(); }, 500);
   }
+
+  /* An event, whether it came as a message or in the answer to this phone's own write. */
+  Room.prototype.hear = function (name, payload) {
+    if (name === "timer") this.skew = Date.parse(payload.now) - Date.now();
+    this.state = apply(this.state, name, payload);
+    this.onEvent(name, payload, this);
+    if (this.state) this.render(this.state, this);
+  };
 
   Room.prototype.loadQueue = function () {
     try { return JSON.parse(window.localStorage.getItem(this.queueKey) || "[]"); }
@@ -257,7 +260,18 @@
     item.inFlight = true;
     room.socket.timeout(15000).emit(item.event, item.payload, function (error, ack) {
       item.inFlight = false;
-      if (error) return; // no answer: still queued, re-sent on the next connect
+      if (error) {
+        // No answer in time: still queued. Asked again shortly while connected (its
+        // client_id makes that safe), else on the next connect.
+        window.setTimeout(function () {
+          if (room.socket.connected && room.queue.indexOf(item) >= 0) room.emit(item);
+        }, 5000);
+        return;
+      }
+      // The write's own events (a vote's, say) come in its answer, not as messages.
+      if (ack && ack.ok !== false && ack.events && room.state) {
+        Object.keys(ack.events).forEach(function (name) { room.hear(name, ack.events[name]); });
+      }
       if (ack && ack.ok === false && RETRY.indexOf(ack.error && ack.error.code) >= 0) {
         // Not saved, through no fault of the write: keep it and try again shortly.
         window.setTimeout(function () { if (room.socket.connected) room.emit(item); }, 5000);

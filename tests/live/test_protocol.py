@@ -34,9 +34,13 @@ Connect = Callable[..., SocketIOTestClient]
 
 
 def ack(client: SocketIOTestClient, event: str, **payload: Any) -> dict[str, Any]:
+    """A write's answer, as a phone takes it (static/js/live.js): the writer's own events
+    in it (a vote's) are heard where they came, after the messages before the answer."""
     payload.setdefault("client_id", cid())
     answer = client.emit(event, payload, namespace=NS, callback=True)
     assert isinstance(answer, dict), answer
+    for name, args in answer.pop("events", {}).items():
+        client.queue.append({"name": name, "args": [args], "namespace": NS})
     return answer
 
 

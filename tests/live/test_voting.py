@@ -343,13 +343,74 @@ def test_vote_retried_with_its_client_id_applied_once(
     assert [(v["proposal_id"], v["value"]) for v in own] == [(a, 1)]
     again = ack(room["anna"], "vote_cast", client_id="vote-1", proposal_id=a, value=0)
     assert again == first
-    assert named(room["anna"].get_received(NS), "vote") == []
+    # The retry's answer tells the phone its vote as it stands: the first one.
+    own = named(room["anna"].get_received(NS), "vote")
+    assert [(v["proposal_id"], v["value"]) for v in own] == [(a, 1)]
     me = state_of_fresh_me(room["anna"])
     assert me["votes"] == {str(a): 1}
     assert votes_of(app) == [(a, me["participant_id"], 1)]
     with app.app_context():
         records = session().execute(sa.select(ClientWrite.event, ClientWrite.response)).all()
     assert [tuple(r) for r in records if r[0] == "vote_cast"] == [("vote_cast", first)]
+
+
+def test_vote_heard_in_its_answer_and_by_the_voter_s_other_phones_only(
+    app: Flask, room: dict[str, SocketIOTestClient], meeting_id: int, connect: Connect
+) -> None:
+    """The phone that votes hears its vote in the answer (one message fewer per vote in a
+    storm); Anna's other phone hears it as an event; nobody else hears of it."""
+    set_voting(app, meeting_id, VotingMethod.dots, dots=3)
+    a, _ = open_vote(room, "Belysning", "Bänkar")
+    token = room["anna"].connect_auth["token"]  # type: ignore[attr-defined]
+    other = connect({"token": token})
+    drain(room)
+    other.get_received(NS)
+    payload = {"client_id": cid(), "proposal_id": a, "value": 2}
+    answer = room["anna"].emit("vote_cast", payload, namespace=NS, callback=True)
+    heard = {"proposal_id": a, "value": 2, "remaining": 1}
+    assert answer == {"ok": True, "remaining": 1, "events": {"vote": heard}}
+    time.sleep(SETTLE)
+    assert named(room["anna"].get_received(NS), "vote") == []
+    assert named(other.get_received(NS), "vote") == [heard]
+    for name in ("bo", "console", "screen"):
+        assert named(room[name].get_received(NS), "vote") == []
+    # Refused: nothing to hear.
+    refused = room["anna"].emit(
+        "vote_cast", {"client_id": cid(), "proposal_id": a, "value": 9}, namespace=NS, callback=True
+    )
+    assert refused["ok"] is False and "events" not in refused
+    # Only the record's answer is kept for retries, never the events told with it.
+    with app.app_context():
+        stored = (
+            session()
+            .scalars(
+                sa.select(ClientWrite.response).where(ClientWrite.client_id == payload["client_id"])
+            )
+            .one()
+        )
+    assert stored == {"ok": True, "remaining": 1}
+
+
+def test_vote_retried_after_a_newer_one_hears_the_newer(
+    app: Flask, room: dict[str, SocketIOTestClient], meeting_id: int
+) -> None:
+    """A phone that lost the first answer and sends the vote again after a newer one must
+    not be told the older value: the retry's answer carries the vote as it stands."""
+    set_voting(app, meeting_id, VotingMethod.dots, dots=3)
+    a, _ = open_vote(room, "Belysning", "Bänkar")
+    drain(room)
+    emit = room["anna"].emit
+    first = {"client_id": "older", "proposal_id": a, "value": 2}
+    assert emit("vote_cast", first, namespace=NS, callback=True)["ok"]
+    newer = {"client_id": "newer", "proposal_id": a, "value": 1}
+    assert emit("vote_cast", newer, namespace=NS, callback=True)["ok"]
+    again = emit("vote_cast", first, namespace=NS, callback=True)
+    assert again == {
+        "ok": True,
+        "remaining": 1,  # the first answer, as stored
+        "events": {"vote": {"proposal_id": a, "value": 1, "remaining": 2}},  # as it stands
+    }
+    assert state_of_fresh_me(room["anna"])["votes"] == {str(a): 1}
 
 
 def fresh_state(client: SocketIOTestClient) -> dict[str, Any]:
