@@ -261,3 +261,50 @@ def test_proposals_vote_and_decision(
     # Not only its colour: a chosen button shows a mark too.
     assert "✓" in agreed.evaluate("e => getComputedStyle(e, '::before').content")
     expect(anna.locator(".proposal .status").first).to_have_text("Beslutat")
+
+
+#: The phone's first write gets no answer in time: it gives up waiting at once, though
+#: the server applies it and answers (a lost or very late acknowledgement).
+FIRST_ANSWER_TOO_LATE = """
+(() => {
+  let io;
+  Object.defineProperty(window, "io", {
+    configurable: true,
+    get: () => io,
+    set(value) {
+      io = value;
+      const timeout = value.Socket.prototype.timeout;
+      let first = true;
+      value.Socket.prototype.timeout = function (ms) {
+        const wait = first ? 0 : ms;
+        first = false;
+        return timeout.call(this, wait);
+      };
+    },
+  });
+})();
+"""
+
+
+def test_vote_whose_answer_came_too_late_is_asked_again_and_shown(
+    server: Server, staff: BrowserContext, phone: Callable[..., Page]
+) -> None:
+    """A vote's own event comes in its answer. When that answer is lost, the phone asks
+    again with the same client_id while connected; the retry changes nothing and tells the
+    phone its vote as it stands, so the phone shows it without a reconnect."""
+    console = open_console(staff)
+    anna = phone()
+    anna.add_init_script(FIRST_ANSWER_TOO_LATE)
+    join(anna, join_code(console), "Anna")
+    console.fill("#proposal-title", "Fler bänkar vid torget")
+    console.click("#proposal-form button[type=submit]")
+    console.click("#voting-open")
+    expect(anna.locator(".dots-left")).to_have_text("Prickar kvar: 3")
+    anna.locator(".proposal").first.locator("button[aria-label='En prick till']").click()
+    expect(anna.locator("#conn")).to_contain_text("1 väntar på att skickas")
+    expect(anna.locator(".dots-left")).to_have_text("Prickar kvar: 2", timeout=10_000)
+    expect(anna.locator("#conn")).to_have_text("Ansluten")
+    # Applied once: the console's count.
+    expect(console.locator(".proposal .counts").first).to_contain_text("1")
+    anna.reload()
+    expect(anna.locator(".dots-left")).to_have_text("Prickar kvar: 2")
