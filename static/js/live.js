@@ -343,11 +343,17 @@
 
   /* Whether a key press may act as a page's shortcut: never with Ctrl, Alt or Meta (the
    * browser's and the system's), never while typing in a field. */
+  /* Inputs nobody types in: a letter or a digit means nothing to them, so a shortcut works
+   * while one has the focus (a box just ticked with the mouse keeps it). */
+  var UNTYPED = ["checkbox", "radio", "button", "submit", "reset"];
+
   function mayShortcut(event) {
     if (event.ctrlKey || event.altKey || event.metaKey || event.defaultPrevented) return false;
     var target = event.target;
     if (!target || !target.closest) return true;
-    return !(target.isContentEditable || target.closest("input, textarea, select, [contenteditable]"));
+    if (target.isContentEditable) return false;
+    var field = target.closest("input, textarea, select, [contenteditable]");
+    return !field || (field.tagName === "INPUT" && UNTYPED.indexOf(field.type) >= 0);
   }
 
   var KIND_KEYS = { experience: "Experience", cause: "Cause", idea: "Idea", question: "Question" };

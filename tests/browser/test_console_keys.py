@@ -122,6 +122,13 @@ def test_shortcuts_drive_the_console(
     assert current_step(console) == 1
     expect(timer).to_have_text("20:00 (paused)")  # T and + typed into fields did nothing
     expect(console.locator("#proposal-title")).to_have_value("nptv+h")
+    # A checkbox takes no typing: with the focus on one, the keys still work.
+    console.focus("#write-behalf")
+    keys.press("p")
+    on_step(console, 0)
+    keys.press("n")
+    on_step(console, 1)
+    expect(console.locator("#write-behalf")).to_be_checked()
     console.click("#proposal-form button[type=submit]")
     expect(console.locator("#proposals .proposal")).to_have_count(1)
     console.evaluate("document.activeElement.blur()")
