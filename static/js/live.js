@@ -260,21 +260,20 @@
     item.inFlight = true;
     room.socket.timeout(15000).emit(item.event, item.payload, function (error, ack) {
       item.inFlight = false;
-      if (error) {
-        // No answer in time: still queued. Asked again shortly while connected (its
-        // client_id makes that safe), else on the next connect.
+      // Still queued: asked again shortly while connected (its client_id makes that
+      // safe), else on the next connect.
+      var later = function () {
         window.setTimeout(function () {
           if (room.socket.connected && room.queue.indexOf(item) >= 0) room.emit(item);
         }, 5000);
-        return;
-      }
+      };
+      if (error) { later(); return; } // no answer in time
       // The write's own events (a vote's, say) come in its answer, not as messages.
       if (ack && ack.ok !== false && ack.events && room.state) {
         Object.keys(ack.events).forEach(function (name) { room.hear(name, ack.events[name]); });
       }
       if (ack && ack.ok === false && RETRY.indexOf(ack.error && ack.error.code) >= 0) {
-        // Not saved, through no fault of the write: keep it and try again shortly.
-        window.setTimeout(function () { if (room.socket.connected) room.emit(item); }, 5000);
+        later(); // not saved, through no fault of the write
         room.showStatus("online");
         return;
       }
