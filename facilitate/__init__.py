@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from apiflask import APIFlask
 from flask import Response, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -14,18 +13,19 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import assets, i18n
 from . import config as config_module
 from . import db as db_module
+from .application import Facilitate
 from .extensions import babel, csrf, limiter, login_manager, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> APIFlask:
+def create_app(config: Mapping[str, Any] | None = None) -> Facilitate:
     """Build the application.
 
     ``config`` None reads the environment (see the README); a mapping is used as
     given on top of the defaults, which is how tests configure an app.
     """
-    app = APIFlask(
+    app = Facilitate(
         __name__,
         title="Facilitate API",
         version="1",
@@ -132,7 +132,7 @@ def text_limits() -> dict[str, int]:
     }
 
 
-def _security_headers(app: APIFlask) -> None:
+def _security_headers(app: Facilitate) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

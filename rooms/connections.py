@@ -51,6 +51,12 @@ class Registry:
         with self._lock:
             return [self._by_sid[sid] for sid in self._by_meeting.get(meeting_id, ())]
 
+    def has_meeting(self, meeting_id: int) -> bool:
+        """Whether anyone here sits in the meeting: asked at every disconnect, so without
+        ``in_meeting``'s list of all of them (a wave of a thousand leaving built a
+        thousand lists of up to a thousand)."""
+        return bool(self._by_meeting.get(meeting_id))
+
     def meetings(self) -> list[int]:
         """The meetings with a connection to this instance."""
         with self._lock:

@@ -483,7 +483,7 @@ class Coalescer(abc.ABC):
                     return
                 app.logger.warning("%s waits for the database: %s", type(self).__name__, error.orig)
                 # Only a room someone here still sits in is worth waiting for.
-                if registry.in_meeting(meeting_id):
+                if registry.has_meeting(meeting_id):
                     self._dirty.add(meeting_id)
                     self._schedule(app, meeting_id, self.RETRY_DELAY, attempt + 1)
             finally:
@@ -609,7 +609,7 @@ def on_disconnect(*_args: object) -> None:
     if conn is not None:
         meeting_id = conn.viewer.meeting_id
         shared().left(meeting_id, conn.sid)
-        if not registry.in_meeting(meeting_id):
+        if not registry.has_meeting(meeting_id):
             room_states().forget(meeting_id)
         mark_presence(meeting_id)
 

@@ -18,8 +18,9 @@ from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.models import VotingMethod
 from rooms import engine
+from rooms.connections import registry
 
-from .conftest import NS, named
+from .conftest import NS, named, open_meeting
 from .test_protocol import ack, state_of
 from .test_voting import SETTLE, set_voting
 
@@ -128,3 +129,19 @@ def test_tally_summary_makes_kept_room_old(
     late = state_of(connect({"token": join(meeting_id, "Sen")}))
     assert late["tally"]["ballots"] == 1
     assert late["tally"]["proposals"][str(proposal["id"])]["yes"] == 1
+
+
+def test_meeting_is_here_until_its_last_connection_leaves(
+    app: Flask, connect: Connect, join: Callable[..., str], meeting_id: int
+) -> None:
+    open_meeting(app, meeting_id)
+    first = connect({"token": join(meeting_id, "Boende 1")})
+    second = connect({"token": join(meeting_id, "Boende 2")})
+    assert registry.has_meeting(meeting_id)
+    first.disconnect(NS)
+    assert registry.has_meeting(meeting_id)
+    assert len(registry.in_meeting(meeting_id)) == 1
+    second.disconnect(NS)
+    assert not registry.has_meeting(meeting_id)
+    assert registry.in_meeting(meeting_id) == []
+    assert meeting_id not in registry.meetings()
