@@ -8,6 +8,7 @@ import functools
 import inspect
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -288,11 +289,93 @@ def scrub(engine: Engine, tables: dict[str, bool]) -> None:
 
 def session() -> Session:
     """The request's (or socket event's) session."""
+    unit: Unit | None = g.get(UNIT)
+    if unit is not None:
+        # Its connection would be a second one from the pool while the unit holds one: a
+        # storm of such events could hold the whole pool and wait on itself.
+        if not unit.reads_only:
+            raise RuntimeError("this event writes in a Core unit (facilitate.db.Unit)")
+        unit.end()  # it read, and has nothing to commit: the Session takes over
     s: Session = db.session
     return s
 
 
 _AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+
+UNIT = "facilitate.unit"
+
+#: Called with a unit's ``info`` once it has committed (facilitate.events sends its events).
+UNIT_COMMITTED: list[Callable[[dict[str, Any]], None]] = []
+
+
+class Unit:
+    """A hot socket event's work on one Core connection, without an ORM ``Session``.
+
+    The vote storm's every vote is a few Core statements; the ``Session`` around them (made,
+    begun with its snapshot, committed, closed) cost about as much CPU as the statements
+    did (docs/performance.md). A unit borrows a pooled connection for the event alone
+    (in autocommit on PostgreSQL, as ``autocommit_connection`` says why), keeps in
+    ``info`` what a session's ``info`` would (the events waiting for the commit), and
+    ends with ``commit`` or ``end``. While a unit that writes is open, nothing may use the
+    event's ``Session`` (``session`` refuses); a unit that ``reads_only`` (a phone's
+    connect) steps aside for it: the event's first use of the Session ends the unit, so
+    the event holds one connection at a time.
+    """
+
+    def __init__(self, *, reads_only: bool = False) -> None:
+        self.reads_only = reads_only
+        self.connection: sa.Connection | None = None
+        self.info: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"<Unit open={self.connection is not None} info={sorted(self.info)}>"
+
+    def connect(self) -> sa.Connection:
+        if self.connection is None:
+            connection = db.engine.connect()
+            if connection.dialect.name == "postgresql":
+                connection.execution_options(**_AUTOCOMMIT)
+            self.connection = connection
+        return self.connection
+
+    def commit(self) -> None:
+        """Commit, end the unit, then send what waited for the commit."""
+        info = dict(self.info)
+        if self.connection is not None:
+            self.connection.commit()
+        self.end()
+        for committed in UNIT_COMMITTED:
+            committed(info)
+
+    def end(self) -> None:
+        """End the unit, rolling back what it did not commit; the connection goes back."""
+        self.info.clear()
+        if g.get(UNIT) is self:
+            g.pop(UNIT)
+        if self.connection is not None:
+            connection, self.connection = self.connection, None
+            connection.close()
+
+
+def begin_unit(*, reads_only: bool = False) -> Unit:
+    """Open this event's ``Unit``; the caller ends it, whatever happens."""
+    if g.get(UNIT) is not None:
+        raise RuntimeError("a Core unit is open already")
+    unit = Unit(reads_only=reads_only)
+    setattr(g, UNIT, unit)
+    return unit
+
+
+def unit_info() -> dict[str, Any]:
+    """Where what waits for the commit is kept: the open unit's, or the session's."""
+    unit: Unit | None = g.get(UNIT)
+    return unit.info if unit is not None else session().info
+
+
+def event_connection() -> sa.Connection:
+    """The connection for a Core statement: the open unit's, else the session's."""
+    unit: Unit | None = g.get(UNIT)
+    return unit.connect() if unit is not None else session().connection()
 
 
 def autocommit_connection() -> sa.Connection:
@@ -307,6 +390,9 @@ def autocommit_connection() -> sa.Connection:
     with its usual isolation. On SQLite, where a statement costs no round trip, it is the
     session's usual connection.
     """
+    unit: Unit | None = g.get(UNIT)
+    if unit is not None:
+        return unit.connect()
     s = session()
     if s.in_transaction() or s.get_bind().dialect.name != "postgresql":
         return s.connection()  # (a caller that read already keeps its transaction)

@@ -1,7 +1,8 @@
 """Events for live clients, sent only after the transaction that caused them commits.
 
-Operations call ``queue``; the events wait on the SQLAlchemy session and go to the
-registered sender when it commits, or are dropped when it rolls back. So a client
+Operations call ``queue``; the events wait on the SQLAlchemy session (or a hot event's
+Core unit, facilitate.db.Unit) and go to the registered sender when it commits, or are
+dropped when it rolls back. So a client
 never hears of a write that did not happen. The real-time engine (``rooms``)
 registers the sender; the domain never imports it.
 """
@@ -15,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from facilitate.db import session
+from facilitate import db
 
 PENDING = "facilitate.pending_events"
 
@@ -44,14 +45,21 @@ def set_sender(sender: Sender | None) -> None:
 
 
 def queue(name: str, payload: dict[str, Any], to: str, *, skip: str | None = None) -> None:
-    session().info.setdefault(PENDING, []).append(Event(name, payload, to, skip))
+    db.unit_info().setdefault(PENDING, []).append(Event(name, payload, to, skip))
+
+
+def _send_pending(info: dict[str, Any]) -> None:
+    events: list[Event] = info.pop(PENDING, [])
+    if events and _sender is not None:
+        _sender(events)
 
 
 @sa.event.listens_for(Session, "after_commit")
 def _send_after_commit(db_session: Session) -> None:
-    events: list[Event] = db_session.info.pop(PENDING, [])
-    if events and _sender is not None:
-        _sender(events)
+    _send_pending(db_session.info)
+
+
+db.UNIT_COMMITTED.append(_send_pending)
 
 
 @sa.event.listens_for(Session, "after_rollback")

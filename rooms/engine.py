@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from facilitate import events
 from facilitate.auth.models import Role, User
 from facilitate.auth.operations import user_for_token
-from facilitate.db import autocommit_connection, begin_explicitly, session
+from facilitate.db import autocommit_connection, begin_explicitly, begin_unit, session
 from facilitate.errors import DomainError, Forbidden, Unavailable, ValidationError
 from facilitate.extensions import socketio
 from facilitate.live import audience
@@ -584,23 +584,29 @@ def mark_presence(meeting_id: int) -> None:
 
 
 def on_connect(auth: object) -> None:
-    # A connect only reads (the seat, the phone's own part of the state), but for a late
-    # joiner's group, written in a transaction of its own.
-    db = autocommit_connection()
-    viewer, seat = identify(auth)
-    group = seat.group if seat is not None else None
-    if seat is not None and seat.groups_running and seat.group is None:
-        begin_explicitly(db)
-        participant = session().get(Participant, seat.participant_id)
-        if participant is not None:
-            live_ops.place_late_joiner(participant.meeting, participant)
-            group = participant.group
-            session().commit()
-    conn = Connection(sid=request.sid, viewer=viewer)  # type: ignore[attr-defined]
-    registry.add(conn)
-    shared().arrived(viewer.meeting_id, conn.sid, viewer.participant_id)
-    _beating(current_app._get_current_object())  # type: ignore[attr-defined]
-    send_state(conn, group)
+    # A phone's connect only reads (its seat, its own part of the state, in a Core unit;
+    # the room itself is kept for everyone). Whatever needs the Session (a staff login, a
+    # room to read afresh) ends the unit first. A late joiner's group is written in a
+    # transaction of its own.
+    unit = begin_unit(reads_only=True)
+    try:
+        viewer, seat = identify(auth)
+        group = seat.group if seat is not None else None
+        if seat is not None and seat.groups_running and seat.group is None:
+            unit.end()
+            begin_explicitly(autocommit_connection())
+            participant = session().get(Participant, seat.participant_id)
+            if participant is not None:
+                live_ops.place_late_joiner(participant.meeting, participant)
+                group = participant.group
+                session().commit()
+        conn = Connection(sid=request.sid, viewer=viewer)  # type: ignore[attr-defined]
+        registry.add(conn)
+        shared().arrived(viewer.meeting_id, conn.sid, viewer.participant_id)
+        _beating(current_app._get_current_object())  # type: ignore[attr-defined]
+        send_state(conn, group)
+    finally:
+        unit.end()
     mark_presence(viewer.meeting_id)
 
 
@@ -788,7 +794,7 @@ def lean_write(
     have heard the first answer."""
 
     def register(fn: LeanHandler[M]) -> LeanHandler[M]:
-        _register(name, model, who, fn, again)
+        _register(name, model, who, fn, again, lean=True)
         return fn
 
     return register
@@ -800,7 +806,11 @@ def _register(
     who: Permission,
     apply: LeanHandler[M],
     again: Again[M] | None = None,
+    *,
+    lean: bool = False,
 ) -> None:
+    """``lean``: the write runs in a Core unit (facilitate.db.Unit), without a Session."""
+
     def replayed(conn: Connection, payload: M | None, data: object) -> dict[str, Any] | None:
         """The answer the write got, if it was applied; with its own events as they are now."""
         answer = _earlier(conn.viewer.actor, data)
@@ -816,6 +826,16 @@ def _register(
         # A retry of a write already applied is not looked for first: its record
         # (``ClientWrite``) refuses to be stored twice, and a retry refused for any
         # reason is answered as the write was then. One statement less per write.
+        unit = begin_unit() if lean else None
+
+        def roll_back() -> None:
+            # A unit's end lets the event use its Session, for the answer to a retry.
+            if unit is not None:
+                unit.end()
+            else:
+                session().rollback()
+            g.pop(AFTER_COMMIT, None)
+
         try:
             payload = _parse(model, data)
             _authorise(viewer, who, payload)
@@ -828,21 +848,24 @@ def _register(
             response = record.response
             if response is None:
                 response = {"ok": True, **extra}
-                session().connection().execute(_RECORD, record.row(response))
-            session().commit()  # the events go out now, before the ack
+                written = unit.connect() if unit is not None else session().connection()
+                written.execute(_RECORD, record.row(response))
+            # The events go out now, before the ack.
+            if unit is not None:
+                unit.commit()
+            else:
+                session().commit()
             for callback in g.pop(AFTER_COMMIT, []):
                 callback()
             # The writer's own events, after the others' went out under the delivery lock:
             # a ``state`` read before the commit has been sent to this connection by now.
             return {**response, "events": record.own} if record.own else response
         except DomainError as error:
-            session().rollback()
-            g.pop(AFTER_COMMIT, None)
+            roll_back()
             return replayed(conn, payload, data) or _error(error)
         except IntegrityError:
             # The same client_id came again (a retry, or a race): the first answer stands.
-            session().rollback()
-            g.pop(AFTER_COMMIT, None)
+            roll_back()
             answer = replayed(conn, payload, data)
             if answer is None:
                 raise
@@ -850,10 +873,12 @@ def _register(
         except DBAPIError:
             # The database is down or locked: a clear refusal, never a false success.
             # The phone keeps the write and sends it again with the same client_id.
-            session().rollback()
-            g.pop(AFTER_COMMIT, None)
+            roll_back()
             current_app.logger.exception("write %s failed in the database", name)
             return _error(Unavailable(_l("The server cannot save right now; try again.")))
+        finally:
+            if unit is not None:
+                unit.end()
 
     EVENTS[name] = handler
     PERMISSIONS[name] = who

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
+from flask import Flask
 
-from facilitate.db import HOLDS, Holds, resident_words, word_models
+from facilitate import events
+from facilitate.db import (
+    HOLDS,
+    Holds,
+    begin_unit,
+    event_connection,
+    resident_words,
+    session,
+    word_models,
+)
 from facilitate.intake.models import Note
 from facilitate.live.models import Contribution
 from facilitate.models import Base
@@ -53,3 +64,35 @@ def test_every_model_of_residents_identity_is_let_go_of_by_purge() -> None:
         *retention.DELETED,
     }
     assert found - handled == set()
+
+
+def test_unit_that_writes_refuses_the_session_and_sends_only_after_commit(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: list[list[events.Event]] = []
+    monkeypatch.setattr(events, "_sender", lambda batch: sent.append(list(batch)))
+    with app.app_context():
+        unit = begin_unit()
+        event_connection().execute(sa.text("SELECT 1"))
+        events.queue("vote", {"value": 1}, "participant:1")
+        with pytest.raises(RuntimeError):
+            session()
+        assert sent == []
+        unit.commit()
+        assert [e.name for e in sent[0]] == ["vote"]
+        # Ended: the event may use its Session now, and nothing waits on it.
+        assert session().info.get(events.PENDING) is None
+        dropped = begin_unit()
+        events.queue("vote", {"value": 2}, "participant:1")
+        dropped.end()
+        assert len(sent) == 1
+
+
+def test_unit_that_reads_steps_aside_for_the_session(app: Flask) -> None:
+    with app.app_context():
+        unit = begin_unit(reads_only=True)
+        event_connection().execute(sa.text("SELECT 1"))
+        assert unit.connection is not None
+        assert session().execute(sa.text("SELECT 2")).scalar() == 2
+        assert unit.connection is None  # back in the pool before the Session took one
+        assert event_connection() is session().connection()

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process, utils
 from sqlalchemy.dialects import postgresql, sqlite
 
 from facilitate import events
-from facilitate.db import autocommit_connection, begin_explicitly, session, utcnow
+from facilitate.db import autocommit_connection, begin_explicitly, event_connection, session, utcnow
 from facilitate.errors import Conflict, NotFound, ValidationError
 from facilitate.live import audience, snapshot
 from facilitate.live import operations as live_ops
@@ -171,7 +171,7 @@ _MY_VOTES = (
 def votes_of(participant_id: int, budget: int | None) -> dict[str, Any]:
     """A phone's votes (every proposal's, by id) and the dots it has left of ``budget``.
     Read on each phone's connect, so a Core statement made once."""
-    rows = session().connection().execute(_MY_VOTES, {"participant_id": participant_id})
+    rows = event_connection().execute(_MY_VOTES, {"participant_id": participant_id})
     votes: dict[str, int] = {}
     used = 0
     for proposal_id, value, on_ballot in rows:
