@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -116,3 +117,20 @@ def test_bench_analysis_smoke(tmp_path: Path) -> None:
         for part in ("read_s", "analyse_s", "send_s", "on_loop_s", "on_loop_cpu_s"):
             assert len(flush[part]) == 1, (part, flush)
             assert flush[part][0] > 0, (part, flush)
+
+
+def test_bench_inprocess_counts_every_connect_and_vote() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.inprocess", "12"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "12 residents in one process" in done.stdout
+    assert "12 votes stored" in done.stdout
+    figures = [float(f) for f in re.findall(r"([0-9.]+) ms", done.stdout)]
+    assert len(figures) == 2
+    assert all(figure > 0 for figure in figures), figures

@@ -26,6 +26,14 @@ from .test_voting import SETTLE, set_voting, votes_of
 Connect = Callable[..., SocketIOTestClient]
 
 
+def dots_vote(app: Flask, room: dict[str, SocketIOTestClient], meeting_id: int) -> Any:
+    """An open dots vote of three dots each, on one proposal (returned)."""
+    set_voting(app, meeting_id, VotingMethod.dots, dots=3)
+    proposal = ack(room["anna"], "proposal_add", title="Fler lampor")
+    ack(room["console"], "voting_open")
+    return proposal
+
+
 def state_of_received(received: list[dict[str, Any]]) -> dict[str, Any]:
     states = named(received, "state")
     assert states
@@ -79,9 +87,7 @@ def test_vote_and_phone_connect_make_no_session(
     meeting_id: int,
     watch: Watch,
 ) -> None:
-    set_voting(app, meeting_id, VotingMethod.dots, dots=3)
-    proposal = ack(room["anna"], "proposal_add", title="Fler lampor")
-    ack(room["console"], "voting_open")
+    proposal = dots_vote(app, room, meeting_id)
     auth = dict(room["bo"].connect_auth)  # type: ignore[attr-defined]
     state_of(connect(auth))  # the residents' room is read now, and kept
     for client in room.values():
@@ -108,9 +114,7 @@ def test_hot_events_hold_one_connection_at_a_time(
     meeting_id: int,
     watch: Watch,
 ) -> None:
-    set_voting(app, meeting_id, VotingMethod.dots, dots=3)
-    proposal = ack(room["anna"], "proposal_add", title="Fler lampor")
-    ack(room["console"], "voting_open")
+    proposal = dots_vote(app, room, meeting_id)
     watch.most_held = 0
     # A console's connect (the staff login needs the Session), a phone's connect into a
     # room that changed (read afresh through the Session), a vote, a vote refused, and a
