@@ -2,9 +2,8 @@
 
 Operations call ``queue``; the events wait on the SQLAlchemy session (or a hot event's
 Core unit, facilitate.db.Unit) and go to the registered sender when it commits, or are
-dropped when it rolls back. So a client
-never hears of a write that did not happen. The real-time engine (``rooms``)
-registers the sender; the domain never imports it.
+dropped when it rolls back. So a client never hears of a write that did not happen. The
+real-time engine (``rooms``) registers the sender; the domain never imports it.
 """
 
 from __future__ import annotations

@@ -28,10 +28,11 @@ from facilitate.errors import DomainError, Forbidden, Unavailable, ValidationErr
 from facilitate.extensions import socketio
 from facilitate.live import audience
 from facilitate.live import operations as live_ops
-from facilitate.live.models import ClientWrite, Participant, WriteRecord
+from facilitate.live.models import ClientWrite, Participant
 from facilitate.live.participants import Seat, cookie_name, seat_for_token
 from facilitate.live.snapshot import Room, room
 from facilitate.live.views_json import Audience, Viewer, ViewerRole
+from facilitate.live.writes import WriteRecord
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.models import Meeting, MeetingStatus
 from facilitate.proposals import operations as proposal_ops

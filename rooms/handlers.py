@@ -10,8 +10,9 @@ from pydantic import Field
 from facilitate.actions import operations as action_ops
 from facilitate.i18n import select_locale
 from facilitate.live import operations as live_ops
-from facilitate.live.models import LANGUAGE_MAX, Participant, WriteRecord
+from facilitate.live.models import LANGUAGE_MAX, Participant
 from facilitate.live.views_json import screen_json
+from facilitate.live.writes import WriteRecord
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.models import Meeting
 from facilitate.perspectives import operations as perspectives_ops

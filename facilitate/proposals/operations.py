@@ -24,9 +24,9 @@ from facilitate.live.models import (
     ClientWrite,
     Contribution,
     Participant,
-    WriteRecord,
 )
 from facilitate.live.views_json import Audience, Viewer
+from facilitate.live.writes import WriteRecord
 from facilitate.meetings.models import Meeting, ResultsVisibility, VotingMethod
 from facilitate.validation import check_optional_text, check_title, clean_text
 
