@@ -62,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Facilitate:
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),  # type: ignore[arg-type]
         max_http_buffer_size=64 * 1024,
         json=rooms.wire,
+        serializer=rooms.wire.Packet,  # type: ignore[call-arg]  # passed on to python-socketio
     )
 
     from . import cli, errors_web, web
