@@ -232,7 +232,7 @@ def make_agreed(
         proposal = proposal_ops.promote_contribution(meeting, staff, said.id, proposal_title)
         other = proposal_ops.add_proposal(meeting, staff, None, "Fler bänkar")
         proposal_ops.open_voting(meeting)
-        proposal_ops.cast_vote(meeting, anna, proposal.id, 1)
+        proposal_ops.vote(anna.id, proposal.id, 1)
         proposal_ops.close_voting(meeting)
         item = action_ops.decide(meeting, staff, proposal.id, "agreed")
         assert item is not None

@@ -645,16 +645,6 @@ def _put_vote_recorded() -> Any:
 _PUT_VOTE_RECORDED = {"postgresql": _put_vote_recorded()}
 
 
-def cast_vote(
-    meeting: Meeting, participant: Participant | None, proposal_id: int, value: int
-) -> int | None:
-    """Record or change this phone's vote; returns the dots left (dots only)."""
-    if participant is None:
-        live_ops.check_open(meeting)
-        raise ValidationError(_l("Only participants vote."))
-    return vote(participant.id, proposal_id, value)
-
-
 #: All a vote is checked against, in one statement: the meeting, the voter, the proposal.
 _VOTE_CHECK = (
     sa.select(
@@ -683,8 +673,9 @@ _VOTE_CHECK = (
 def vote(
     participant_id: int, proposal_id: int, value: int, record: WriteRecord | None = None
 ) -> int | None:
-    """``cast_vote`` by ids, in Core statements made once: a vote storm's every vote
-    comes this way, and the ORM's rows would cost more than the vote itself.
+    """Record or change a participant's vote; returns the dots left (dots only). In Core
+    statements made once: a vote storm's every vote comes this way, and the ORM's rows
+    would cost more than the vote itself.
 
     ``record``, the live write's, is stored with the vote where one statement can hold
     both (``record.response`` is then set). Each statement commits on its own on

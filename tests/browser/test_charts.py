@@ -174,7 +174,7 @@ def set_up(folder: Path) -> tuple[dict[str, Room], str]:
                     for n, proposal in enumerate(proposals):
                         chosen = value(method, voter, n)
                         if chosen is not None:
-                            proposal_ops.cast_vote(meeting, person, proposal.id, chosen)
+                            proposal_ops.vote(person.id, proposal.id, chosen)
                 paper = {"approval": {"yes": 5, "no": 1}, "dots": {"dots": 4, "voters": 2}}
                 if method in paper:  # a show of hands at a table counts too
                     proposal_ops.add_paper_votes(meeting, staff, proposals[3].id, paper[method])

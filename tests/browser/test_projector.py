@@ -146,7 +146,7 @@ def fill(folder: Path) -> None:
         ballot = proposal_ops.open_voting(busy)
         for n, who in enumerate(people):  # three dots each, spread unevenly
             for proposal_id in {ballot[(n * n + k * 7) % len(ballot)] for k in range(3)}:
-                proposal_ops.cast_vote(busy, who, proposal_id, 1)
+                proposal_ops.vote(who.id, proposal_id, 1)
         for who in people[:5]:
             live.raise_hand(busy, who)
         empty = db.session.get(Meeting, EMPTY)

@@ -75,7 +75,7 @@ def _fill(
             proposal = proposal_ops.add_proposal(meeting, staff, None, "Fler lampor")
             proposal_ops.open_voting(meeting)
             for resident in people[:voters]:
-                proposal_ops.cast_vote(meeting, resident, proposal.id, 1)
+                proposal_ops.vote(resident.id, proposal.id, 1)
         session().commit()
 
 

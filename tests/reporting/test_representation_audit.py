@@ -213,7 +213,7 @@ def build(app: Flask, truth: Truth) -> tuple[int, list[int], list[str]]:
                 proposal_ops.open_voting(m)
                 for resident, v in joined:
                     if v:
-                        proposal_ops.cast_vote(m, resident, proposal.id, 1)
+                        proposal_ops.vote(resident.id, proposal.id, 1)
         for (a, b), count in truth.population.items():
             session().add(
                 Population(
