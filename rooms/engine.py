@@ -23,7 +23,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from facilitate import events
 from facilitate.auth.models import Role, User
 from facilitate.auth.operations import user_for_token
-from facilitate.db import autocommit_connection, begin_explicitly, begin_unit, session
+from facilitate.db import (
+    autocommit_connection,
+    begin_explicitly,
+    begin_unit,
+    event_connection,
+    session,
+)
 from facilitate.errors import DomainError, Forbidden, Unavailable, ValidationError
 from facilitate.extensions import socketio
 from facilitate.live import audience
@@ -849,8 +855,7 @@ def _register(
             response = record.response
             if response is None:
                 response = {"ok": True, **extra}
-                written = unit.connect() if unit is not None else session().connection()
-                written.execute(_RECORD, record.row(response))
+                event_connection().execute(_RECORD, record.row(response))
             # The events go out now, before the ack.
             if unit is not None:
                 unit.commit()

@@ -340,12 +340,12 @@
     return el("span", { class: "lang-label", lang: c.language, title: name, text: c.language.toUpperCase() + " · " + name });
   }
 
-  /* Whether a key press may act as a page's shortcut: never with Ctrl, Alt or Meta (the
-   * browser's and the system's), never while typing in a field. */
   /* Inputs nobody types in: a letter or a digit means nothing to them, so a shortcut works
    * while one has the focus (a box just ticked with the mouse keeps it). */
   var UNTYPED = ["checkbox", "radio", "button", "submit", "reset"];
 
+  /* Whether a key press may act as a page's shortcut: never with Ctrl, Alt or Meta (the
+   * browser's and the system's), never while typing in a field. */
   function mayShortcut(event) {
     if (event.ctrlKey || event.altKey || event.metaKey || event.defaultPrevented) return false;
     var target = event.target;

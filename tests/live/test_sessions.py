@@ -12,6 +12,7 @@ import pytest
 from flask import Flask, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask.testing import FlaskClient
+from flask_socketio import SocketIOTestClient
 from werkzeug.routing import Map, MapAdapter
 from werkzeug.test import EnvironBuilder
 
@@ -19,6 +20,17 @@ from facilitate.auth.models import Role, User
 from facilitate.extensions import socketio
 
 from .conftest import NS, cid, open_meeting
+
+
+def three_events(console: SocketIOTestClient) -> None:
+    """Three of the console's writes after its connect, each answered ``ok``."""
+    for event, payload in (
+        ("timer_start", {"seconds": 60}),
+        ("timer_pause", {}),
+        ("phase_goto", {"index": 1}),
+    ):
+        answer = console.emit(event, {"client_id": cid(), **payload}, namespace=NS, callback=True)
+        assert answer["ok"] is True, answer
 
 
 def test_event_session_is_the_connect_s_copy_cookie_read_once(
@@ -45,15 +57,7 @@ def test_event_session_is_the_connect_s_copy_cookie_read_once(
     try:
         assert len(reads) == 1  # the connect's
         # The facilitator's session (Flask-Login's user) holds for every later event.
-        for event, payload in (
-            ("timer_start", {"seconds": 60}),
-            ("timer_pause", {}),
-            ("phase_goto", {"index": 1}),
-        ):
-            answer = console.emit(
-                event, {"client_id": cid(), **payload}, namespace=NS, callback=True
-            )
-            assert answer["ok"] is True, answer
+        three_events(console)
         assert len(reads) == 1
         # An HTTP request still reads its cookie.
         assert client.get(f"/meetings/{meeting_id}/console").status_code == 200
@@ -100,15 +104,7 @@ def test_event_context_binds_urls_once_per_connection_and_matches_no_view(
         app, namespace=NS, auth={"meeting_id": meeting_id}, flask_test_client=client
     )
     try:
-        for event, payload in (
-            ("timer_start", {"seconds": 60}),
-            ("timer_pause", {}),
-            ("phase_goto", {"index": 1}),
-        ):
-            answer = console.emit(
-                event, {"client_id": cid(), **payload}, namespace=NS, callback=True
-            )
-            assert answer["ok"] is True, answer
+        three_events(console)
         # The connect bound the map; its three events reused it, and nothing was matched
         # (the engine's path, which no view has) nor a limiter context made.
         assert [path for path in binds if path.startswith("/socket.io")] == ["/socket.io"]
