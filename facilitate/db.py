@@ -200,8 +200,12 @@ POSTGRES_CONNECT_ARGS: dict[str, Any] = {
 }
 
 
-#: Connections a pool lends beyond ``DATABASE_POOL_SIZE`` in a burst; closed when returned.
-POOL_OVERFLOW = 10
+#: Connections a pool lends beyond ``DATABASE_POOL_SIZE``: none. A storm's events beyond
+#: the pool wait their turn for a kept connection, each busy for a millisecond or two; a
+#: connection lent beyond it was opened for one event and closed when returned, which on
+#: PostgreSQL cost the server and the database a connection's start-up (a backend forked)
+#: per event (docs/performance.md).
+POOL_OVERFLOW = 0
 
 
 def engine_options(url: str, pool_size: int | None = None) -> dict[str, Any]:

@@ -158,3 +158,37 @@ def test_vote_refused_in_a_unit_leaves_nothing_behind(
     assert watch.held == 0
     # The next write is not kept waiting by a lock the refused one took.
     assert ack(room["anna"], "vote_cast", proposal_id=bus["id"], value=1)["ok"] is True
+
+
+@pytest.mark.parametrize("app_config", [{"DATABASE_POOL_SIZE": 2}], indirect=True)
+def test_vote_beyond_the_pool_waits_for_a_kept_connection(
+    app: Flask, room: dict[str, SocketIOTestClient], meeting_id: int
+) -> None:
+    """An event that finds every pooled connection busy waits for one to come back rather
+    than open a connection of its own: on PostgreSQL that is a backend forked and closed
+    for one vote, in a storm of them."""
+    proposal = dots_vote(app, room, meeting_id)
+    with app.app_context():
+        engine = db.engine
+    busy = [engine.connect() for _ in range(2)]  # say, two slow events
+    opened: list[object] = []
+    sa.event.listen(engine, "connect", lambda *_: opened.append(True))
+    answers: list[dict[str, Any]] = []
+    voter = threading.Thread(
+        target=lambda: answers.append(
+            ack(room["bo"], "vote_cast", proposal_id=proposal["id"], value=2)
+        )
+    )
+    try:
+        voter.start()
+        time.sleep(0.3)
+        assert answers == []  # waiting its turn
+        busy.pop().close()
+        voter.join(timeout=10)
+        assert answers == [{"ok": True, "remaining": 1}]
+        assert opened == []
+        assert [v[2] for v in votes_of(app)] == [2]
+    finally:
+        for connection in busy:
+            connection.close()
+        voter.join(timeout=10)
