@@ -34,7 +34,7 @@ catalogs: $(STAMP)
 # After changing user-facing strings: refresh the template and every catalog, then
 # translate what `make messages` reports as untranslated (tests/test_translations.py checks;
 # docs/translating.md has the whole workflow, the easy-Swedish catalog included).
-BABEL_KEYWORDS := -k _l -k lazy_ngettext:1,2
+BABEL_KEYWORDS := -k _l -k lazy_ngettext:1,2 -k plural_forms:1,2
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output \
 		-o $(CATALOGS)/messages.pot .

@@ -8,13 +8,14 @@ for the fixed texts of the resident flow. Chosen like a language, it keeps the l
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from babel import Locale, support
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request
-from flask_babel import Domain, get_locale
+from flask_babel import Domain, get_domain, get_locale
 from werkzeug.wrappers import Response
 
 from .auth.permissions import public
@@ -101,6 +102,32 @@ def text_direction() -> str:
     return locale.text_direction if locale is not None else "ltr"
 
 
+@functools.cache
+def _plural_examples(locale: str) -> dict[str, int]:
+    """A whole number in each of the language's plural categories (CLDR's: ``one`` and
+    ``other``; Arabic's ``zero``, ``two``, ``few`` and ``many`` besides), the smallest."""
+    rule = Locale.parse(locale).plural_form
+    examples: dict[str, int] = {}
+    for number in range(200):
+        examples.setdefault(rule(number), number)
+    return examples
+
+
+def plural_forms(singular: str, plural: str, **variables: str) -> dict[str, str]:
+    """A text with a count, for the scripts: its translation for each plural category of
+    this request's language. The script picks the form its count falls in with the
+    browser's ``Intl.PluralRules`` (``static/js/live.js``); the gettext form of a
+    category is the one of a number in it. ``variables`` pass the placeholders through
+    as themselves (``num="%(num)s"``), for the script to fill."""
+    locale = get_locale()
+    examples = _plural_examples(str(locale) if locale is not None else "en")
+    translations = get_domain().get_translations()
+    return {
+        category: translations.ungettext(singular, plural, number) % variables
+        for category, number in examples.items()
+    }
+
+
 def language_direction(code: str) -> str:
     """How a language's script runs, ``rtl`` or ``ltr``, whatever the page's locale."""
     return str(Locale.parse(code).text_direction)
@@ -162,5 +189,6 @@ def init_app(app: Flask) -> None:
             "languages": app.config["LANGUAGES"],
             "current_choice": current_choice,
             "in_my_language": in_my_language,
+            "plural_forms": plural_forms,
             "EASY": EASY,
         }

@@ -92,6 +92,8 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
             "_l",
             "-k",
             "lazy_ngettext:1,2",
+            "-k",
+            "plural_forms:1,2",
             "-o",
             str(pot),
             ".",
@@ -207,7 +209,9 @@ class _Texts(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self._strings:
-            self.texts.update(str(v).strip() for v in json.loads(data).values())
+            for value in json.loads(data).values():
+                forms = value.values() if isinstance(value, dict) else [value]  # a plural's
+                self.texts.update(str(form).strip() for form in forms)
         elif data.strip():
             self.texts.add(" ".join(data.split()))
 
@@ -290,6 +294,52 @@ def test_resident_flow_shows_no_untranslated_text(
         assert f'<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">' in html
         shown[name] = sorted(texts_of(html) & english)
     assert shown == {name: [] for name in shown}
+
+
+def room_strings(html: str) -> dict[str, Any]:
+    found = re.search(
+        r'<script type="application/json" id="room-strings">(.*?)</script>', html, re.S
+    )
+    assert found
+    strings: dict[str, Any] = json.loads(found.group(1))
+    return strings
+
+
+@pytest.mark.parametrize(
+    ("choice", "text", "forms"),
+    [
+        ("sv", "%(num)s dots", {"one": "%(num)s prick", "other": "%(num)s prickar"}),
+        ("en", "%(num)s have voted", {"one": "%(num)s has voted", "other": "%(num)s have voted"}),
+        (
+            "sv-easy",
+            "%(num)s have voted",
+            {"one": "%(num)s person har röstat", "other": "%(num)s personer har röstat"},
+        ),
+        (
+            "ar",
+            "%(num)s dots",
+            {
+                "zero": "%(num)s نقطة",
+                "one": "%(num)s نقطة",
+                "two": "%(num)s نقطة",
+                "few": "%(num)s نقاط",
+                "many": "%(num)s نقطة",
+                "other": "%(num)s نقطة",
+            },
+        ),
+    ],
+)
+def test_phone_scripts_get_a_count_s_text_in_each_plural_form(
+    app: Flask, resident_pages: dict[str, str], choice: str, text: str, forms: dict[str, str]
+) -> None:
+    """A text with a count reaches the phone's scripts in each plural category of its
+    language (CLDR's, as the browser's ``Intl.PluralRules`` names them): not "1 dots"."""
+    phone = app.test_client()
+    phone.set_cookie("lang", choice)
+    joined = phone.post(resident_pages["join"], data={})
+    assert joined.status_code == 302
+    strings = room_strings(phone.get(joined.headers["Location"]).get_data(as_text=True))
+    assert strings[text] == forms
 
 
 def test_resident_flow_check_catches_an_english_text() -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from fpdf import FPDF
 
 from facilitate.pdfs import draw_chart, finish, use_fonts
@@ -67,7 +68,14 @@ def _perspectives(
     )
     heading(_("Opinion groups"), 11)
     for group in view["groups"]:
-        line(_("Group %(label)s: %(num)s people", label=group["label"], num=group["size"]))
+        line(
+            ngettext(
+                "Group %(label)s: %(num)s person",
+                "Group %(label)s: %(num)s people",
+                group["size"],
+                label=group["label"],
+            )
+        )
     if not view["groups"] and not view["unshown"]:
         line(_("No opinion groups: too few people were placed, or their answers did not differ."))
     if view["unshown"]:

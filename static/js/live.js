@@ -19,9 +19,18 @@
   var strings = Object.assign(readJSON("room-strings"), readJSON("view-strings"),
     readJSON("perspectives-strings"), readJSON("perspectives-staff-strings"));
 
-  /* A translated string with %(name)s placeholders filled in. */
+  // The page's language decides which plural form a count takes (CLDR's categories, as
+  // the server named the forms: facilitate/i18n.py, plural_forms).
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "sv") : null;
+
+  /* A translated string with %(name)s placeholders filled in. A text with a count comes
+   * as its forms by plural category; params.num is the count that picks one. */
   function t(key, params) {
-    var text = strings[key] || key;
+    var text = typeof key === "string" ? strings[key] || key : key;
+    if (typeof text === "object") {
+      var count = params ? Number(params.num) : NaN;
+      text = (plurals && !isNaN(count) && text[plurals.select(count)]) || text.other;
+    }
     if (params) {
       Object.keys(params).forEach(function (name) {
         text = text.split("%(" + name + ")s").join(String(params[name]));

@@ -16,7 +16,7 @@
     var text;
     if (method === "approval") text = t("Support %(yes)s · Against %(no)s", counts);
     else if (method === "agree") text = t("Agree %(agree)s · Disagree %(disagree)s · Pass %(pass)s", counts);
-    else if (method === "dots") text = t("%(dots)s dots from %(voters)s people", counts);
+    else if (method === "dots") text = t("Dots %(dots)s · Voters %(voters)s", counts);
     else {
       text = [0, 1, 2, 3, 4, 5].map(function (n) { return n + ": " + counts[String(n)]; }).join(" · ");
       text += " · " + t("Blocks: %(blocks)s", counts);

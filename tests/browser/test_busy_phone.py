@@ -158,9 +158,7 @@ def test_busy_phone_puts_the_vote_first_and_keeps_the_wall_short(
     # The vote closes: the result stays at the top until the next step.
     console.click("#voting-close")
     expect(anna.locator("#proposals-h")).to_have_text("Omröstningens resultat")
-    counted = anna.locator(
-        "#proposals .chart-row .chart-text", has_text="1 prickar från 1 personer"
-    )
+    counted = anna.locator("#proposals .chart-row .chart-text", has_text="Prickar 1 · Röstande 1")
     expect(counted).to_have_count(1)
     assert anna.evaluate(
         "document.querySelector('#proposals-section').getBoundingClientRect().top"

@@ -228,12 +228,16 @@ def test_proposals_vote_and_decision(
     console.click("#voting-open")
     expect(anna.locator(".voting-open")).to_have_text("Omröstningen är öppen")
     plus = anna.locator(".proposal").first.locator("button[aria-label='En prick till']")
+    given = anna.locator(".proposal").first.locator(".dots-given")
+    expect(given).to_have_text("0 prickar")
     plus.click()
     expect(anna.locator(".dots-left")).to_have_text("Prickar kvar: 2")
+    expect(given).to_have_text("1 prick")  # the count's plural form, from the browser's rules
     plus.click()
     expect(anna.locator(".dots-left")).to_have_text("Prickar kvar: 1")
+    expect(given).to_have_text("2 prickar")
     bo.locator(".proposal").nth(1).locator("button[aria-label='En prick till']").click()
-    expect(console.locator(".proposal .counts").first).to_have_text("2 dots from 1 people")
+    expect(console.locator(".proposal .counts").first).to_have_text("Dots 2 · Voters 1")
     # A show of hands at a table, typed in by the note-taker, counts apart and in the total.
     notes = staff.new_page()
     notes.goto(f"/meetings/{MEETING}/notes")
@@ -242,7 +246,7 @@ def test_proposals_vote_and_decision(
     paper.locator("input[name=voters]").fill("2")
     paper.locator("button[type=submit]").click()
     expect(console.locator(".proposal .counts").first).to_have_text(
-        "6 dots from 3 people · of which 2 on paper"
+        "Dots 6 · Voters 3 · of which 2 on paper"
     )
     # Hidden until close: the projector, showing the results, says when the result comes
     # and shows no count.
@@ -254,7 +258,7 @@ def test_proposals_vote_and_decision(
     lights = screen.locator(".chart-row", has_text="Bättre belysning i parken")
     expect(lights.locator(".chart-num")).to_have_text("6")
     benches = bo.locator(".chart-row", has_text="Fler bänkar vid torget")
-    expect(benches.locator(".chart-text")).to_have_text("1 prickar från 1 personer")
+    expect(benches.locator(".chart-text")).to_have_text("Prickar 1 · Röstande 1")
     agreed = console.locator(".proposal").first.get_by_role("button", name="Agreed", exact=True)
     agreed.click()
     expect(agreed).to_have_attribute("aria-pressed", "true")

@@ -97,7 +97,7 @@ def test_whole_story_from_new_meeting_to_feedback_page(
     desk.click("#voting-open")
     for person, label in ((anna, "En prick till"), (bo, "En prick till"), (cem, "One dot more")):
         person.locator(".proposal").first.get_by_role("button", name=label).click()
-    expect(desk.locator(".proposal .counts")).to_have_text("3 dots from 3 people")
+    expect(desk.locator(".proposal .counts")).to_have_text("Dots 3 · Voters 3")
     shoot(desk, "console", tmp_path)
     shoot(screen, "projector", tmp_path)
     desk.click("#voting-close")
