@@ -51,7 +51,7 @@
 
   /* One proposal. ``opts.vote``: vote controls; ``opts.staff``: paper counts, and with
      ``opts.decide`` (the facilitator) decide and merge too. */
-  function item(room, state, p, opts) {
+  function item(room, state, p, opts, kept) {
     var voting = state.voting.status === "open" && p.on_ballot;
     var counts = state.tally && state.tally.proposals[String(p.id)];
     var children = [
@@ -65,11 +65,11 @@
     // The room reads the numbers off the chart; staff keep them beside the decision too.
     if (counts && opts.staff) children.push(el("p", { class: "counts", text: countsText(state.voting.method, counts) }));
     if (opts.vote && voting && state.me.participant_id) children.push(voteControls(room, state, p));
-    if (opts.staff && !p.hidden) children.push(staffControls(room, state, p, voting, opts.decide));
+    if (opts.staff && !p.hidden) children.push(staffControls(room, state, p, voting, opts.decide, kept));
     return el("li", { class: "proposal" + (p.hidden ? " is-hidden" : ""), "data-id": p.id }, children);
   }
 
-  function staffControls(room, state, p, voting, decide) {
+  function staffControls(room, state, p, voting, decide, kept) {
     var parts = [];
     if (!voting && decide) {
       var suggestion = state.tally && state.tally.suggestions && state.tally.suggestions[String(p.id)];
@@ -88,7 +88,7 @@
           onclick: function () { room.send("proposal_merge", { ids: [p.id], into: parseInt(select.value, 10) }); } })]));
       }
     }
-    if (p.on_ballot && state.voting.status) parts.push(paperForm(room, state, p));
+    if (p.on_ballot && state.voting.status) parts.push(paperForm(room, state, p, kept));
     return el("div", { class: "item-actions" }, parts);
   }
 
@@ -98,7 +98,13 @@
   var PAPER_LABELS = { yes: "Support", no: "Against", agree: "Agree", disagree: "Disagree", pass: "Pass",
     dots: "Dots", voters: "Voters" };
 
-  function paperForm(room, state, p) {
+  /* A proposal's paper counts, the same form from redraw to redraw: a tally redraws the list
+     several times a second while a vote is open, and what a note-taker is typing stays, with
+     its focus (Room.render puts that back on the element). ``kept``: the list's forms. */
+  function paperForm(room, state, p, kept) {
+    var key = p.id + ":" + state.voting.method;
+    kept.used[key] = true;
+    if (kept.forms[key]) return kept.forms[key];
     var inputs = PAPER_KEYS[state.voting.method].map(function (key) {
       var label = PAPER_LABELS[key] ? t(PAPER_LABELS[key]) : key;  // consent's levels are numbers
       return el("label", { class: "paper-count" }, [label + " ", el("input", { type: "number", min: "0", inputmode: "numeric", name: key })]);
@@ -113,6 +119,7 @@
       });
       room.send("paper_votes_add", { proposal_id: p.id, counts: counts }, function (ack) { if (ack.ok) form.reset(); });
     });
+    kept.forms[key] = form;
     return form;
   }
 
@@ -123,7 +130,7 @@
     var parts = node._proposals;
     if (!parts || parts.head.parentNode !== node) {
       parts = node._proposals = { head: el("div", { class: "proposals-head" }), chart: el("div", { class: "chart-box" }),
-        list: el("ul", { class: "wall proposals" }) };
+        list: el("ul", { class: "wall proposals" }), kept: { forms: {}, used: {} } };
       F.replace(node, [parts.head, parts.chart, parts.list]);
     }
     var head = [];
@@ -135,8 +142,10 @@
       head.push(el("p", { class: "muted", text: t("%(ballots)s voted of %(joined)s joined", state.tally) }));
     }
     // Staff find a waiting proposal in the queue (moderation.js), not here.
+    parts.kept.used = {};
     var items = state.proposals.filter(function (p) { return !(opts.staff && p.waiting); })
-      .map(function (p) { return item(room, state, p, opts); });
+      .map(function (p) { return item(room, state, p, opts, parts.kept); });
+    Object.keys(parts.kept.forms).forEach(function (key) { if (!parts.kept.used[key]) delete parts.kept.forms[key]; });
     if (!items.length) items = [el("li", { class: "empty muted", text: t("No proposals yet.") })];
     F.replace(parts.head, head);
     F.replace(parts.list, items);

@@ -243,6 +243,11 @@ def test_proposals_vote_and_decision(
     notes.goto(f"/meetings/{MEETING}/notes")
     paper = notes.locator(".proposal").first.locator(".paper-form")
     paper.locator("input[name=dots]").fill("4")
+    # A vote meanwhile redraws the proposals: what the note-taker typed stays, focused.
+    bo.locator(".proposal").nth(1).locator("button[aria-label='En prick till']").click()
+    expect(notes.locator(".proposal .counts").nth(1)).to_have_text("Dots 2 · Voters 1")
+    expect(paper.locator("input[name=dots]")).to_have_value("4")
+    expect(paper.locator("input[name=dots]")).to_be_focused()
     paper.locator("input[name=voters]").fill("2")
     paper.locator("button[type=submit]").click()
     expect(console.locator(".proposal .counts").first).to_have_text(
@@ -258,7 +263,7 @@ def test_proposals_vote_and_decision(
     lights = screen.locator(".chart-row", has_text="Bättre belysning i parken")
     expect(lights.locator(".chart-num")).to_have_text("6")
     benches = bo.locator(".chart-row", has_text="Fler bänkar vid torget")
-    expect(benches.locator(".chart-text")).to_have_text("Prickar 1 · Röstande 1")
+    expect(benches.locator(".chart-text")).to_have_text("Prickar 2 · Röstande 1")
     agreed = console.locator(".proposal").first.get_by_role("button", name="Agreed", exact=True)
     agreed.click()
     expect(agreed).to_have_attribute("aria-pressed", "true")
