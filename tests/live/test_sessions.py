@@ -13,6 +13,7 @@ from flask import Flask, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
+from itsdangerous import BadSignature
 from werkzeug.routing import Map, MapAdapter
 from werkzeug.test import EnvironBuilder
 
@@ -129,3 +130,27 @@ def test_event_context_builds_urls_as_a_request_does(app: Flask) -> None:
             assert url_for("live.start", _external=True) == "https://example.org/join"
     with app.test_request_context("/", base_url="https://example.org"):
         assert url_for("live.start", _external=True) == "https://example.org/join"
+
+
+def test_session_signing_kept_until_the_keys_change(app: Flask, client: FlaskClient) -> None:
+    """The cookie's serializer is built once, not at every request and connect; a new key
+    builds it again, and a key moved to the fallbacks still reads the cookies it signed."""
+    interface = app.session_interface
+    assert isinstance(interface, SecureCookieSessionInterface)
+    first = interface.get_signing_serializer(app)
+    assert first is not None
+    assert interface.get_signing_serializer(app) is first
+    client.get("/join")
+    assert interface.get_signing_serializer(app) is first
+    signed = first.dumps({"lang": "sv"})
+    app.config["SECRET_KEY_FALLBACKS"] = [app.secret_key]
+    app.secret_key = "a new key"
+    rotated = interface.get_signing_serializer(app)
+    assert rotated is not None
+    assert rotated is not first
+    assert rotated.loads(signed) == {"lang": "sv"}
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    alone = interface.get_signing_serializer(app)
+    assert alone is not None
+    with pytest.raises(BadSignature):
+        alone.loads(signed)
