@@ -65,13 +65,13 @@
     // The room reads the numbers off the chart; staff keep them beside the decision too.
     if (counts && opts.staff) children.push(el("p", { class: "counts", text: countsText(state.voting.method, counts) }));
     if (opts.vote && voting && state.me.participant_id) children.push(voteControls(room, state, p));
-    if (opts.staff && !p.hidden) children.push(staffControls(room, state, p, voting, opts.decide, kept));
+    if (opts.staff && !p.hidden) children.push(staffControls(room, state, p, voting, opts, kept));
     return el("li", { class: "proposal" + (p.hidden ? " is-hidden" : ""), "data-id": p.id }, children);
   }
 
-  function staffControls(room, state, p, voting, decide, kept) {
+  function staffControls(room, state, p, voting, opts, kept) {
     var parts = [];
-    if (!voting && decide) {
+    if (!voting && opts.decide) {
       var suggestion = state.tally && state.tally.suggestions && state.tally.suggestions[String(p.id)];
       if (suggestion) parts.push(el("span", { class: "muted", text: t("Suggested: %(outcome)s", { outcome: t(STATUS[suggestion]) }) }));
       [["agreed", "Agreed"], ["not_agreed", "Not agreed"], ["parked", "Parked"]].forEach(function (o) {
@@ -88,7 +88,7 @@
           onclick: function () { room.send("proposal_merge", { ids: [p.id], into: parseInt(select.value, 10) }); } })]));
       }
     }
-    if (p.on_ballot && state.voting.status) parts.push(paperForm(room, state, p, kept));
+    if (p.on_ballot && state.voting.status) parts.push(paperForm(room, state, p, kept, opts.decide));
     return el("div", { class: "item-actions" }, parts);
   }
 
@@ -100,8 +100,11 @@
 
   /* A proposal's paper counts, the same form from redraw to redraw: a tally redraws the list
      several times a second while a vote is open, and what a note-taker is typing stays, with
-     its focus (Room.render puts that back on the element). ``kept``: the list's forms. */
-  function paperForm(room, state, p, kept) {
+     its focus (Room.render puts that back on the element). ``kept``: the list's forms.
+     ``folded``: on the facilitator's console, where counts from paper are the note-taker's
+     work more often than theirs, behind a summary, so that a long ballot's cards stay short;
+     opened, it stays open across redraws too. */
+  function paperForm(room, state, p, kept, folded) {
     var key = p.id + ":" + state.voting.method;
     kept.used[key] = true;
     if (kept.forms[key]) return kept.forms[key];
@@ -109,7 +112,8 @@
       var label = PAPER_LABELS[key] ? t(PAPER_LABELS[key]) : key;  // consent's levels are numbers
       return el("label", { class: "paper-count" }, [label + " ", el("input", { type: "number", min: "0", inputmode: "numeric", name: key })]);
     });
-    var form = el("form", { class: "paper-form" }, [el("span", { class: "muted", text: t("Paper or hands:") })].concat(inputs)
+    // Folded, its summary names it already.
+    var form = el("form", { class: "paper-form" }, [folded ? null : el("span", { class: "muted", text: t("Paper or hands:") })].concat(inputs)
       .concat([el("button", { type: "submit", class: "small", text: t("Add") })]));
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -119,8 +123,9 @@
       });
       room.send("paper_votes_add", { proposal_id: p.id, counts: counts }, function (ack) { if (ack.ok) form.reset(); });
     });
-    kept.forms[key] = form;
-    return form;
+    var node = folded ? el("details", { class: "paper" }, [el("summary", { text: t("Paper or hands") }), form]) : form;
+    kept.forms[key] = node;
+    return node;
   }
 
   /* The whole list into ``node``: the vote's state on top, the chart of the result, the

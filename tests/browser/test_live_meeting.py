@@ -249,10 +249,17 @@ def test_proposals_vote_and_decision(
     expect(paper.locator("input[name=dots]")).to_have_value("4")
     expect(paper.locator("input[name=dots]")).to_be_focused()
     paper.locator("input[name=voters]").fill("2")
+    # On the console the same form waits behind a summary (a long ballot's cards stay
+    # short); opened, it stays open while the tallies redraw the list.
+    folded = console.locator(".proposal").first.locator("details.paper")
+    expect(folded.locator("input[name=dots]")).to_be_hidden()
+    folded.locator("summary").click()
+    expect(folded.locator("input[name=dots]")).to_be_visible()
     paper.locator("button[type=submit]").click()
     expect(console.locator(".proposal .counts").first).to_have_text(
         "Dots 6 · Voters 3 · of which 2 on paper"
     )
+    expect(folded.locator("input[name=dots]")).to_be_visible()
     # Hidden until close: the projector, showing the results, says when the result comes
     # and shows no count.
     console.click("[data-screen-mode=results]")
