@@ -112,6 +112,11 @@ def from_environment() -> dict[str, Any]:
         "DATABASE_POOL_SIZE": _whole(
             "DATABASE_POOL_SIZE", DEFAULTS["DATABASE_POOL_SIZE"], 1, 500, "connections"
         ),
+        # Whole seconds: SQLAlchemy's engine_from_config, through which the engine is
+        # made, reads the pool's timeout as an integer (0.3 would wait not at all).
+        "DATABASE_POOL_WAIT": _whole(
+            "DATABASE_POOL_WAIT", DEFAULTS["DATABASE_POOL_WAIT"], 1, 3600, "seconds"
+        ),
         "TALLY_MESSAGES_PER_SECOND": _whole(
             "TALLY_MESSAGES_PER_SECOND",
             DEFAULTS["TALLY_MESSAGES_PER_SECOND"],
@@ -162,6 +167,10 @@ DEFAULTS: dict[str, Any] = {
     #: Database connections each instance keeps open for its requests and socket events
     #: (and 10 more lent in a burst); facilitate/db.py, engine_options.
     "DATABASE_POOL_SIZE": 20,
+    #: Seconds an event waits for a pooled connection before it is refused as unavailable:
+    #: less than a phone waits for its answer (15 s, static/js/live.js), so the phone hears
+    #: the refusal and sends the write again, rather than giving up on a silent server.
+    "DATABASE_POOL_WAIT": 10,
     #: Proxies in front that set X-Forwarded-For/-Proto (nginx: 1). Without it, behind a
     #: proxy every resident has the proxy's address, and per-address limits hit them all.
     "TRUSTED_PROXIES": 0,

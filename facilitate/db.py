@@ -208,7 +208,9 @@ POSTGRES_CONNECT_ARGS: dict[str, Any] = {
 POOL_OVERFLOW = 0
 
 
-def engine_options(url: str, pool_size: int | None = None) -> dict[str, Any]:
+def engine_options(
+    url: str, pool_size: int | None = None, pool_wait: int | None = None
+) -> dict[str, Any]:
     options: dict[str, Any] = {"url": url}
     if pool_size is not None and ":memory:" not in url and url.rstrip("/") != "sqlite:":
         # A storm's events hold a connection each while they run, dozens at once under
@@ -217,6 +219,8 @@ def engine_options(url: str, pool_size: int | None = None) -> dict[str, Any]:
         # database); the pool keeps enough now (docs/performance.md).
         options["pool_size"] = pool_size
         options["max_overflow"] = POOL_OVERFLOW
+        if pool_wait is not None:
+            options["pool_timeout"] = pool_wait
     if url.startswith("sqlite"):
         options["connect_args"] = {"timeout": 5}
     else:
@@ -420,7 +424,11 @@ def init_app(app: Flask) -> None:
     leaves half its writes behind.
     """
     app.config["SQLALCHEMY_ENGINES"] = {
-        "default": engine_options(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"])
+        "default": engine_options(
+            app.config["DATABASE_URL"],
+            app.config["DATABASE_POOL_SIZE"],
+            app.config["DATABASE_POOL_WAIT"],
+        )
     }
     db.init_app(app)
     # Only sync sessions are used. The extension also registers an async teardown, which

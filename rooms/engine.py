@@ -19,6 +19,7 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room  # type
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticError
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from facilitate import events
 from facilitate.auth.models import Role, User
@@ -481,14 +482,16 @@ class Coalescer(abc.ABC):
         with app.app_context():
             try:
                 self.flush(meeting_id)
-            except DBAPIError as error:
+            except (DBAPIError, PoolTimeout) as error:
                 session().rollback()
+                # A pool that stayed busy has no driver error to name; itself is the reason.
+                reason = getattr(error, "orig", None) or error
                 if attempt >= self.RETRIES:
                     app.logger.error(
-                        "%s gave up on meeting %s: %s", type(self).__name__, meeting_id, error.orig
+                        "%s gave up on meeting %s: %s", type(self).__name__, meeting_id, reason
                     )
                     return
-                app.logger.warning("%s waits for the database: %s", type(self).__name__, error.orig)
+                app.logger.warning("%s waits for the database: %s", type(self).__name__, reason)
                 # Only a room someone here still sits in is worth waiting for.
                 if registry.has_meeting(meeting_id):
                     self._dirty.add(meeting_id)
@@ -876,9 +879,10 @@ def _register(
             if answer is None:
                 raise
             return answer
-        except DBAPIError:
-            # The database is down or locked: a clear refusal, never a false success.
-            # The phone keeps the write and sends it again with the same client_id.
+        except (DBAPIError, PoolTimeout):
+            # The database is down or locked, or every pooled connection stayed busy for
+            # DATABASE_POOL_WAIT: a clear refusal, never a false success. The phone keeps
+            # the write and sends it again with the same client_id.
             roll_back()
             current_app.logger.exception("write %s failed in the database", name)
             return _error(Unavailable(_l("The server cannot save right now; try again.")))

@@ -36,6 +36,7 @@ def test_create_app_secret_key_generated_once(tmp_path: Path, monkeypatch) -> No
         ),
         ("DATABASE_IDLE_PING", 1.0, ("0.5", 0.5), ("often", "0", "-1"), "a number of seconds"),
         ("DATABASE_POOL_SIZE", 20, ("8", 8), ("many", "0", "2.5", "501"), "a whole number"),
+        ("DATABASE_POOL_WAIT", 10, ("3", 3), ("long", "0", "0.5", "7200"), "a whole number"),
         (
             "TALLY_MESSAGES_PER_SECOND",
             2000,
@@ -66,8 +67,8 @@ def test_setting_from_environment(
 
 
 def test_database_pool_keeps_the_configured_connections(tmp_path: Path) -> None:
-    app = create_app(make_config(tmp_path, DATABASE_POOL_SIZE=7))
+    app = create_app(make_config(tmp_path, DATABASE_POOL_SIZE=7, DATABASE_POOL_WAIT=4))
     with app.app_context():
         pool = db.engine.pool
         assert isinstance(pool, QueuePool)
-        assert (pool.size(), pool._max_overflow) == (7, POOL_OVERFLOW)
+        assert (pool.size(), pool._max_overflow, pool.timeout()) == (7, POOL_OVERFLOW, 4)

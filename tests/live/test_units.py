@@ -192,3 +192,31 @@ def test_vote_beyond_the_pool_waits_for_a_kept_connection(
         for connection in busy:
             connection.close()
         voter.join(timeout=10)
+
+
+@pytest.mark.parametrize(
+    "app_config", [{"DATABASE_POOL_SIZE": 1, "DATABASE_POOL_WAIT": 1}], indirect=True
+)
+def test_vote_refused_when_the_pool_stays_busy_and_applied_when_sent_again(
+    app: Flask, room: dict[str, SocketIOTestClient], meeting_id: int
+) -> None:
+    """An event that waits longer than DATABASE_POOL_WAIT for a connection is refused as
+    unavailable, before the phone gives up on its answer: it keeps the vote and sends it
+    again with the same client_id, and the vote counts once."""
+    proposal = dots_vote(app, room, meeting_id)
+    with app.app_context():
+        engine = db.engine
+    assert engine.pool.timeout() == 1
+    busy = engine.connect()  # the one connection, held by something slow
+    client_id = cid()
+    try:
+        refused = ack(
+            room["bo"], "vote_cast", proposal_id=proposal["id"], value=2, client_id=client_id
+        )
+    finally:
+        busy.close()
+    assert error_code(refused) == "unavailable"
+    assert votes_of(app) == []
+    again = ack(room["bo"], "vote_cast", proposal_id=proposal["id"], value=2, client_id=client_id)
+    assert again == {"ok": True, "remaining": 1}
+    assert [v[2] for v in votes_of(app)] == [2]
