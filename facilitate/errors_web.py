@@ -8,6 +8,7 @@ from flask import Flask, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -39,7 +40,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> tuple[Response | str, int]:
         original = getattr(error, "original_exception", None)
-        if isinstance(original, OperationalError):
+        if isinstance(original, (OperationalError, PoolTimeout)):
             # Raised where no handler sees it (the commit after the view): still a 503.
             return _database_unavailable(original)
         code = error.code or 500
@@ -75,15 +76,22 @@ def init_app(app: Flask) -> None:
         ), error.status
 
     app.register_error_handler(OperationalError, _database_unavailable)
+    # Every pooled connection stayed busy for DATABASE_POOL_WAIT: as unavailable as a
+    # database that is away, for this request.
+    app.register_error_handler(PoolTimeout, _database_unavailable)
 
 
-def _database_unavailable(error: OperationalError) -> tuple[Response | str, int]:
-    """The database is down or locked: a 503 that says nothing was saved, not a traceback.
+def _database_unavailable(error: OperationalError | PoolTimeout) -> tuple[Response | str, int]:
+    """The database is down, locked or all its pooled connections busy: a 503 that says
+    nothing was saved, not a traceback.
 
     The request's writes roll back after this (its status is an error), so that is true.
     """
     current_app.logger.error(
-        "database unavailable for %s %s: %s", request.method, request.path, error.orig or error
+        "database unavailable for %s %s: %s",
+        request.method,
+        request.path,
+        getattr(error, "orig", None) or error,
     )
     # Drawn for an anonymous visitor: the signed-in menu would ask the database for the
     # user (again, after a rollback expired it) and fail inside the error page.

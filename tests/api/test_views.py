@@ -11,6 +11,7 @@ from flask import Flask
 from api.test_openapi import Api, database_away, error_of
 from facilitate.db import session
 from facilitate.dialogues.models import Dialogue
+from facilitate.extensions import db
 
 BODY = '{"title": "Trygghet", "areas": ["Myrtorp"]}'
 
@@ -94,6 +95,26 @@ def test_body_type_message_in_swedish(facilitator: Api) -> None:
     )
     assert "JSON" in message
     assert "Send the body" not in message
+
+
+@pytest.mark.parametrize(
+    "app_config", [{"DATABASE_POOL_SIZE": 1, "DATABASE_POOL_WAIT": 1}], indirect=True
+)
+def test_pool_busy_503_with_retry_after(app: Flask, facilitator: Api) -> None:
+    """Every pooled connection busy past DATABASE_POOL_WAIT: a 503, as when the database is
+    away, not a 500; once one is free, the same request works."""
+    with app.app_context():
+        engine = db.engine
+    busy = engine.connect()
+    try:
+        response = facilitator.post("/dialogues", json={"title": "Trygghet"})
+    finally:
+        busy.close()
+    error_of(response, 503, "unavailable")
+    assert response.headers["Retry-After"] == "5"
+    assert dialogues(app) == 0
+    assert facilitator.post("/dialogues", json={"title": "Trygghet"}).status_code == 201
+    assert dialogues(app) == 1
 
 
 def test_database_away_503_with_retry_after(app: Flask, facilitator: Api) -> None:
