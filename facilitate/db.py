@@ -8,7 +8,8 @@ import functools
 import inspect
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -211,7 +212,9 @@ POOL_OVERFLOW = 0
 def engine_options(
     url: str, pool_size: int | None = None, pool_wait: int | None = None
 ) -> dict[str, Any]:
-    options: dict[str, Any] = {"url": url}
+    # A failed statement's values stay out of its error, and so out of the log, where no
+    # erasure reaches: they can be a resident's words or a token's hash (docs/reliability.md).
+    options: dict[str, Any] = {"url": url, "hide_parameters": True}
     if pool_size is not None and ":memory:" not in url and url.rstrip("/") != "sqlite:":
         # A storm's events hold a connection each while they run, dozens at once under
         # gevent. SQLAlchemy's default of 5 kept opened and closed one per event beyond
@@ -414,6 +417,152 @@ def begin_explicitly(connection: sa.Connection) -> None:
     transaction, autocommit or not."""
     if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
         connection.exec_driver_sql("BEGIN")
+
+
+class HotStatement:
+    """A Core statement on the hottest paths (a vote, a phone's connect), run on the
+    driver's own cursor.
+
+    SQLAlchemy's execution of a cached statement (its execution context, its result
+    object, its row) cost 15 to 20 µs on SQLite, four times the statement itself
+    (docs/performance.md), and a vote storm's every vote ran three. This compiles the
+    statement once per dialect, with SQLAlchemy, and keeps what SQLAlchemy would do to the
+    values: each bind value and each result column goes through its type's own processor
+    (an enum, a UTC datetime, JSON, a boolean on SQLite), so the rows are as
+    ``Connection.execute`` gives them. An error is SQLAlchemy's, handled as it handles its
+    own (``IntegrityError``; a lost connection invalidates the pool).
+
+    What it gives up: no ``before_cursor_execute`` events and no echo. An INSERT names
+    every column it writes (``columns``), those with a Python-side default too, which it
+    does not apply; a statement leaving one out, or whose bind names need quoting or
+    expand to lists, is refused when first run.
+    """
+
+    def __init__(self, statement: sa.Executable, *, columns: tuple[str, ...] = ()) -> None:
+        self.statement = statement
+        #: An INSERT's columns, as ``Connection.execute`` would take them from the values.
+        self.columns = columns
+        self._prepared: dict[str, _Prepared] = {}
+
+    def __repr__(self) -> str:
+        return f"<HotStatement {str(self.statement).split()[0]} {sorted(self._prepared)}>"
+
+    def _prepare(self, dialect: Dialect) -> _Prepared:
+        prepared = self._prepared.get(dialect.name)
+        if prepared is None:
+            prepared = self._prepared[dialect.name] = _Prepared.of(
+                self.statement, self.columns, dialect
+            )
+        return prepared
+
+    def first(self, connection: sa.Connection, params: dict[str, Any]) -> tuple[Any, ...] | None:
+        """The first row, or ``None``."""
+        rows = self._run(connection, params, fetch=1)
+        return rows[0] if rows else None
+
+    def all(self, connection: sa.Connection, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        return self._run(connection, params, fetch=None)
+
+    def run(self, connection: sa.Connection, params: dict[str, Any]) -> None:
+        """A statement that returns no rows."""
+        self._run(connection, params, fetch=0)
+
+    def _run(
+        self, connection: sa.Connection, params: dict[str, Any], *, fetch: int | None
+    ) -> list[tuple[Any, ...]]:
+        prepared = self._prepare(connection.dialect)
+        values = prepared.values(params)
+        if not connection.in_transaction():
+            # SQLAlchemy's own account of the transaction, as its execute would begin it:
+            # without it the unit's commit would find nothing to commit, and the driver's
+            # transaction would be rolled back when the connection goes back to the pool.
+            connection.begin()
+        driver = connection.connection.dbapi_connection
+        cursor = None
+        try:
+            cursor = driver.cursor()  # type: ignore[union-attr]
+            cursor.execute(prepared.sql, values)
+            rows = [] if fetch == 0 else cursor.fetchmany(fetch) if fetch else cursor.fetchall()
+        except BaseException as error:
+            # SQLAlchemy's own handling, as for its execute: the error wrapped
+            # (IntegrityError, OperationalError), the cursor closed, and on a lost
+            # connection the pool invalidated. A private method, so sqlalchemy is pinned
+            # (==2.1.9) and tests/test_db.py and test_db_postgres.py hold each of these.
+            connection._handle_dbapi_exception(error, prepared.sql, values, cursor, None)
+        cursor.close()
+        return prepared.rows(rows)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A ``HotStatement`` compiled for one dialect, with its values' processors."""
+
+    sql: str
+    #: The bind names, in the driver's order, each with its type's processor.
+    pairs: tuple[tuple[str, Callable[[Any], Any] | None], ...]
+    positional: bool
+    #: Each result column's processor.
+    results: tuple[Callable[[Any], Any] | None, ...]
+    #: The values the statement holds itself (a literal), unless given.
+    fixed: dict[str, Any]
+
+    @classmethod
+    def of(cls, statement: sa.Executable, columns: tuple[str, ...], dialect: Dialect) -> _Prepared:
+        compiled = statement.compile(  # type: ignore[attr-defined]
+            dialect=dialect, column_keys=list(columns) or None
+        )
+        if compiled.escaped_bind_names or any(b.expanding for b in compiled.binds.values()):
+            raise ValueError("a hot statement's bind names must be plain and not expand")
+        defaulted = [c.key for c in (*compiled.insert_prefetch, *compiled.update_prefetch)]
+        if defaulted:
+            # SQLAlchemy's execution would call the Python-side default; this does not.
+            raise ValueError(f"a hot statement is given every column: {defaulted} missing")
+        positional = bool(dialect.positional)
+        names = tuple(compiled.positiontup if positional else compiled.binds)
+        binds = tuple(
+            compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+            for name in names
+        )
+        selected = getattr(statement, "selected_columns", ())
+        results = tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in selected
+        )
+        fixed = {
+            name: bind.effective_value
+            for name, bind in compiled.binds.items()
+            if not bind.required and name in names
+        }
+        return cls(
+            compiled.string, tuple(zip(names, binds, strict=True)), positional, results, fixed
+        )
+
+    def values(self, params: dict[str, Any]) -> list[Any] | dict[str, Any]:
+        """The driver's parameters: a list for a positional style (SQLite's ``?``), else a
+        mapping by name (psycopg's ``%(name)s``)."""
+        if self.fixed:
+            params = {**self.fixed, **params}
+        try:
+            processed = [
+                params[name] if process is None else process(params[name])
+                for name, process in self.pairs
+            ]
+        except KeyError as missing:
+            raise KeyError(f"a hot statement needs every value; {missing} is missing") from None
+        if self.positional:
+            return processed
+        return dict(zip((name for name, _ in self.pairs), processed, strict=True))
+
+    def rows(self, rows: Sequence[Any]) -> list[tuple[Any, ...]]:
+        if not any(self.results):
+            return [tuple(row) for row in rows]
+        results = self.results
+        return [
+            tuple(
+                value if process is None else process(value)
+                for value, process in zip(row, results, strict=True)
+            )
+            for row in rows
+        ]
 
 
 def init_app(app: Flask) -> None:

@@ -25,11 +25,13 @@ from facilitate import events
 from facilitate.auth.models import Role, User
 from facilitate.auth.operations import user_for_token
 from facilitate.db import (
+    HotStatement,
     autocommit_connection,
     begin_explicitly,
     begin_unit,
     event_connection,
     session,
+    utcnow,
 )
 from facilitate.errors import DomainError, Forbidden, Unavailable, ValidationError
 from facilitate.extensions import socketio
@@ -731,7 +733,9 @@ def _earlier(actor: str, data: object) -> dict[str, Any] | None:
 
 
 #: A write's answer kept for its retries: a Core statement made once, on every write's path.
-_RECORD = sa.insert(ClientWrite)
+_RECORD = HotStatement(
+    sa.insert(ClientWrite), columns=("actor", "client_id", "event", "response", "created_at")
+)
 
 
 def _writer(viewer: Viewer) -> tuple[Meeting, Participant | None]:
@@ -858,7 +862,7 @@ def _register(
             response = record.response
             if response is None:
                 response = {"ok": True, **extra}
-                event_connection().execute(_RECORD, record.row(response))
+                _RECORD.run(event_connection(), {**record.row(response), "created_at": utcnow()})
             # The events go out now, before the ack.
             if unit is not None:
                 unit.commit()

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from facilitate.db import event_connection, session
+from facilitate.db import HotStatement, event_connection, session
 from facilitate.dialogues.operations import find_area
 from facilitate.errors import Conflict, NotFound, ValidationError
 from facilitate.meetings.models import Meeting, MeetingStatus
@@ -121,7 +121,7 @@ class Seat:
     groups_running: bool
 
 
-_SEAT = (
+_SEAT = HotStatement(
     sa.select(
         Participant.id,
         Participant.meeting_id,
@@ -138,7 +138,7 @@ def seat_for_token(token: str | None, *, meeting_id: int | None = None) -> Seat 
     """``participant_for_token``'s answer as a ``Seat``."""
     if not _is_token(token):
         return None
-    row = event_connection().execute(_SEAT, {"token_hash": token_hash(token)}).first()
+    row = _SEAT.first(event_connection(), {"token_hash": token_hash(token)})
     if row is None or (meeting_id is not None and row[1] != meeting_id):
         return None
     return Seat(*row)

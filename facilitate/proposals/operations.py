@@ -15,7 +15,14 @@ from rapidfuzz import fuzz, process, utils
 from sqlalchemy.dialects import postgresql, sqlite
 
 from facilitate import events
-from facilitate.db import autocommit_connection, begin_explicitly, event_connection, session, utcnow
+from facilitate.db import (
+    HotStatement,
+    autocommit_connection,
+    begin_explicitly,
+    event_connection,
+    session,
+    utcnow,
+)
 from facilitate.errors import Conflict, NotFound, ValidationError
 from facilitate.live import audience, snapshot
 from facilitate.live import operations as live_ops
@@ -161,7 +168,7 @@ def _budget(meeting: Meeting) -> int | None:
     return None
 
 
-_MY_VOTES = (
+_MY_VOTES = HotStatement(
     sa.select(Vote.proposal_id, Vote.value, Proposal.on_ballot)
     .join(Proposal, Proposal.id == Vote.proposal_id)
     .where(Vote.participant_id == sa.bindparam("participant_id"))
@@ -171,7 +178,7 @@ _MY_VOTES = (
 def votes_of(participant_id: int, budget: int | None) -> dict[str, Any]:
     """A phone's votes (every proposal's, by id) and the dots it has left of ``budget``.
     Read on each phone's connect, so a Core statement made once."""
-    rows = event_connection().execute(_MY_VOTES, {"participant_id": participant_id})
+    rows = _MY_VOTES.all(event_connection(), {"participant_id": participant_id})
     votes: dict[str, int] = {}
     used = 0
     for proposal_id, value, on_ballot in rows:
@@ -610,9 +617,10 @@ def _upsert(insert: Any) -> Any:
 
 
 #: A vote without a budget (every method but dots) in one statement, per database.
+_VOTE_COLUMNS = ("proposal_id", "participant_id", "value", "cast_at")
 _PUT_VOTE = {
-    "postgresql": _upsert(postgresql.insert(VOTES)),
-    "sqlite": _upsert(sqlite.insert(VOTES)),
+    "postgresql": HotStatement(_upsert(postgresql.insert(VOTES)), columns=_VOTE_COLUMNS),
+    "sqlite": HotStatement(_upsert(sqlite.insert(VOTES)), columns=_VOTE_COLUMNS),
 }
 
 
@@ -642,11 +650,11 @@ def _put_vote_recorded() -> Any:
     return sa.insert(CLIENT_WRITES).from_select([*columns, "created_at"], row).add_cte(put)
 
 
-_PUT_VOTE_RECORDED = {"postgresql": _put_vote_recorded()}
+_PUT_VOTE_RECORDED = {"postgresql": HotStatement(_put_vote_recorded())}
 
 
 #: All a vote is checked against, in one statement: the meeting, the voter, the proposal.
-_VOTE_CHECK = (
+_VOTE_CHECK = HotStatement(
     sa.select(
         Meeting.id,
         Meeting.status,
@@ -683,9 +691,7 @@ def vote(
     statement, but for dots, whose budget is read and spent in a transaction.
     """
     db = autocommit_connection()
-    row = db.execute(
-        _VOTE_CHECK, {"participant_id": participant_id, "proposal_id": proposal_id}
-    ).first()
+    row = _VOTE_CHECK.first(db, {"participant_id": participant_id, "proposal_id": proposal_id})
     if row is None:  # erased meanwhile
         raise ValidationError(_l("Only participants vote."))
     (meeting_id, status, voting_status, method, dots, cap, blocked, found, *proposal) = row
@@ -713,10 +719,10 @@ def vote(
         recorded = _PUT_VOTE_RECORDED.get(db.dialect.name)
         if record is not None and recorded is not None:
             response: dict[str, object] = {"ok": True}
-            db.execute(recorded, {**ballot_row, **record.row(response)})
+            recorded.run(db, {**ballot_row, **record.row(response)})
             record.response = response
         else:
-            db.execute(put, ballot_row)
+            put.run(db, ballot_row)
         _tell_voter(mine, audience.participant(meeting_id, participant_id), record)
         return None
     begin_explicitly(db)
