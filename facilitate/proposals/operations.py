@@ -586,12 +586,12 @@ def check_vote_value(method: VotingMethod, cap: int, value: int) -> None:
 
 VOTES: sa.Table = Vote.__table__  # type: ignore[assignment]
 PARTICIPANTS: sa.Table = Participant.__table__  # type: ignore[assignment]
-_LOCK_VOTER = (
+_LOCK_VOTER = HotStatement(
     sa.update(PARTICIPANTS)
     .where(PARTICIPANTS.c.id == sa.bindparam("participant_id"))
     .values(vote_seq=PARTICIPANTS.c.vote_seq + 1)
 )
-_BALLOT_VOTES = (
+_BALLOT_VOTES = HotStatement(
     sa.select(VOTES.c.id, VOTES.c.proposal_id, VOTES.c.value)
     .join(Proposal.__table__, Proposal.__table__.c.id == VOTES.c.proposal_id)
     .where(
@@ -599,14 +599,15 @@ _BALLOT_VOTES = (
         Proposal.__table__.c.on_ballot.is_(True),
     )
 )
-_CHANGE_VOTE = (
+_CHANGE_VOTE = HotStatement(
     sa.update(VOTES)
     .where(VOTES.c.id == sa.bindparam("vote_id"))
     .values(value=sa.bindparam("value"), cast_at=sa.bindparam("cast_at"))
 )
 
-_TAKE_VOTE = sa.delete(VOTES).where(VOTES.c.id == sa.bindparam("vote_id"))
-_ADD_VOTE = sa.insert(VOTES)
+_TAKE_VOTE = HotStatement(sa.delete(VOTES).where(VOTES.c.id == sa.bindparam("vote_id")))
+_VOTE_COLUMNS = ("proposal_id", "participant_id", "value", "cast_at")
+_ADD_VOTE = HotStatement(sa.insert(VOTES), columns=_VOTE_COLUMNS)
 
 
 def _upsert(insert: Any) -> Any:
@@ -617,7 +618,6 @@ def _upsert(insert: Any) -> Any:
 
 
 #: A vote without a budget (every method but dots) in one statement, per database.
-_VOTE_COLUMNS = ("proposal_id", "participant_id", "value", "cast_at")
 _PUT_VOTE = {
     "postgresql": HotStatement(_upsert(postgresql.insert(VOTES)), columns=_VOTE_COLUMNS),
     "sqlite": HotStatement(_upsert(sqlite.insert(VOTES)), columns=_VOTE_COLUMNS),
@@ -729,10 +729,10 @@ def vote(
     # Lock this participant first (a row lock on PostgreSQL, the write lock on SQLite):
     # the budget below is then read and spent by one request at a time. Core statements
     # on the connection, made once: a vote storm's every vote takes this path.
-    db.execute(_LOCK_VOTER, {"participant_id": participant_id})
+    _LOCK_VOTER.run(db, {"participant_id": participant_id})
     votes = {
         pid: (vote_id, given)
-        for vote_id, pid, given in db.execute(_BALLOT_VOTES, {"participant_id": participant_id})
+        for vote_id, pid, given in _BALLOT_VOTES.all(db, {"participant_id": participant_id})
     }
     remaining = None
     if method is VotingMethod.dots:
@@ -747,13 +747,18 @@ def vote(
     existing = votes.get(proposal_id)
     if method is VotingMethod.dots and value == 0:
         if existing is not None:
-            db.execute(_TAKE_VOTE, {"vote_id": existing[0]})
+            _TAKE_VOTE.run(db, {"vote_id": existing[0]})
     elif existing is not None:
-        db.execute(_CHANGE_VOTE, {"vote_id": existing[0], "value": value, "cast_at": utcnow()})
+        _CHANGE_VOTE.run(db, {"vote_id": existing[0], "value": value, "cast_at": utcnow()})
     else:
-        db.execute(
-            _ADD_VOTE,
-            {"proposal_id": proposal_id, "participant_id": participant_id, "value": value},
+        _ADD_VOTE.run(
+            db,
+            {
+                "proposal_id": proposal_id,
+                "participant_id": participant_id,
+                "value": value,
+                "cast_at": utcnow(),
+            },
         )
     mine["remaining"] = remaining
     _tell_voter(mine, audience.participant(meeting_id, participant_id), record)
