@@ -326,9 +326,13 @@ def representation(
             .options(selectinload(Participant.area))
         )
     )
+    # A blocked resident's votes stay on record but count in no tally (proposals/tally.py):
+    # nor do they make the resident one who voted here.
     voted = set(
         session().scalars(
-            sa.select(Vote.participant_id).where(Vote.participant_id.in_([p.id for p in people]))
+            sa.select(Vote.participant_id).where(
+                Vote.participant_id.in_([p.id for p in people if not p.blocked])
+            )
         )
     )
     paper = _paper([m.id for m in meetings])

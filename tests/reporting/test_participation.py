@@ -18,11 +18,13 @@ from facilitate.db import session
 from facilitate.dialogues import operations as dialogue_ops
 from facilitate.dialogues.models import Dialogue
 from facilitate.intake import operations as intake_ops
+from facilitate.live import operations as live_ops
 from facilitate.live import participants
 from facilitate.live.views_json import Viewer, ViewerRole
 from facilitate.meetings import operations as meeting_ops
 from facilitate.meetings.models import Meeting, MeetingStatus
 from facilitate.proposals import operations as proposal_ops
+from facilitate.proposals.models import Vote
 from facilitate.suppression import SMALL_GROUP
 
 AREAS = ["Fröslunda", "Myrtorp", "Lagersberg"]
@@ -220,6 +222,28 @@ def test_people_on_paper_are_counted_and_marked(
     # the other theme's page has no meetings: paper is no more there than phones
     work = client.get(f"/dialogues/{ids['dialogue']}/participation?theme={ids['work']}")
     assert _rows(work.get_data(as_text=True))["Total"][:4] == ["0", "0", "0", "0"]
+
+
+def test_voted_leaves_out_a_blocked_resident_as_the_tally_does(
+    app: Flask, client: FlaskClient, observer_login: User
+) -> None:
+    """20 phones from Fröslunda (30-44), 15 of them voted; staff then blocked 5 of those.
+    They were there, but their votes count in no tally, so they are not among who voted."""
+    ids = _setup(app)
+    _fill(app, ids, talks=[], joins=[("Fröslunda", "30-44")] * 20, voters=15)
+    with app.app_context():
+        meeting = session().scalars(sa.select(Meeting)).one()
+        voters = session().scalars(
+            sa.select(Vote.participant_id).order_by(Vote.participant_id).limit(5)
+        )
+        for participant_id in list(voters):
+            live_ops.block_participant(meeting, participant_id)
+        session().commit()
+    page = client.get(f"/dialogues/{ids['dialogue']}/participation").get_data(as_text=True)
+    rows = _rows(page)
+    # columns: conversations, Kväll, all meetings, on paper, voted
+    assert rows["Fröslunda"][:5] == ["0", "20", "20", "0", "10"]
+    assert rows["Total"][:5] == ["0", "20", "20", "0", "10"]
 
 
 def test_a_small_paper_count_is_hidden_and_so_is_what_would_give_it_away(
