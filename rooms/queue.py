@@ -40,6 +40,8 @@ import socketio  # type: ignore[import-untyped]
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from .manager import LocalManager, RoomIndex
+
 logger = logging.getLogger(__name__)
 
 #: Flask-SocketIO's channel name, so instances still running a plain RedisManager (during
@@ -66,14 +68,14 @@ def client_manager(url: str | None, channel: str = DEFAULT_CHANNEL) -> Any:
     Flask-SocketIO would otherwise keep the previous app's queue.
     """
     if url is None:
-        return socketio.Manager()
+        return LocalManager()
     if not url.startswith(("redis://", "rediss://", "unix://")):
         # Only Redis is watched; an unwatched queue would ack writes nobody else hears.
         raise RuntimeError(f"SOCKETIO_MESSAGE_QUEUE must be a Redis URL, not {url!r}")
     return WatchedRedisManager(url, channel)
 
 
-class WatchedRedisManager(socketio.RedisManager):  # type: ignore[misc]
+class WatchedRedisManager(RoomIndex, socketio.RedisManager):  # type: ignore[misc]
     PROBE = "facilitate.probe"
     RESYNC = "facilitate.resync"
 
