@@ -369,6 +369,9 @@ def test_each_method_is_drawn_from_the_tally(
         expect(screen.locator("#proposals .chart-row")).to_have_count(0)
     else:
         check_chart(screen, method, room, counts)
+        if method == "consent":
+            # Each histogram beside its title: three rows a column, where two stood.
+            assert sum(r["shown"] for r in screen.evaluate(ROWS)) == 6
         shoot(screen, f"{method}-projector")
     assert screen.evaluate(LOWEST_CONTRAST) >= 7  # read from the back of the hall
     console = staff.new_page()
