@@ -164,7 +164,7 @@ def meeting_report(context: dict[str, Any], *, compress: bool = True) -> bytes:
     heading(_("Participation"))
     participation = context["participation"]
     if participation.joined is not None:  # fewer than 5 would pin the counts below
-        line(_("Joined: %(num)d", num=participation.joined))
+        line(_("Took part: %(num)d", num=participation.joined))
     if participation.with_paper:
         line(_("These counts include people who took part on paper, counted by staff."))
     for title, counts in (

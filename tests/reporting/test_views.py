@@ -52,7 +52,7 @@ def test_report_counts_with_small_groups_suppressed(
     client: FlaskClient, observer_login: User, crowd: dict[str, int]
 ) -> None:
     page = client.get(f"/meetings/{crowd['meeting']}/report").get_data(as_text=True)
-    assert "Joined: 15" in page
+    assert "Took part: 15" in page
     rows = dict(re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', page))
     assert rows["Fröslunda"] == "7"
     assert rows["Myrtorp"] == "not shown"  # 3
@@ -158,7 +158,7 @@ def test_report_counts_people_on_paper_and_says_so(
     client: FlaskClient, observer_login: User, with_paper: dict[str, int]
 ) -> None:
     page = client.get(f"/meetings/{with_paper['meeting']}/report").get_data(as_text=True)
-    assert "Joined: 22" in page
+    assert "Took part: 22" in page
     assert "These counts include people who took part on paper, counted by staff." in page
     rows = dict(re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', page))
     assert rows["Fröslunda"] == "7"
@@ -170,7 +170,7 @@ def test_report_counts_people_on_paper_and_says_so(
     assert rows["45-64"] == "not shown"  # 5, hidden to protect the 4
     pdf = pdf_text(client.get(f"/meetings/{with_paper['meeting']}/report.pdf").data)
     for expected in (
-        "Joined: 22",
+        "Took part: 22",
         "These counts include people who took part on paper, counted by staff.",
         "Myrtorp 5",
         "65- 7",
