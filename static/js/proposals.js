@@ -136,7 +136,11 @@
     if (!parts || parts.head.parentNode !== node) {
       parts = node._proposals = { head: el("div", { class: "proposals-head" }), chart: el("div", { class: "chart-box" }),
         list: el("ul", { class: "wall proposals" }), kept: { forms: {}, used: {} } };
-      F.replace(node, [parts.head, parts.chart, parts.list]);
+      // On the console the chart folds away: with many proposals it stood between the
+      // vote's state and the cards staff decide on (20 consent rows: some 3,000 px).
+      parts.fold = opts.decide ? el("details", { class: "chart-fold", open: true },
+        [el("summary", { text: t("Results") }), parts.chart]) : null;
+      F.replace(node, [parts.head, parts.fold || parts.chart, parts.list]);
     }
     var head = [];
     if (state.voting.status === "open") head.push(el("p", { class: "voting-open", text: t("Voting is open") }));
@@ -157,7 +161,8 @@
     // A phone voting has its ballot first and the live result after it; elsewhere the
     // result leads. Moved only when that changes: a moved chart restarts its transitions.
     var after = opts.vote && state.voting.status === "open" ? parts.list : parts.head;
-    if (after.nextSibling !== parts.chart) node.insertBefore(parts.chart, after.nextSibling);
+    var placed = parts.fold || parts.chart;
+    if (after.nextSibling !== placed) node.insertBefore(placed, after.nextSibling);
     F.charts.draw(parts.chart, state, opts);
   }
 

@@ -271,9 +271,19 @@ def test_proposals_vote_and_decision(
     expect(lights.locator(".chart-num")).to_have_text("6")
     benches = bo.locator(".chart-row", has_text="Fler bänkar vid torget")
     expect(benches.locator(".chart-text")).to_have_text("Prickar 2 · Röstande 1")
+    # The console's chart folds away (a long ballot's chart stood before the cards to
+    # decide on), and stays folded while a decision redraws it.
+    fold = console.locator("#proposals details.chart-fold")
+    expect(fold.locator(".chart-row")).to_have_count(2)
+    expect(fold.locator(".chart-row").first).to_be_visible()
+    fold.locator("summary").click()
+    expect(fold.locator(".chart-row").first).to_be_hidden()
     agreed = console.locator(".proposal").first.get_by_role("button", name="Agreed", exact=True)
     agreed.click()
     expect(agreed).to_have_attribute("aria-pressed", "true")
+    expect(fold.locator(".chart-decision").first).to_have_text("Agreed")
+    expect(fold).not_to_have_attribute("open", "")
+    expect(fold.locator(".chart-row").first).to_be_hidden()
     # Not only its colour: a chosen button shows a mark too.
     assert "✓" in agreed.evaluate("e => getComputedStyle(e, '::before').content")
     expect(anna.locator(".proposal .status").first).to_have_text("Beslutat")
