@@ -73,6 +73,14 @@ def test_paper_counts_in_the_grid_the_room_and_the_report(
     ):
         phone.goto(path)
         assert findings(phone) == [], path
-        # the grid scrolls in its own box; the page itself never sideways
+        # the page never scrolls sideways (a wide table scrolls in its own box)
         assert phone.evaluate("document.documentElement.scrollWidth") <= 360, path
         shoot(phone, name)
+    # The paper grid does not even scroll in its box: on a phone each district's row is a
+    # block, every box under its age band, as wide as the page.
+    phone.goto(f"/meetings/{MEETING}/paper")
+    assert phone.locator(".paper-grid").evaluate("e => e.parentElement.scrollWidth") <= 360
+    box = cell(phone, "Lagersberg", 7).bounding_box()
+    assert box is not None
+    assert 0 <= box["x"] <= box["x"] + box["width"] <= 360
+    expect(cell(phone, "Lagersberg", 6)).to_have_value("6")
