@@ -419,6 +419,12 @@ def begin_explicitly(connection: sa.Connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+def unavailable_reason(error: Exception) -> object:
+    """What to log of a database that could not be reached: the driver's own error, or for
+    a pool that stayed busy (which has none) the pool's."""
+    return getattr(error, "orig", None) or error
+
+
 class HotStatement:
     """A Core statement on the hottest paths (a vote, a phone's connect), run on the
     driver's own cursor.

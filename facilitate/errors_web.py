@@ -12,7 +12,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from .db import ID_MAX
+from .db import ID_MAX, unavailable_reason
 from .errors import DomainError, Unavailable
 from .extensions import login_manager
 
@@ -91,7 +91,7 @@ def _database_unavailable(error: OperationalError | PoolTimeout) -> tuple[Respon
         "database unavailable for %s %s: %s",
         request.method,
         request.path,
-        getattr(error, "orig", None) or error,
+        unavailable_reason(error),
     )
     # Drawn for an anonymous visitor: the signed-in menu would ask the database for the
     # user (again, after a rollback expired it) and fail inside the error page.

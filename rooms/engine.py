@@ -31,6 +31,7 @@ from facilitate.db import (
     begin_unit,
     event_connection,
     session,
+    unavailable_reason,
     utcnow,
 )
 from facilitate.errors import DomainError, Forbidden, Unavailable, ValidationError
@@ -486,8 +487,7 @@ class Coalescer(abc.ABC):
                 self.flush(meeting_id)
             except (DBAPIError, PoolTimeout) as error:
                 session().rollback()
-                # A pool that stayed busy has no driver error to name; itself is the reason.
-                reason = getattr(error, "orig", None) or error
+                reason = unavailable_reason(error)
                 if attempt >= self.RETRIES:
                     app.logger.error(
                         "%s gave up on meeting %s: %s", type(self).__name__, meeting_id, reason
